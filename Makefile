@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# isohyp: one build entry point.
+#
+#   make              build build/isohyp.efi (and the ESP image)
+#   make run          install what is missing, build, boot QEMU (console on stdio)
+#   make check        install what is missing, build, run every test suite
+#   make debug        gdb-multiarch attached to a QEMU started with `make run GDB=1`
+#   make defconfig | menuconfig | savedefconfig
+#   make deps         install/fetch dependencies only (scripts/deps.sh)
+#   make clean        remove build/ except the downloaded sysroot; distclean: all
+#
+# Variables: BUILD (output folder), V=1 (show commands), and for `make run`:
+# CPUS, MEM, CPU, SMMU_STAGE (1|2|nested), GDB=1, QEMU_EXTRA="...".
+
+BUILD		?= build
+CROSS_COMPILE	?= aarch64-linux-gnu-
+PYTHON		?= /usr/bin/python3
+HOSTCC		?= gcc
+KCONFIG_CONFIG	?= .config
+export KCONFIG_CONFIG
+
+CC		:= $(CROSS_COMPILE)gcc
+LD		:= $(CROSS_COMPILE)ld
+OBJCOPY		:= $(CROSS_COMPILE)objcopy
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SYSROOT		:= $(BUILD)/sysroot
+EFI_LIBDIR	:= $(SYSROOT)/usr/lib
+FDT_LIBDIR	:= $(SYSROOT)/usr/lib/aarch64-linux-gnu
+SYSROOT_STAMP	:= $(SYSROOT)/.manifest
+AUTOCONF	:= $(BUILD)/include/generated/autoconf.h
+
+.DEFAULT_GOAL := all
+.PHONY: all run check debug deps defconfig menuconfig savedefconfig olddefconfig \
+	clean distclean unit-tests target-images FORCE
+
+# ---- dependencies and configuration ------------------------------------
+
+deps:
+	$(Q)scripts/deps.sh $(BUILD)
+
+$(SYSROOT_STAMP):
+	$(Q)scripts/deps.sh $(BUILD)
+
+KCONFIGLIB := $(PYTHON) -m
+
+defconfig:
+	$(Q)$(KCONFIGLIB) defconfig --kconfig Kconfig configs/isohyp_defconfig
+
+menuconfig:
+	$(Q)$(KCONFIGLIB) menuconfig Kconfig
+
+savedefconfig: $(KCONFIG_CONFIG)
+	$(Q)$(KCONFIGLIB) savedefconfig --kconfig Kconfig --out configs/isohyp_defconfig
+	@echo "wrote configs/isohyp_defconfig"
+
+olddefconfig:
+	$(Q)$(KCONFIGLIB) olddefconfig Kconfig
+
+$(KCONFIG_CONFIG):
+	$(Q)$(KCONFIGLIB) defconfig --kconfig Kconfig configs/isohyp_defconfig
+
+# autoconf.h follows .config and Kconfig; olddefconfig first so a .config
+# from an older Kconfig gets the new options' defaults.
+$(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
+	@mkdir -p $(dir $@)
+	$(Q)$(KCONFIGLIB) olddefconfig Kconfig >/dev/null
+	$(Q)$(KCONFIGLIB) genconfig --header-path $@ Kconfig
+
+# ---- the UEFI loader (isohyp.efi) --------------------------------------
+
+GCC_INCLUDE	= $(shell $(CC) -print-file-name=include)
+
+# Freestanding C for EL2/EFI: no libc, no builtins turned into library calls,
+# no FP/SIMD registers (the hypervisor does not save them), no unaligned
+# accesses (parts run with the MMU off).
+FREESTANDING_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -fno-common -fno-strict-aliasing \
+	-fno-tree-loop-distribute-patterns -mgeneral-regs-only -mstrict-align \
+	-nostdinc -isystem $(GCC_INCLUDE) -Iinclude -Iarch/arm64/include -Iinclude/libc \
+	-include $(AUTOCONF) -MMD -MP
+
+EFI_CFLAGS = $(FREESTANDING_CFLAGS) -fpic -fshort-wchar -fno-stack-protector \
+	-isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
+	-isystem $(SYSROOT)/usr/include/efi/aarch64
+
+LOADER_SRCS	:= arch/arm64/efi/main.c hyp/string.c
+LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o)
+
+# gnu-efi's aarch64 recipe: a PIE-like shared object laid out by the package's
+# linker script, with the PE/COFF header supplied by its crt0, then flattened
+# with objcopy -O binary (the package predates binutils' aarch64 PE target).
+# Subsystem 0xa is an EFI application. The header's .data section runs to
+# _edata (512-aligned) but objcopy stops at the last byte of the last section:
+# pad the file so the section's raw data lies inside it, or firmware refuses
+# the image as unsupported.
+EFI_LDFLAGS = -nostdlib --no-undefined --warn-common --build-id=sha1 -shared -Bsymbolic \
+	-znocombreloc --no-warn-rwx-segments -T $(EFI_LIBDIR)/elf_aarch64_efi.lds --defsym=EFI_SUBSYSTEM=0xa
+EFI_SECTIONS = -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
+	-j '.rel.*' -j '.rela.*' -j .reloc
+
+$(BUILD)/loader/%.o: %.c $(AUTOCONF) $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+# efi_link,OUTPUT,OBJECTS
+define efi_link
+	@echo "  LD      $(1)"
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBDIR)/crt0-efi-aarch64.o $(2) \
+		$(FDT_LIBDIR)/libfdt.a $(EFI_LIBDIR)/libefi.a $(EFI_LIBDIR)/libgnuefi.a \
+		-o $(1:.efi=.so)
+	$(Q)$(OBJCOPY) $(EFI_SECTIONS) -O binary $(1:.efi=.so) $(1)
+	$(Q)truncate -s %4096 $(1)
+endef
+
+$(BUILD)/isohyp.efi: $(LOADER_OBJS)
+	$(call efi_link,$@,$^)
+
+ESP_FILES = $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI
+
+$(BUILD)/esp.img: $(BUILD)/isohyp.efi scripts/mkesp.sh
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(ESP_FILES)
+
+all: $(BUILD)/isohyp.efi $(BUILD)/esp.img
+
+# ---- running -----------------------------------------------------------
+
+CPUS		?= 4
+MEM		?= 2G
+CPU		?= max,pauth-impdef=on
+SMMU_STAGE	?= nested
+QEMU_EXTRA	?=
+RUN_FLAGS = --cpus $(CPUS) --mem $(MEM) --cpu $(CPU) --smmu-stage $(SMMU_STAGE) \
+	$(if $(filter 1,$(GDB)),--gdb)
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) scripts/run-qemu $(RUN_FLAGS) -- $(QEMU_EXTRA)
+
+# The loader's image base changes with the firmware's allocation; it prints it
+# at boot ("image base 0x..."). Pass it as BASE= to get its symbols.
+debug:
+	$(Q)gdb-multiarch -q -ex 'set architecture aarch64' \
+		$(if $(BASE),-ex 'add-symbol-file $(BUILD)/isohyp.so -o $(BASE)') \
+		-ex 'target remote :1234'
+
+# ---- tests -------------------------------------------------------------
+
+UNIT_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-fno-toplevel-reorder -Itests/harness -Iinclude
+UNIT_TESTS	:= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
+UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+
+# Extra sources a unit test links with: unit_<test>_srcs := ...
+include $(wildcard tests/unit/*.mk)
+
+ALL_HEADERS	:= $(shell find include arch hyp iommu drivers tests -name '*.h')
+
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $(ALL_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $< $(unit_$*_srcs) -o $@
+
+unit-tests: $(UNIT_BINS)
+
+target-images: all
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all unit-tests target-images
+	$(Q)BUILD=$(BUILD) scripts/check.sh $(BUILD)
+
+# ---- housekeeping ------------------------------------------------------
+
+clean:
+	$(Q)find $(BUILD) -mindepth 1 -maxdepth 1 ! -name sysroot -exec rm -rf {} + 2>/dev/null || true
+
+distclean:
+	$(Q)rm -rf $(BUILD) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old
+
+-include $(shell find $(BUILD) -path $(SYSROOT) -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Bit and field helpers in the style of Linux's <linux/bits.h> and
+ * <linux/bitfield.h>: register fields are masks (GENMASK) used through
+ * FIELD_PREP/FIELD_GET, never separate SHIFT constants.
+ */
+#ifndef ISOHYP_BITS_H
+#define ISOHYP_BITS_H
+
+#include <isohyp/types.h>
+
+#define BIT(n) (1ULL << (n))
+/* Bits h..l inclusive, 64-bit. */
+#define GENMASK(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
+
+/* Value of the lowest set bit of a (constant) mask: the field's unit. */
+#define __bf_lowbit(mask) ((mask) & -(mask))
+
+#define FIELD_PREP(mask, val) ((((u64)(val)) * __bf_lowbit((u64)(mask))) & (u64)(mask))
+#define FIELD_GET(mask, reg) ((((u64)(reg)) & (u64)(mask)) / __bf_lowbit((u64)(mask)))
+/* Largest value a field can hold. */
+#define FIELD_MAX(mask) FIELD_GET(mask, mask)
+
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a) ALIGN_DOWN((x) + (__typeof__(x))(a) - 1, (a))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SZ_4K 0x1000ULL
+#define SZ_64K 0x10000ULL
+#define SZ_1M 0x100000ULL
+#define SZ_2M 0x200000ULL
+#define SZ_1G 0x40000000ULL
+
+#endif /* ISOHYP_BITS_H */
