@@ -90,8 +90,45 @@ EFI_CFLAGS = $(FREESTANDING_CFLAGS) -fpic -fshort-wchar -fno-stack-protector \
 	-isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
 	-isystem $(SYSROOT)/usr/include/efi/aarch64
 
-LOADER_SRCS	:= arch/arm64/efi/main.c hyp/string.c
-LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o)
+LOADER_SRCS	:= arch/arm64/efi/main.c arch/arm64/efi/config.c arch/arm64/efi/fdt.c \
+	arch/arm64/efi/memmap.c arch/arm64/efi/install.c arch/arm64/efi/next.c \
+	arch/arm64/efi/stack_chk.c hyp/string.c hyp/printf.c
+LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.o
+
+# ---- the EL2 image (embedded in isohyp.efi) ------------------------------
+
+# A static PIE linked at 0: the loader copies it to the carve-out and applies
+# its R_AARCH64_RELATIVE relocations (arch/arm64/hyp/hyp.lds).
+HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
+	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c \
+	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
+	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
+HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
+
+$(BUILD)/hyp/%.o: %.c $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<  [EL2]"
+	$(Q)$(CC) $(HYP_CFLAGS) -c $< -o $@
+
+$(BUILD)/hyp/%.o: %.S $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<  [EL2]"
+	$(Q)$(CC) $(HYP_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(BUILD)/hyp/isohyp-el2.elf: $(HYP_OBJS) arch/arm64/hyp/hyp.lds
+	@echo "  LD      $@"
+	$(Q)$(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-warn-rwx-segments \
+		-Bsymbolic -T arch/arm64/hyp/hyp.lds $(HYP_OBJS) -o $@
+
+$(BUILD)/hyp/isohyp-el2.bin: $(BUILD)/hyp/isohyp-el2.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/loader/hyp_image.o: arch/arm64/efi/hyp_image.S $(BUILD)/hyp/isohyp-el2.bin
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) -c -DHYP_IMAGE_BIN='"$(BUILD)/hyp/isohyp-el2.bin"' $< -o $@
 
 # gnu-efi's aarch64 recipe: a PIE-like shared object laid out by the package's
 # linker script, with the PE/COFF header supplied by its crt0, then flattened
@@ -101,33 +138,75 @@ LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o)
 # pad the file so the section's raw data lies inside it, or firmware refuses
 # the image as unsupported.
 EFI_LDFLAGS = -nostdlib --no-undefined --warn-common --build-id=sha1 -shared -Bsymbolic \
-	-znocombreloc --no-warn-rwx-segments -T $(EFI_LIBDIR)/elf_aarch64_efi.lds --defsym=EFI_SUBSYSTEM=0xa
+	-znocombreloc --no-warn-rwx-segments --defsym=EFI_SUBSYSTEM=0xa
 EFI_SECTIONS = -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel -j .rela \
-	-j '.rel.*' -j '.rela.*' -j .reloc
+	-j '.rel.*' -j '.rela.*' -j '.rela*' -j .reloc
 
 $(BUILD)/loader/%.o: %.c $(AUTOCONF) $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
 
-# efi_link,OUTPUT,OBJECTS
+# efi_link,OUTPUT,OBJECTS[,EXTRA_OBJCOPY_FLAGS[,LINKER_SCRIPT_OPTION]]
 define efi_link
 	@echo "  LD      $(1)"
-	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBDIR)/crt0-efi-aarch64.o $(2) \
+	$(Q)$(LD) $(EFI_LDFLAGS) $(if $(4),$(4),-T $(EFI_LIBDIR)/elf_aarch64_efi.lds) \
+		$(EFI_LIBDIR)/crt0-efi-aarch64.o $(2) \
 		$(FDT_LIBDIR)/libfdt.a $(EFI_LIBDIR)/libefi.a $(EFI_LIBDIR)/libgnuefi.a \
 		-o $(1:.efi=.so)
-	$(Q)$(OBJCOPY) $(EFI_SECTIONS) -O binary $(1:.efi=.so) $(1)
+	$(Q)$(OBJCOPY) $(EFI_SECTIONS) $(3) -O binary $(1:.efi=.so) $(1)
 	$(Q)truncate -s %4096 $(1)
 endef
 
 $(BUILD)/isohyp.efi: $(LOADER_OBJS)
 	$(call efi_link,$@,$^)
 
-ESP_FILES = $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI
+# ---- boot images ----------------------------------------------------------
 
-$(BUILD)/esp.img: $(BUILD)/isohyp.efi scripts/mkesp.sh
+KERNEL = $(firstword $(wildcard $(SYSROOT)/boot/vmlinuz-*))
+LINUX_DATA_BYTES := 1048576
+LINUX_CMDLINE ?= console=ttyAMA0 panic=-1
+LINUX_TEST_CMDLINE = console=ttyAMA0 panic=-1 isohyp.test=1 isohyp.cpus=4 \
+	isohyp.data_bytes=$(LINUX_DATA_BYTES)
+
+# write_conf,FILE,CONTENT: rewrite FILE only when CONTENT changes.
+define write_conf
+	@mkdir -p $(dir $(1))
+	@printf '%b' '$(2)' > $(1).tmp
+	@cmp -s $(1).tmp $(1) && rm $(1).tmp || mv $(1).tmp $(1)
+endef
+
+$(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(SYSROOT_STAMP)
+	@echo "  CPIO    $@"
+	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT)
+
+$(BUILD)/linux/data.img:
+	@mkdir -p $(dir $@)
+	$(Q)head -c $(LINUX_DATA_BYTES) /dev/urandom > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/linux/isohyp.conf: FORCE
+	$(call write_conf,$@,# Linux test boot (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\n)
+
+$(BUILD)/linux/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/linux/isohyp.conf
 	@echo "  ESP     $@"
-	$(Q)scripts/mkesp.sh $@ 64 $(ESP_FILES)
+	$(Q)scripts/mkesp.sh $@ 128 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/linux/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
+
+$(BUILD)/run/isohyp.conf: FORCE
+	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n)
+
+# make run's image: Linux under isohyp with an interactive shell.
+$(BUILD)/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/run/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 128 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/run/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
+
+# The smoke test's image: isohyp.efi alone, nothing to start (install and return).
+$(BUILD)/smoke/esp.img: $(BUILD)/isohyp.efi
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI
 
 all: $(BUILD)/isohyp.efi $(BUILD)/esp.img
 
@@ -173,7 +252,51 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $(ALL_HEADERS)
 
 unit-tests: $(UNIT_BINS)
 
-target-images: all
+# The EL1 test payload: an EFI application isohyp.efi starts as its next
+# stage. Its tests register in the harness's own sections; the payload's
+# linker script is gnu-efi's with those sections placed inside .data (so the
+# PE header's data section covers them) between __start_/__stop_ symbols.
+PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
+	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
+PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
+PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder
+
+$(BUILD)/payload/%.o: %.c $(AUTOCONF) $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<  [payload]"
+	$(Q)$(CC) $(PAYLOAD_CFLAGS) -c $< -o $@
+
+$(BUILD)/payload/%.o: %.S $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<  [payload]"
+	$(Q)$(CC) $(PAYLOAD_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+HARNESS_LDS_SECTIONS = . = ALIGN(8); \
+	__start_harness_tests = .; KEEP(*(harness_tests)) __stop_harness_tests = .; \
+	__start_harness_variants = .; KEEP(*(harness_variants)) __stop_harness_variants = .;
+
+$(BUILD)/target/payload.lds: $(SYSROOT_STAMP) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)sed '/^ *\*(\.data\.\*)$$/a $(HARNESS_LDS_SECTIONS)' \
+		$(EFI_LIBDIR)/elf_aarch64_efi.lds > $@.tmp
+	$(Q)grep -q __start_harness_tests $@.tmp || { echo "cannot extend gnu-efi's lds" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/target/payload.efi: $(PAYLOAD_OBJS) $(BUILD)/target/payload.lds
+	@mkdir -p $(dir $@)
+	$(call efi_link,$@,$(PAYLOAD_OBJS),,-T $(BUILD)/target/payload.lds)
+
+$(BUILD)/target/isohyp.conf: FORCE
+	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n)
+
+$(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/target/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
+target-images: all $(BUILD)/smoke/esp.img $(BUILD)/target/esp.img $(BUILD)/linux/esp.img \
+	$(BUILD)/linux/data.img
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests target-images

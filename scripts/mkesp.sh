@@ -14,6 +14,7 @@ img=$1 size=$2
 shift 2
 tmp=$img.tmp
 rm -f "$tmp"
+mkdir -p "$(dirname "$img")"
 mkfs.vfat -C -n ISOHYP "$tmp" $((size * 1024)) >/dev/null
 for spec in "$@"; do
 	src=${spec%%:*} dest=${spec#*:}

@@ -7,10 +7,15 @@
 #ifndef ISOHYP_BITS_H
 #define ISOHYP_BITS_H
 
+#ifdef __ASSEMBLER__
+#define _ULL(x) x
+#else
 #include <isohyp/types.h>
+#define _ULL(x) x##ULL
+#endif
 
-#define BIT(n) (1ULL << (n))
-/* Bits h..l inclusive, 64-bit. */
+#define BIT(n) (_ULL(1) << (n))
+/* Bits h..l inclusive, 64-bit. C only: the assembler's >> is arithmetic. */
 #define GENMASK(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
 
 /* Value of the lowest set bit of a (constant) mask: the field's unit. */
@@ -26,10 +31,10 @@
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define SZ_4K 0x1000ULL
-#define SZ_64K 0x10000ULL
-#define SZ_1M 0x100000ULL
-#define SZ_2M 0x200000ULL
-#define SZ_1G 0x40000000ULL
+#define SZ_4K _ULL(0x1000)
+#define SZ_64K _ULL(0x10000)
+#define SZ_1M _ULL(0x100000)
+#define SZ_2M _ULL(0x200000)
+#define SZ_1G _ULL(0x40000000)
 
 #endif /* ISOHYP_BITS_H */

@@ -1,72 +1,180 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * isohyp.efi: the UEFI application that installs isohyp.
- *
- * Today it reports where the firmware started it (CurrentEL) and which device
- * tree the firmware offers, then returns. Installing the hypervisor follows
- * ARCHITECTURE.md section 2.
+ * isohyp.efi: the UEFI application that installs isohyp (ARCHITECTURE.md
+ * section 2). Started by the firmware at EL2, it reads its configuration,
+ * gathers the platform from the device tree and the memory map, reserves the
+ * carve-out, installs the hypervisor, and continues at EL1 -- with the
+ * firmware still running, now as the host -- to start the next stage or
+ * return to its caller. Anything wrong before the install changes nothing
+ * and is reported with a clear message.
  */
 #include <efi.h>
 #include <efilib.h>
 #include <libfdt.h>
+#include <string.h>
 
 #include <asm/sysreg.h>
+#include <isohyp/bits.h>
 #include <isohyp/version.h>
 
-/* EFI_DTB_TABLE_GUID (UEFI spec, "Devicetree Tables"). */
-static EFI_GUID fdt_table_guid = { 0xb1b621d5, 0xf19c, 0x41a5,
-				   { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 } };
+#include "config.h"
+#include "loader.h"
 
-static EFI_HANDLE loader_image;
+#define CONFIG_FILE_NAME L"isohyp.conf"
 
-/* The device tree the firmware installed as a configuration table, or NULL. */
-static const void *efi_find_fdt(void)
+/* "\EFI\BOOT\BOOTAA64.EFI" -> "\EFI\BOOT\isohyp.conf" */
+static CHAR16 *config_path(EFI_HANDLE image)
 {
-	UINTN i;
+	EFI_LOADED_IMAGE *li = NULL;
+	CHAR16 *self, *path, *slash = NULL, *p;
 
-	for (i = 0; i < ST->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-
-		if (!CompareGuid(&t->VendorGuid, &fdt_table_guid))
-			return t->VendorTable;
+	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
+	self = li && li->FilePath ? DevicePathToStr(li->FilePath) : NULL;
+	if (!self)
+		return NULL;
+	path = AllocateZeroPool((StrLen(self) + StrLen(CONFIG_FILE_NAME) + 2) * sizeof(CHAR16));
+	if (path) {
+		StrCpy(path, self);
+		for (p = path; *p; p++)
+			if (*p == L'\\' || *p == L'/')
+				slash = p;
+		StrCpy(slash ? slash + 1 : path, CONFIG_FILE_NAME);
 	}
-	return NULL;
+	FreePool(self);
+	return path;
 }
 
-/* libfdt is built with -fstack-protector-strong: it needs these two. */
-unsigned long __stack_chk_guard = 0x595e9fbd94fda766ul;
-
-void __stack_chk_fail(void)
+/* For `make debug BASE=...`: where the firmware put us. */
+static void print_image_base(EFI_HANDLE image)
 {
-	Print(L"isohyp: stack smashing detected, aborting\n");
-	uefi_call_wrapper(BS->Exit, 4, loader_image, EFI_ABORTED, 0, NULL);
-	for (;;)
-		__asm__ __volatile__("wfi");
+	EFI_LOADED_IMAGE *li = NULL;
+
+	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
+	if (li)
+		LOG(L"loader image at %lx\n", (UINT64)li->ImageBase);
+}
+
+/* The load options as ASCII, or NULL when there are none or they are not text. */
+static char *load_options_text(EFI_HANDLE image)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	const CHAR16 *w;
+	UINTN i, n;
+	char *text;
+
+	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
+	if (!li || !li->LoadOptions || li->LoadOptionsSize < sizeof(CHAR16))
+		return NULL;
+	w = li->LoadOptions;
+	n = li->LoadOptionsSize / sizeof(CHAR16);
+	text = AllocateZeroPool(n + 1);
+	if (!text)
+		return NULL;
+	for (i = 0; i < n && w[i]; i++) {
+		/* Boot#### entries may carry binary optional data: not ours to parse. */
+		if (w[i] > 0x7e || (w[i] < 0x20 && w[i] != '\t' && w[i] != '\n' && w[i] != '\r')) {
+			FreePool(text);
+			return NULL;
+		}
+		text[i] = (char)w[i];
+	}
+	return text;
+}
+
+static EFI_STATUS load_config(EFI_HANDLE image, struct isohyp_config *cfg)
+{
+	char err[160], *text = NULL;
+	CHAR16 *path = config_path(image);
+	UINTN size;
+	EFI_STATUS status = EFI_SUCCESS;
+
+	config_init_defaults(cfg, CONFIG_CARVEOUT_MB, CONFIG_LOG_LEVEL);
+	if (path && !EFI_ERROR(efi_read_file(image, path, &text, &size))) {
+		if (config_parse(cfg, text, size, "isohyp.conf", err, sizeof(err))) {
+			ERR(L"%a\n", err);
+			status = EFI_INVALID_PARAMETER;
+		}
+		FreePool(text);
+	}
+	text = load_options_text(image);
+	if (text && !EFI_ERROR(status)) {
+		if (config_parse_load_options(cfg, text, strlen(text), "load options", err,
+					      sizeof(err))) {
+			ERR(L"%a\n", err);
+			status = EFI_INVALID_PARAMETER;
+		}
+	}
+	if (text)
+		FreePool(text);
+	if (path)
+		FreePool(path);
+	return status;
+}
+
+static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
+{
+	static struct boot_info bi;
+	EFI_STATUS status;
+	void *host_fdt;
+
+	bi.magic = BOOT_INFO_MAGIC;
+	bi.log_level = cfg->log_level;
+	bi.carveout_size = (UINT64)cfg->carveout_mb << 20;
+	if (fdt_gather_platform(fdt, &bi))
+		return EFI_UNSUPPORTED;
+	status = hyp_image_check(bi.carveout_size);
+	if (EFI_ERROR(status))
+		return status;
+	status = hyp_carveout_alloc(bi.carveout_size, &bi.carveout_base);
+	if (EFI_ERROR(status))
+		return status;
+	status = memmap_gather_ram(&bi);
+	host_fdt = EFI_ERROR(status) ? NULL : fdt_build_host_tree(fdt, &bi);
+	if (!host_fdt) {
+		hyp_carveout_free(bi.carveout_base, bi.carveout_size);
+		return EFI_ERROR(status) ? status : EFI_LOAD_ERROR;
+	}
+	status = hyp_install(&bi);
+	if (EFI_ERROR(status)) {
+		fdt_free_host_tree(host_fdt);
+		hyp_carveout_free(bi.carveout_base, bi.carveout_size);
+		return status;
+	}
+	/* Past this point the hypervisor runs: a failure no longer undoes it. */
+	LOG(L"hypervisor installed in %lx-%lx (%d MiB), %d CPUs; loader continues at EL%d\n",
+	    bi.carveout_base, bi.carveout_base + bi.carveout_size - 1, cfg->carveout_mb,
+	    bi.nr_cpus, current_el());
+	return fdt_install_host_tree(host_fdt);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
+	struct isohyp_config cfg;
 	const void *fdt;
-	const char *model = NULL;
-	int err;
+	EFI_STATUS status;
 
 	InitializeLib(image, systab);
-	loader_image = image;
-
 	Print(L"isohyp %a: loader running at EL%d\n", ISOHYP_VERSION_STRING, current_el());
-
-	fdt = efi_find_fdt();
-	if (!fdt) {
-		Print(L"isohyp: error: the firmware offers no device tree\n");
+	print_image_base(image);
+	if (current_el() != 2) {
+		ERR(L"started at EL%d, not EL2: there is nothing to protect from here\n",
+		    current_el());
 		return EFI_UNSUPPORTED;
 	}
-	err = fdt_check_header(fdt);
-	if (err) {
-		Print(L"isohyp: error: bad device tree: %a\n", fdt_strerror(err));
-		return EFI_LOAD_ERROR;
+	status = load_config(image, &cfg);
+	if (EFI_ERROR(status))
+		return status;
+	fdt = efi_find_fdt();
+	if (!fdt) {
+		ERR(L"the firmware offers no device tree (ACPI-only firmware is not supported)\n");
+		return EFI_UNSUPPORTED;
 	}
-	model = fdt_getprop(fdt, 0, "compatible", NULL);
-	Print(L"isohyp: device tree at %lx, %d bytes, compatible \"%a\"\n", (UINT64)fdt,
-	      fdt_totalsize(fdt), model ? model : "?");
-	return EFI_SUCCESS;
+	status = install(&cfg, fdt);
+	if (EFI_ERROR(status))
+		return status;
+	if (!cfg.next[0]) {
+		LOG(L"no next stage configured: returning to the firmware at EL1\n");
+		return EFI_SUCCESS;
+	}
+	return efi_start_next(image, cfg.next, cfg.cmdline, cfg.initrd);
 }

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The loader's configuration (arch/arm64/efi/config.c): pure C, no UEFI, so
+ * the host unit tests exercise exactly the code the loader runs.
+ *
+ * Syntax of isohyp.conf (next to isohyp.efi):
+ *	# a comment: only whole lines, since values such as cmdline= may hold '#'
+ *	key=value
+ * Blank lines are allowed, spaces and tabs around keys and values are
+ * trimmed, and CRLF line ends are accepted. Keys:
+ *	next=     path of the next stage on the same volume ('/' or '\'); empty:
+ *	          install the hypervisor and return to the caller
+ *	cmdline=  its command line (may hold spaces, '=' and '#')
+ *	initrd=   path of an initrd on the same volume
+ *	carveout_mb=  decimal, CONFIG_CARVEOUT_MB's range (2..1024)
+ *	log=      error | warn | info | debug
+ * A key may appear once per source. Unknown keys and malformed lines are
+ * errors that name the source and line.
+ *
+ * The image's load options override the file, with the same keys. Load
+ * options are one line: items are separated by ';' (so "cmdline=a b c"
+ * keeps its spaces), and a first word without '=' -- the image name the
+ * UEFI shell passes -- is skipped: "isohyp.efi next=Image;cmdline=console=x".
+ */
+#ifndef ISOHYP_EFI_CONFIG_H
+#define ISOHYP_EFI_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_PATH_MAX 256
+#define CONFIG_CMDLINE_MAX 1024
+#define CONFIG_CARVEOUT_MIN_MB 2
+#define CONFIG_CARVEOUT_MAX_MB 1024
+
+enum config_key {
+	CFG_NEXT = 1 << 0,
+	CFG_CMDLINE = 1 << 1,
+	CFG_INITRD = 1 << 2,
+	CFG_CARVEOUT_MB = 1 << 3,
+	CFG_LOG = 1 << 4,
+};
+
+struct isohyp_config {
+	char next[CONFIG_PATH_MAX];
+	char cmdline[CONFIG_CMDLINE_MAX];
+	char initrd[CONFIG_PATH_MAX];
+	unsigned int carveout_mb;
+	int log_level; /* 0 error .. 3 debug, as CONFIG_LOG_LEVEL */
+	unsigned int set; /* enum config_key bits given by any source */
+};
+
+void config_init_defaults(struct isohyp_config *cfg, unsigned int carveout_mb, int log_level);
+
+/*
+ * Parse @len bytes of @text (an isohyp.conf) into @cfg. Returns 0, or -EINVAL
+ * with a message naming @source and the line in @err; on error @cfg is left
+ * exactly as it was.
+ */
+int config_parse(struct isohyp_config *cfg, const char *text, size_t len, const char *source,
+		 char *err, size_t err_len);
+
+/* The same for load options (';'-separated, leading image name skipped). */
+int config_parse_load_options(struct isohyp_config *cfg, const char *text, size_t len,
+			      const char *source, char *err, size_t err_len);
+
+#endif /* ISOHYP_EFI_CONFIG_H */

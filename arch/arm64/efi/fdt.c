@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The device tree, through libfdt: read the platform the hypervisor needs
+ * (CPUs, PSCI conduit, console UART, GICv3, SMMUv3s) from the firmware's
+ * tree, and install a patched copy for the host with the carve-out reserved
+ * (/reserved-memory/hypervisor@ADDR, no-map) and an /isohyp node
+ * (ARCHITECTURE.md section 2, steps 4 and 5). Bindings: Linux
+ * Documentation/devicetree/bindings (cpus.yaml, arm/psci.yaml,
+ * reserved-memory/reserved-memory.yaml, iommu/arm,smmu-v3.yaml).
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include <asm/sysreg.h>
+#include <isohyp/version.h>
+#include <uapi/isohyp.h>
+
+#include "loader.h"
+
+/* EFI_DTB_TABLE_GUID (UEFI spec, "Devicetree Tables"). */
+static EFI_GUID fdt_table_guid = { 0xb1b621d5, 0xf19c, 0x41a5,
+				   { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 } };
+
+#define FDT_EXTRA_SPACE 0x4000
+
+const void *efi_find_fdt(void)
+{
+	UINTN i;
+
+	for (i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+
+		if (!CompareGuid(&t->VendorGuid, &fdt_table_guid))
+			return t->VendorTable;
+	}
+	return NULL;
+}
+
+static UINT64 read_cells(const fdt32_t *p, int cells)
+{
+	UINT64 v = 0;
+
+	while (cells-- > 0)
+		v = (v << 32) | fdt32_to_cpu(*p++);
+	return v;
+}
+
+/* Entry @idx of a node's "reg", with the parent's #address-/#size-cells. */
+static int fdt_read_reg(const void *fdt, int node, int idx, UINT64 *base, UINT64 *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	const fdt32_t *reg;
+	int len;
+
+	if (parent < 0 || ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return -1;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < (idx + 1) * (ac + sc) * 4)
+		return -1;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return 0;
+}
+
+static int fdt_gather_cpus(const void *fdt, struct boot_info *bi)
+{
+	UINT64 self = read_sysreg(mpidr_el1) & 0xff00ffffffULL;
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, ac;
+	bool found_self = false;
+
+	if (cpus < 0) {
+		ERR(L"device tree has no /cpus\n");
+		return -1;
+	}
+	ac = fdt_address_cells(fdt, cpus);
+	bi->nr_cpus = 0;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg;
+		int len;
+
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || len < ac * 4 || ac < 1 || ac > 2)
+			continue;
+		if (bi->nr_cpus == BOOT_INFO_MAX_CPUS) {
+			ERR(L"more than %d CPUs in the device tree\n", BOOT_INFO_MAX_CPUS);
+			return -1;
+		}
+		bi->mpidr[bi->nr_cpus] = read_cells(reg, ac);
+		if (bi->mpidr[bi->nr_cpus] == self) {
+			bi->boot_cpu = bi->nr_cpus;
+			found_self = true;
+		}
+		bi->nr_cpus++;
+	}
+	if (!found_self) {
+		ERR(L"the boot CPU (MPIDR %lx) is not in the device tree\n", self);
+		return -1;
+	}
+	return 0;
+}
+
+static int fdt_gather_psci(const void *fdt, struct boot_info *bi)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	const char *method;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
+	method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
+	if (!method) {
+		ERR(L"no PSCI 0.2+ node with a method in the device tree\n");
+		return -1;
+	}
+	if (strcmp(method, "smc")) {
+		/* PSCI over HVC lives at EL2, where we are going: nothing to forward to. */
+		ERR(L"PSCI method \"%a\" is not supported: isohyp needs PSCI over SMC\n", method);
+		return -1;
+	}
+	bi->psci_conduit = BOOT_PSCI_SMC;
+	return 0;
+}
+
+static void fdt_gather_uart(const void *fdt, struct boot_info *bi)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), node = -1, len;
+	const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+
+	if (path) {
+		const char *colon = memchr(path, ':', len);
+
+		node = fdt_path_offset_namelen(fdt, path, colon ? colon - path : (int)strlen(path));
+	}
+	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	if (node < 0 || fdt_read_reg(fdt, node, 0, &bi->uart_base, &bi->uart_size))
+		bi->uart_base = bi->uart_size = 0;
+}
+
+static void fdt_gather_gic(const void *fdt, struct boot_info *bi)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+
+	if (node < 0 || fdt_read_reg(fdt, node, 0, &bi->gicd_base, &bi->gicd_size) ||
+	    fdt_read_reg(fdt, node, 1, &bi->gicr_base, &bi->gicr_size))
+		bi->gicd_base = bi->gicd_size = bi->gicr_base = bi->gicr_size = 0;
+}
+
+static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
+{
+	int node;
+
+	bi->nr_smmus = 0;
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
+		struct boot_smmu *s;
+		const char *status = fdt_getprop(fdt, node, "status", NULL);
+
+		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			continue;
+		if (bi->nr_smmus == BOOT_INFO_MAX_SMMUS) {
+			ERR(L"more than %d SMMUv3s in the device tree\n", BOOT_INFO_MAX_SMMUS);
+			return -1;
+		}
+		s = &bi->smmu[bi->nr_smmus];
+		if (fdt_read_reg(fdt, node, 0, &s->base, &s->size)) {
+			ERR(L"SMMUv3 node without a usable reg\n");
+			return -1;
+		}
+		s->coherent = fdt_getprop(fdt, node, "dma-coherent", NULL) != NULL;
+		bi->nr_smmus++;
+	}
+	return 0;
+}
+
+int fdt_gather_platform(const void *fdt, struct boot_info *bi)
+{
+	int err = fdt_check_header(fdt);
+
+	if (err) {
+		ERR(L"bad device tree: %a\n", fdt_strerror(err));
+		return -1;
+	}
+	if (fdt_gather_cpus(fdt, bi) || fdt_gather_psci(fdt, bi) || fdt_gather_smmus(fdt, bi))
+		return -1;
+	fdt_gather_uart(fdt, bi);
+	fdt_gather_gic(fdt, bi);
+	LOG(L"platform \"%a\": %d CPUs, PSCI over SMC, UART %lx, GICv3 %lx, %d SMMUv3\n",
+	    (const char *)fdt_getprop(fdt, 0, "compatible", NULL) ?: "?", bi->nr_cpus,
+	    bi->uart_base, bi->gicd_base, bi->nr_smmus);
+	return 0;
+}
+
+/* /reserved-memory, created with the binding's cells and ranges if absent. */
+static int fdt_reserved_memory(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/reserved-memory"), err;
+
+	if (node >= 0)
+		return node;
+	node = fdt_add_subnode(fdt, 0, "reserved-memory");
+	if (node < 0)
+		return node;
+	err = fdt_setprop_u32(fdt, node, "#address-cells", 2);
+	err = err ?: fdt_setprop_u32(fdt, node, "#size-cells", 2);
+	err = err ?: fdt_setprop(fdt, node, "ranges", NULL, 0);
+	return err ?: node;
+}
+
+/* "<prefix><addr in lower-case hex, no leading zeros>", the unit-address form. */
+static void unit_name(char *buf, const char *prefix, UINT64 addr)
+{
+	int n = strlen(prefix), shift = 60;
+
+	memcpy(buf, prefix, n);
+	while (shift > 0 && !((addr >> shift) & 0xf))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		buf[n++] = "0123456789abcdef"[(addr >> shift) & 0xf];
+	buf[n] = '\0';
+}
+
+static int fdt_add_carveout(void *fdt, const struct boot_info *bi)
+{
+	int parent = fdt_reserved_memory(fdt), node, ac, sc, err;
+	char name[40];
+	fdt32_t reg[4];
+
+	if (parent < 0)
+		return parent;
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	if (ac != 2 || sc != 2)
+		return -FDT_ERR_BADNCELLS; /* the binding's usual layout; anything else is rare */
+	reg[0] = cpu_to_fdt32(bi->carveout_base >> 32);
+	reg[1] = cpu_to_fdt32(bi->carveout_base);
+	reg[2] = cpu_to_fdt32(bi->carveout_size >> 32);
+	reg[3] = cpu_to_fdt32(bi->carveout_size);
+	unit_name(name, "hypervisor@", bi->carveout_base);
+	node = fdt_add_subnode(fdt, parent, name);
+	if (node < 0)
+		return node;
+	err = fdt_setprop_string(fdt, node, "compatible", ISOHYP_DT_CARVEOUT_COMPATIBLE);
+	err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+	err = err ?: fdt_setprop(fdt, node, "no-map", NULL, 0);
+	return err;
+}
+
+static int fdt_add_isohyp_node(void *fdt)
+{
+	int node = fdt_add_subnode(fdt, 0, "isohyp"), err;
+
+	if (node < 0)
+		return node;
+	err = fdt_setprop_string(fdt, node, "compatible", ISOHYP_DT_NODE_COMPATIBLE);
+	err = err ?: fdt_setprop_u32(fdt, node, "version",
+				     ISOHYP_VERSION_MAJOR << 16 | ISOHYP_VERSION_MINOR);
+	return err;
+}
+
+/*
+ * A copy of the firmware's tree with the carve-out reserved and /isohyp added,
+ * in ACPI reclaim memory like other loaders use (the OS keeps it until it has
+ * copied it). Not installed yet: see fdt_install_host_tree().
+ */
+void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi)
+{
+	UINTN size = fdt_totalsize(fdt) + FDT_EXTRA_SPACE;
+	EFI_PHYSICAL_ADDRESS buf;
+	EFI_STATUS status;
+	int err;
+
+	status = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiACPIReclaimMemory,
+				   EFI_SIZE_TO_PAGES(size), &buf);
+	if (EFI_ERROR(status)) {
+		ERR(L"cannot allocate the host's device tree: %r\n", status);
+		return NULL;
+	}
+	err = fdt_open_into(fdt, (void *)buf, size);
+	err = err ?: fdt_add_carveout((void *)buf, bi);
+	err = err ?: fdt_add_isohyp_node((void *)buf);
+	if (err) {
+		ERR(L"cannot patch the device tree: %a\n", fdt_strerror(err));
+		uefi_call_wrapper(BS->FreePages, 2, buf, EFI_SIZE_TO_PAGES(size));
+		return NULL;
+	}
+	return (void *)buf;
+}
+
+/* Only for a tree fdt_build_host_tree() returned: its totalsize is the buffer's. */
+void fdt_free_host_tree(void *fdt)
+{
+	uefi_call_wrapper(BS->FreePages, 2, (EFI_PHYSICAL_ADDRESS)fdt,
+			  EFI_SIZE_TO_PAGES(fdt_totalsize(fdt)));
+}
+
+EFI_STATUS fdt_install_host_tree(void *fdt)
+{
+	EFI_STATUS status;
+
+	status = uefi_call_wrapper(BS->InstallConfigurationTable, 2, &fdt_table_guid, fdt);
+	if (EFI_ERROR(status))
+		ERR(L"cannot install the host's device tree: %r\n", status);
+	return status;
+}

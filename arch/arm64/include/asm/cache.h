@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Cache maintenance by VA to the Point of Coherency (Arm ARM D7.5.9). Used
+ * where an observer does not snoop the caches: a CPU running with its MMU
+ * off, or a device walking tables without coherent access.
+ */
+#ifndef ISOHYP_ASM_CACHE_H
+#define ISOHYP_ASM_CACHE_H
+
+#include <isohyp/types.h>
+
+static inline u64 dcache_line_size(void)
+{
+	u64 ctr;
+
+	__asm__ __volatile__("mrs %0, ctr_el0" : "=r"(ctr));
+	return 4ULL << ((ctr >> 16) & 0xf); /* CTR_EL0.DminLine, log2 words */
+}
+
+/* Clean [addr, addr + size) to the PoC and wait for completion. */
+static inline void dcache_clean_poc(const void *addr, size_t size)
+{
+	u64 line = dcache_line_size();
+	u64 p = (u64)addr & ~(line - 1), end = (u64)addr + size;
+
+	for (; p < end; p += line)
+		__asm__ __volatile__("dc cvac, %0" : : "r"(p) : "memory");
+	__asm__ __volatile__("dsb ish" ::: "memory");
+}
+
+/* Clean and invalidate [addr, addr + size) to the PoC. */
+static inline void dcache_clean_inval_poc(const void *addr, size_t size)
+{
+	u64 line = dcache_line_size();
+	u64 p = (u64)addr & ~(line - 1), end = (u64)addr + size;
+
+	for (; p < end; p += line)
+		__asm__ __volatile__("dc civac, %0" : : "r"(p) : "memory");
+	__asm__ __volatile__("dsb ish" ::: "memory");
+}
+
+/* Invalidate all instruction caches to the PoU, inner shareable. */
+static inline void icache_inval_all(void)
+{
+	__asm__ __volatile__("ic ialluis\n dsb ish\n isb" ::: "memory");
+}
+
+#endif /* ISOHYP_ASM_CACHE_H */

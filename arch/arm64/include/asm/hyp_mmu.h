@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor's own EL2 stage-1 translation: an identity map (VA == PA) of
+ * the carve-out (executable), host RAM (never executable), and the MMIO the
+ * hypervisor drives (Device-nGnRE). Built once per boot on the boot CPU and
+ * shared by every CPU.
+ */
+#ifndef ISOHYP_ASM_HYP_MMU_H
+#define ISOHYP_ASM_HYP_MMU_H
+
+#include <isohyp/page_alloc.h>
+#include <isohyp/types.h>
+
+enum hyp_map_type {
+	HYP_MAP_TEXT, /* normal memory, executable (the carve-out) */
+	HYP_MAP_DATA, /* normal memory, never executable */
+	HYP_MAP_DEVICE, /* Device-nGnRE, never executable */
+};
+
+/* The values __hyp_mmu_on (entry.S) loads; layout fixed by it. */
+struct hyp_mmu_cfg {
+	u64 mair, tcr, ttbr0, sctlr;
+};
+
+extern struct hyp_mmu_cfg hyp_mmu_cfg;
+
+int hyp_mmu_init(struct hyp_pool *pool, unsigned int pa_bits);
+int hyp_mmu_map(u64 pa, u64 size, enum hyp_map_type type);
+
+#endif /* ISOHYP_ASM_HYP_MMU_H */

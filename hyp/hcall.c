@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The host's hypercalls (ARCHITECTURE.md section 4): SMCCC 1.1 fast calls
+ * over HVC, function id in x0, arguments in x1..x3. An implemented call
+ * returns x0 = 0 and its result in x1 (or more); an unknown one returns
+ * x0 = -1 (NOT_SUPPORTED) and changes nothing.
+ */
+#include <isohyp/hcall.h>
+#include <isohyp/version.h>
+#include <uapi/isohyp.h>
+
+#include <asm/host_ctxt.h>
+
+static void handle_call_uid(u64 *r)
+{
+	r[0] = ISOHYP_UUID_W0;
+	r[1] = ISOHYP_UUID_W1;
+	r[2] = ISOHYP_UUID_W2;
+	r[3] = ISOHYP_UUID_W3;
+}
+
+static void handle_revision(u64 *r)
+{
+	r[0] = ISOHYP_VERSION_MAJOR;
+	r[1] = ISOHYP_VERSION_MINOR;
+}
+
+void handle_host_hcall(struct host_ctxt *ctxt)
+{
+	u64 *r = ctxt->regs;
+
+	switch ((u32)r[0]) {
+	case ISOHYP_FN_CALL_UID:
+		handle_call_uid(r);
+		break;
+	case ISOHYP_FN_REVISION:
+		handle_revision(r);
+		break;
+	default:
+		r[0] = (u64)(s64)ISOHYP_SMCCC_NOT_SUPPORTED;
+		break;
+	}
+}

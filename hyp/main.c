@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Bring-up of the hypervisor (ARCHITECTURE.md section 2, step 6):
+ *  - hyp_boot_init(): on the boot CPU, at EL2 under the firmware's MMU,
+ *    called by __hyp_install. Validates the boot info, sets up the page pool,
+ *    per-CPU state, the EL2 page tables and the host stage-2, and saves the
+ *    firmware's EL2 context as the EL1 context the host continues with.
+ *  - hyp_boot_finish(): on the boot CPU, now under our own EL2 tables; arms
+ *    the traps and stage-2.
+ *  - hyp_cpu_entry(): a CPU coming up through the PSCI proxy.
+ * It does not start the host: __hyp_install returns into it at EL1.
+ */
+#include <string.h>
+
+#include <asm/cache.h>
+#include <asm/el2_setup.h>
+#include <asm/hyp_mmu.h>
+#include <asm/sysreg.h>
+#include <isohyp/bits.h>
+#include <isohyp/boot_info.h>
+#include <isohyp/console.h>
+#include <isohyp/cpu.h>
+#include <isohyp/errno.h>
+#include <isohyp/mem_protect.h>
+#include <isohyp/page_alloc.h>
+#include <isohyp/version.h>
+
+#define HYP_STACK_PAGES 4
+
+struct hyp_cpu hyp_cpus[CONFIG_MAX_CPUS];
+unsigned int hyp_nr_cpus;
+
+static struct boot_info boot_info;
+static struct hyp_pool hyp_pool;
+
+unsigned int hyp_cpu_index(void)
+{
+	return this_cpu()->index;
+}
+
+struct hyp_cpu *hyp_cpu_by_mpidr(u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < hyp_nr_cpus; i++)
+		if (hyp_cpus[i].mpidr == (mpidr & MPIDR_AFFINITY_MASK))
+			return &hyp_cpus[i];
+	return NULL;
+}
+
+static int boot_info_check(const struct boot_info *bi)
+{
+	u64 image_end = bi->carveout_base + bi->image_size;
+
+	if (bi->magic != BOOT_INFO_MAGIC)
+		return -EINVAL;
+	if (!bi->nr_cpus || bi->nr_cpus > CONFIG_MAX_CPUS || bi->nr_cpus > BOOT_INFO_MAX_CPUS ||
+	    bi->boot_cpu >= bi->nr_cpus)
+		return -E2BIG;
+	if (!bi->nr_ram || bi->nr_ram > BOOT_INFO_MAX_RAM || bi->nr_smmus > BOOT_INFO_MAX_SMMUS)
+		return -EINVAL;
+	if (!IS_ALIGNED(bi->carveout_base | bi->carveout_size, SZ_2M) ||
+	    image_end > bi->carveout_base + bi->carveout_size || image_end < bi->carveout_base)
+		return -EINVAL;
+	return 0;
+}
+
+static int cpus_init(const struct boot_info *bi, struct hyp_pool *pool)
+{
+	unsigned int i;
+
+	hyp_nr_cpus = bi->nr_cpus;
+	for (i = 0; i < hyp_nr_cpus; i++) {
+		struct hyp_cpu *cpu = &hyp_cpus[i];
+		u8 *stack = hyp_alloc_pages_contig(pool, HYP_STACK_PAGES);
+
+		if (!stack)
+			return -ENOMEM;
+		cpu->stack_top = (u64)(uintptr_t)(stack + HYP_STACK_PAGES * SZ_4K);
+		cpu->mpidr = bi->mpidr[i] & MPIDR_AFFINITY_MASK;
+		cpu->index = i;
+		cpu->state = HYP_CPU_OFF;
+		hyp_spin_lock_init(&cpu->lock);
+	}
+	return 0;
+}
+
+/* EL2 view: the carve-out (code and data), host RAM (data), the console. */
+static int hyp_map_all(const struct boot_info *bi)
+{
+	u64 cbase = bi->carveout_base, cend = cbase + bi->carveout_size;
+	unsigned int i;
+	int ret;
+
+	ret = hyp_mmu_map(cbase, bi->carveout_size, HYP_MAP_TEXT);
+	for (i = 0; !ret && i < bi->nr_ram; i++) {
+		u64 base = bi->ram[i].base, end = base + bi->ram[i].size;
+
+		if (base < cbase)
+			ret = hyp_mmu_map(base, (end < cbase ? end : cbase) - base, HYP_MAP_DATA);
+		if (!ret && end > cend)
+			ret = hyp_mmu_map(base > cend ? base : cend,
+					  end - (base > cend ? base : cend), HYP_MAP_DATA);
+	}
+	if (!ret && bi->uart_base)
+		ret = hyp_mmu_map(ALIGN_DOWN(bi->uart_base, SZ_4K), SZ_4K, HYP_MAP_DEVICE);
+	return ret;
+}
+
+int hyp_boot_init(const struct boot_info *bi_in)
+{
+	struct boot_info *bi = &boot_info;
+	u64 pool_base;
+	int ret;
+
+	if (bi_in->magic != BOOT_INFO_MAGIC)
+		return -EINVAL;
+	memcpy(bi, bi_in, sizeof(*bi));
+	ret = boot_info_check(bi);
+	if (ret)
+		return ret;
+	/* Locks record their holder: TPIDR_EL2 must point at a hyp_cpu first. */
+	hyp_cpus[bi->boot_cpu].index = bi->boot_cpu;
+	write_sysreg((u64)(uintptr_t)&hyp_cpus[bi->boot_cpu], tpidr_el2);
+	hyp_console_init(bi->uart_base, bi->log_level);
+
+	pool_base = ALIGN_UP(bi->carveout_base + bi->image_size, SZ_4K);
+	hyp_pool_init(&hyp_pool, pool_base,
+		      (bi->carveout_base + bi->carveout_size - pool_base) / SZ_4K);
+	ret = cpus_init(bi, &hyp_pool);
+	if (!ret)
+		ret = hyp_mmu_init(&hyp_pool, cpu_pa_bits());
+	if (!ret)
+		ret = hyp_map_all(bi);
+	if (!ret)
+		ret = host_stage2_init(bi, &hyp_pool);
+	if (ret) {
+		pr_err("EL2 setup failed: %d\n", ret);
+		return ret;
+	}
+	/* Secondary CPUs read hyp_mmu_cfg with their MMU and caches off. */
+	dcache_clean_poc(&hyp_mmu_cfg, sizeof(hyp_mmu_cfg));
+	el2_cfg_init(host_mmu.vtcr, host_mmu.vttbr);
+	el2_to_el1_context();
+	return 0;
+}
+
+u64 hyp_boot_finish(void)
+{
+	struct hyp_cpu *cpu = &hyp_cpus[boot_info.boot_cpu];
+
+	el2_cpu_setup(cpu);
+	cpu->state = HYP_CPU_ON;
+	pr_info("hypervisor %s running at EL2: carve-out %lx-%lx, %u CPUs, %u RAM ranges, "
+		"stage-2 %u-bit IPA, %lu pool pages free\n",
+		ISOHYP_VERSION_STRING, (unsigned long)boot_info.carveout_base,
+		(unsigned long)(boot_info.carveout_base + boot_info.carveout_size - 1),
+		hyp_nr_cpus, boot_info.nr_ram, host_mmu.pgt.ia_bits,
+		(unsigned long)hyp_pool.nr_free);
+	return cpu->stack_top;
+}
+
+u64 hyp_cpu_entry(struct hyp_cpu *cpu)
+{
+	el2_cpu_setup(cpu);
+	el1_reset_context();
+	write_sysreg(cpu->host_entry, elr_el2);
+	write_sysreg(PSR_MODE_EL1h | PSR_DAIF, spsr_el2);
+	hyp_spin_lock(&cpu->lock);
+	cpu->state = HYP_CPU_ON;
+	hyp_spin_unlock(&cpu->lock);
+	pr_debug("CPU %u (MPIDR %lx) enters the host at %lx\n", cpu->index,
+		 (unsigned long)cpu->mpidr, (unsigned long)cpu->host_entry);
+	return cpu->host_ctx;
+}

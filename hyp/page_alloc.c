@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Page pool (see include/isohyp/page_alloc.h). A bump pointer over the
+ * never-used part plus a free list of returned pages: simple, O(1), and
+ * enough for page tables. No buddy allocator: contiguous allocations are
+ * only made at boot, from the bump region.
+ */
+#include <string.h>
+
+#include <isohyp/bits.h>
+#include <isohyp/page_alloc.h>
+
+void hyp_pool_init(struct hyp_pool *pool, u64 base, u64 nr_pages)
+{
+	hyp_spin_lock_init(&pool->lock);
+	pool->base = base;
+	pool->next = base;
+	pool->end = base + nr_pages * SZ_4K;
+	pool->free_list = NULL;
+	pool->nr_free = nr_pages;
+	pool->nr_used = 0;
+}
+
+static void *pool_take_locked(struct hyp_pool *pool, u64 nr)
+{
+	void *p = NULL;
+
+	if (nr == 1 && pool->free_list) {
+		p = pool->free_list;
+		pool->free_list = *(void **)p;
+	} else if (pool->end - pool->next >= nr * SZ_4K) {
+		p = (void *)(uintptr_t)pool->next;
+		pool->next += nr * SZ_4K;
+	}
+	if (p) {
+		pool->nr_free -= nr;
+		pool->nr_used += nr;
+	}
+	return p;
+}
+
+void *hyp_alloc_pages_contig(struct hyp_pool *pool, u64 nr)
+{
+	void *p;
+
+	hyp_spin_lock(&pool->lock);
+	p = nr ? pool_take_locked(pool, nr) : NULL;
+	hyp_spin_unlock(&pool->lock);
+	if (p)
+		memset(p, 0, nr * SZ_4K);
+	return p;
+}
+
+void *hyp_alloc_page(struct hyp_pool *pool)
+{
+	return hyp_alloc_pages_contig(pool, 1);
+}
+
+void hyp_free_page(struct hyp_pool *pool, void *page)
+{
+	hyp_spin_lock(&pool->lock);
+	*(void **)page = pool->free_list;
+	pool->free_list = page;
+	pool->nr_free++;
+	pool->nr_used--;
+	hyp_spin_unlock(&pool->lock);
+}

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Stage-2 page tables (see include/isohyp/pgtable.h): VMSAv8-64 stage-2
+ * translation with the 4 KiB granule, Arm ARM (DDI 0487) D8.2-D8.3.
+ *
+ * One walker visits table entries before/after their subtree and leaves in
+ * address order; map, unmap and set_owner are leaf callbacks that either
+ * write the whole entry (a block or page, or an invalid descriptor) when the
+ * requested range covers it, or split it into a next-level table that
+ * reproduces it, which the walker then descends into.
+ *
+ * Every update is check-then-commit: a dry run of the same walk counts the
+ * table pages the update will need, they are allocated up front, and only
+ * then is anything written. So -ENOMEM leaves the tables untouched.
+ *
+ * Break-before-make (D8.14.1) is done in one place, stage2_set_pte(): a valid
+ * descriptor is replaced by a different one only after it was made invalid
+ * and the TLBs were invalidated through mm_ops->tlb_flush.
+ *
+ * Does not: coalesce tables back into blocks, or free tables that became
+ * empty (they are freed by kvm_pgtable_stage2_destroy()).
+ */
+#include <string.h>
+
+#include <isohyp/errno.h>
+#include <isohyp/pgtable.h>
+
+/* Most table pages one update can need: two edges times three levels. */
+#define STAGE2_EDGE_TABLES (2 * (KVM_PGTABLE_MAX_LEVELS - 1))
+
+struct walk_data {
+	struct kvm_pgtable *pgt;
+	struct kvm_pgtable_walker *walker;
+	u64 addr, end;
+};
+
+enum stage2_op_kind {
+	STAGE2_OP_MAP,
+	STAGE2_OP_INVALIDATE, /* unmap (annotation 0) or set_owner */
+};
+
+struct stage2_op {
+	struct kvm_pgtable *pgt;
+	enum stage2_op_kind kind;
+	u64 start, end, phys;
+	enum kvm_pgtable_prot prot;
+	kvm_pte_t invalid; /* the descriptor an INVALIDATE writes */
+	bool dry; /* count tables, change nothing */
+	u64 tables_needed;
+	void **cache; /* preallocated table pages */
+	u64 cache_nr;
+};
+
+static kvm_pte_t *pte_follow(const struct kvm_pgtable *pgt, kvm_pte_t pte)
+{
+	return pgt->mm_ops->phys_to_virt(kvm_pte_to_phys(pte));
+}
+
+static u32 pgtable_levels_end(void)
+{
+	return KVM_PGTABLE_MAX_LEVELS - 1;
+}
+
+/* ---- the walker ---------------------------------------------------------- */
+
+static int walk_table(struct walk_data *d, kvm_pte_t *table, u32 level, u64 base);
+
+static int visit_entry(struct walk_data *d, kvm_pte_t *ptep, u32 level, u64 addr)
+{
+	struct kvm_pgtable_walker *w = d->walker;
+	struct kvm_pgtable_visit_ctx ctx = {
+		.ptep = ptep, .old = *ptep, .arg = w->arg,
+		.addr = addr, .end = addr + kvm_granule_size(level), .level = level,
+	};
+	bool table = kvm_pte_table(ctx.old, level);
+	int ret = 0;
+
+	if (table && (w->flags & KVM_PGTABLE_WALK_TABLE_PRE))
+		ret = w->cb(&ctx, KVM_PGTABLE_WALK_TABLE_PRE);
+	if (!table && (w->flags & KVM_PGTABLE_WALK_LEAF)) {
+		ret = w->cb(&ctx, KVM_PGTABLE_WALK_LEAF);
+		/* The callback may have split the leaf: then walk the new table. */
+		table = kvm_pte_table(*ptep, level);
+	}
+	if (ret || !table)
+		return ret;
+	ret = walk_table(d, pte_follow(d->pgt, *ptep), level + 1, addr);
+	if (!ret && (w->flags & KVM_PGTABLE_WALK_TABLE_POST)) {
+		ctx.old = *ptep;
+		ret = w->cb(&ctx, KVM_PGTABLE_WALK_TABLE_POST);
+	}
+	return ret;
+}
+
+static int walk_table(struct walk_data *d, kvm_pte_t *table, u32 level, u64 base)
+{
+	u64 gsize = kvm_granule_size(level);
+	u64 idx = d->addr > base ? (d->addr - base) >> kvm_granule_shift(level) : 0;
+	int ret;
+
+	for (; idx < KVM_PTES_PER_TABLE; idx++) {
+		u64 addr = base + idx * gsize;
+
+		if (addr >= d->end)
+			break;
+		ret = visit_entry(d, &table[idx], level, addr);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool range_ok(const struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	return size && IS_ALIGNED(addr | size, SZ_4K) && addr + size > addr &&
+	       addr + size <= BIT(pgt->ia_bits);
+}
+
+int kvm_pgtable_walk(struct kvm_pgtable *pgt, u64 addr, u64 size,
+		     struct kvm_pgtable_walker *walker)
+{
+	struct walk_data d = { pgt, walker, ALIGN_DOWN(addr, SZ_4K), 0 };
+
+	if (!size || addr + size < addr || addr + size > BIT(pgt->ia_bits))
+		return -EINVAL;
+	d.end = ALIGN_UP(addr + size, SZ_4K);
+	return walk_table(&d, pgt->pgd, pgt->start_level, 0);
+}
+
+int kvm_pgtable_get_leaf(struct kvm_pgtable *pgt, u64 addr, kvm_pte_t *ptep, u32 *level)
+{
+	kvm_pte_t *table = pgt->pgd;
+	u32 l;
+
+	if (addr >= BIT(pgt->ia_bits))
+		return -EINVAL;
+	for (l = pgt->start_level;; l++) {
+		kvm_pte_t pte = table[(addr >> kvm_granule_shift(l)) & (KVM_PTES_PER_TABLE - 1)];
+
+		if (!kvm_pte_table(pte, l)) {
+			*ptep = pte;
+			*level = l;
+			return 0;
+		}
+		table = pte_follow(pgt, pte);
+	}
+}
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+kvm_pte_t kvm_pgtable_stage2_leaf(u64 phys, enum kvm_pgtable_prot prot, u32 level)
+{
+	kvm_pte_t pte = (phys & KVM_PTE_ADDR_MASK) | KVM_PTE_VALID | KVM_PTE_LEAF_ATTR_LO_S2_AF;
+
+	if (level == pgtable_levels_end())
+		pte |= KVM_PTE_TYPE;
+	if (prot & KVM_PGTABLE_PROT_R)
+		pte |= KVM_PTE_LEAF_ATTR_LO_S2_S2AP_R;
+	if (prot & KVM_PGTABLE_PROT_W)
+		pte |= KVM_PTE_LEAF_ATTR_LO_S2_S2AP_W;
+	if (!(prot & KVM_PGTABLE_PROT_X))
+		pte |= KVM_PTE_LEAF_ATTR_HI_S2_XN;
+	/* Shareability is ignored for Device memory (D8.6.2): leave it 0 there. */
+	if (prot & KVM_PGTABLE_PROT_DEVICE)
+		return pte | FIELD_PREP(KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR, KVM_S2_MEMATTR_DEVICE_nGnRE);
+	return pte | FIELD_PREP(KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR, KVM_S2_MEMATTR_NORMAL_WB) |
+	       FIELD_PREP(KVM_PTE_LEAF_ATTR_LO_S2_SH, KVM_S2_SH_INNER);
+}
+
+enum kvm_pgtable_prot kvm_pgtable_stage2_pte_prot(kvm_pte_t pte)
+{
+	enum kvm_pgtable_prot prot = 0;
+
+	if (!kvm_pte_valid(pte))
+		return 0;
+	if (pte & KVM_PTE_LEAF_ATTR_LO_S2_S2AP_R)
+		prot |= KVM_PGTABLE_PROT_R;
+	if (pte & KVM_PTE_LEAF_ATTR_LO_S2_S2AP_W)
+		prot |= KVM_PGTABLE_PROT_W;
+	if (!(pte & KVM_PTE_LEAF_ATTR_HI_S2_XN))
+		prot |= KVM_PGTABLE_PROT_X;
+	if (FIELD_GET(KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR, pte) == KVM_S2_MEMATTR_DEVICE_nGnRE)
+		prot |= KVM_PGTABLE_PROT_DEVICE;
+	return prot;
+}
+
+/* Entry @i of the table that replaces @old at @level: the same translation. */
+static kvm_pte_t stage2_split_child(kvm_pte_t old, u32 level, u64 i)
+{
+	u32 child_level = level + 1;
+	kvm_pte_t attrs;
+
+	if (!kvm_pte_valid(old))
+		return old; /* empty or annotated: every part stays so */
+	attrs = old & ~(KVM_PTE_ADDR_MASK | KVM_PTE_TYPE);
+	if (child_level == pgtable_levels_end())
+		attrs |= KVM_PTE_TYPE;
+	return ((kvm_pte_to_phys(old) + i * kvm_granule_size(child_level)) & KVM_PTE_ADDR_MASK) |
+	       attrs;
+}
+
+/*
+ * One 64-bit store, so a hardware walker reading concurrently sees the old or
+ * the new descriptor, never a mix; then make it visible to a non-coherent one.
+ */
+static void stage2_write_pte(struct kvm_pgtable *pgt, kvm_pte_t *ptep, kvm_pte_t pte)
+{
+	*(volatile kvm_pte_t *)ptep = pte;
+	if (pgt->mm_ops->dcache_clean_inval_poc)
+		pgt->mm_ops->dcache_clean_inval_poc(ptep, sizeof(*ptep));
+}
+
+/* Break-before-make: the only place a descriptor is replaced. */
+static void stage2_set_pte(struct kvm_pgtable *pgt, const struct kvm_pgtable_visit_ctx *ctx,
+			   kvm_pte_t new)
+{
+	kvm_pte_t old = *ctx->ptep;
+
+	if (old == new)
+		return;
+	if (kvm_pte_valid(old)) {
+		stage2_write_pte(pgt, ctx->ptep, 0);
+		pgt->mm_ops->tlb_flush(pgt, ctx->addr, ctx->end - ctx->addr);
+	}
+	stage2_write_pte(pgt, ctx->ptep, new);
+}
+
+/* ---- map / unmap / set_owner ---------------------------------------------- */
+
+/* Does the entry [addr, addr + granule(level)) get written whole by @op? */
+static bool stage2_op_covers(const struct stage2_op *op, u64 addr, u32 level)
+{
+	u64 gsize = kvm_granule_size(level);
+
+	if (addr < op->start || addr + gsize > op->end || level < KVM_PGTABLE_MIN_BLOCK_LEVEL)
+		return false;
+	return op->kind != STAGE2_OP_MAP || IS_ALIGNED(op->phys + (addr - op->start), gsize);
+}
+
+static kvm_pte_t stage2_op_new_pte(const struct stage2_op *op, u64 addr, u32 level)
+{
+	if (op->kind == STAGE2_OP_MAP)
+		return kvm_pgtable_stage2_leaf(op->phys + (addr - op->start), op->prot, level);
+	return op->invalid;
+}
+
+/* Does an entry currently @old (not a table) need a table below it? */
+static bool stage2_op_needs_split(const struct stage2_op *op, kvm_pte_t old, u64 addr, u32 level)
+{
+	if (addr >= op->end || addr + kvm_granule_size(level) <= op->start)
+		return false;
+	if (stage2_op_covers(op, addr, level))
+		return false;
+	/* Invalidating part of an entry that is already that invalid value. */
+	return !(op->kind == STAGE2_OP_INVALIDATE && old == op->invalid);
+}
+
+/* Tables a split of @old at [addr, level) needs, itself included. */
+static u64 stage2_split_cost(const struct stage2_op *op, kvm_pte_t old, u64 addr, u32 level)
+{
+	u64 cost = 1, gsize = kvm_granule_size(level + 1), i;
+
+	for (i = 0; i < KVM_PTES_PER_TABLE; i++) {
+		u64 child = addr + i * gsize;
+
+		if (stage2_op_needs_split(op, stage2_split_child(old, level, i), child, level + 1))
+			cost += stage2_split_cost(op, stage2_split_child(old, level, i), child,
+						  level + 1);
+	}
+	return cost;
+}
+
+static int stage2_split(struct stage2_op *op, const struct kvm_pgtable_visit_ctx *ctx)
+{
+	struct kvm_pgtable *pgt = op->pgt;
+	kvm_pte_t *table;
+	u64 i;
+
+	if (!op->cache_nr)
+		return -ENOMEM; /* the dry run undercounted: a bug, but not a crash */
+	table = op->cache[--op->cache_nr];
+	for (i = 0; i < KVM_PTES_PER_TABLE; i++)
+		table[i] = stage2_split_child(ctx->old, ctx->level, i);
+	if (pgt->mm_ops->dcache_clean_inval_poc)
+		pgt->mm_ops->dcache_clean_inval_poc(table, SZ_4K);
+	/* The table's entries are visible before the descriptor that points to it. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	stage2_set_pte(pgt, ctx, (pgt->mm_ops->virt_to_phys(table) & KVM_PTE_ADDR_MASK) |
+					 KVM_PTE_VALID | KVM_PTE_TYPE);
+	return 0;
+}
+
+static int stage2_op_leaf(const struct kvm_pgtable_visit_ctx *ctx,
+			  enum kvm_pgtable_walk_flags visit)
+{
+	struct stage2_op *op = ctx->arg;
+
+	if (stage2_op_covers(op, ctx->addr, ctx->level)) {
+		if (!op->dry)
+			stage2_set_pte(op->pgt, ctx, stage2_op_new_pte(op, ctx->addr, ctx->level));
+		return 0;
+	}
+	if (!stage2_op_needs_split(op, ctx->old, ctx->addr, ctx->level))
+		return 0;
+	if (op->dry) {
+		op->tables_needed += stage2_split_cost(op, ctx->old, ctx->addr, ctx->level);
+		return 0;
+	}
+	return stage2_split(op, ctx);
+}
+
+static void stage2_cache_free(struct kvm_pgtable *pgt, struct stage2_op *op)
+{
+	while (op->cache_nr)
+		pgt->mm_ops->put_page(op->cache[--op->cache_nr]);
+}
+
+static int stage2_op_run(struct stage2_op *op)
+{
+	struct kvm_pgtable *pgt = op->pgt;
+	struct kvm_pgtable_walker walker = {
+		.cb = stage2_op_leaf, .arg = op, .flags = KVM_PGTABLE_WALK_LEAF,
+	};
+	void *stack_cache[STAGE2_EDGE_TABLES];
+	int ret;
+
+	if (!range_ok(pgt, op->start, op->end - op->start))
+		return -EINVAL;
+	if (op->kind == STAGE2_OP_MAP && (!IS_ALIGNED(op->phys, SZ_4K) ||
+					  op->phys + (op->end - op->start) - 1 > KVM_PTE_ADDR_MASK))
+		return -EINVAL;
+
+	/* Check: count the tables this update needs. */
+	op->dry = true;
+	ret = kvm_pgtable_walk(pgt, op->start, op->end - op->start, &walker);
+	if (ret)
+		return ret;
+	if (op->tables_needed > STAGE2_EDGE_TABLES)
+		return -ENOMEM; /* only a misaligned map needs more: not supported */
+	op->cache = stack_cache;
+	while (op->cache_nr < op->tables_needed) {
+		void *page = pgt->mm_ops->zalloc_page(pgt->mm_arg);
+
+		if (!page) {
+			stage2_cache_free(pgt, op);
+			return -ENOMEM;
+		}
+		op->cache[op->cache_nr++] = page;
+	}
+	/* Commit: nothing below can fail. */
+	op->dry = false;
+	ret = kvm_pgtable_walk(pgt, op->start, op->end - op->start, &walker);
+	stage2_cache_free(pgt, op);
+	return ret;
+}
+
+int kvm_pgtable_stage2_map(struct kvm_pgtable *pgt, u64 addr, u64 size, u64 phys,
+			   enum kvm_pgtable_prot prot)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_MAP, .start = addr, .end = addr + size,
+		.phys = phys, .prot = prot,
+	};
+
+	if (!size || addr + size < addr)
+		return -EINVAL;
+	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_set_owner(struct kvm_pgtable *pgt, u64 addr, u64 size, u8 owner_id)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .start = addr, .end = addr + size,
+		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id),
+	};
+
+	if (!size || addr + size < addr)
+		return -EINVAL;
+	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_unmap(struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	return kvm_pgtable_stage2_set_owner(pgt, addr, size, 0);
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+int kvm_pgtable_stage2_init(struct kvm_pgtable *pgt, u32 ia_bits,
+			    const struct kvm_pgtable_mm_ops *mm_ops, void *mm_arg)
+{
+	if (ia_bits < 32 || ia_bits > 48 || !mm_ops || !mm_ops->tlb_flush)
+		return -EINVAL;
+	pgt->ia_bits = ia_bits;
+	/* One root page: level 0 above 39 bits, level 1 otherwise (no concatenation). */
+	pgt->start_level = ia_bits > 39 ? 0 : 1;
+	pgt->mm_ops = mm_ops;
+	pgt->mm_arg = mm_arg;
+	pgt->pgd = mm_ops->zalloc_page(mm_arg);
+	if (!pgt->pgd)
+		return -ENOMEM;
+	if (mm_ops->dcache_clean_inval_poc)
+		mm_ops->dcache_clean_inval_poc(pgt->pgd, SZ_4K);
+	return 0;
+}
+
+static int stage2_free_table(const struct kvm_pgtable_visit_ctx *ctx,
+			     enum kvm_pgtable_walk_flags visit)
+{
+	struct kvm_pgtable *pgt = ctx->arg;
+
+	pgt->mm_ops->put_page(pte_follow(pgt, ctx->old));
+	return 0;
+}
+
+void kvm_pgtable_stage2_destroy(struct kvm_pgtable *pgt)
+{
+	struct kvm_pgtable_walker walker = {
+		.cb = stage2_free_table, .arg = pgt, .flags = KVM_PGTABLE_WALK_TABLE_POST,
+	};
+
+	if (!pgt->pgd)
+		return;
+	kvm_pgtable_walk(pgt, 0, BIT(pgt->ia_bits), &walker);
+	pgt->mm_ops->put_page(pgt->pgd);
+	pgt->pgd = NULL;
+}
+
+u64 kvm_pgtable_root_pa(const struct kvm_pgtable *pgt)
+{
+	return pgt->mm_ops->virt_to_phys(pgt->pgd);
+}

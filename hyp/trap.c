@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The host's traps to EL2, by exception class (Arm ARM D23.2.41): hypercalls,
+ * SMCs (PSCI proxy), stage-2 aborts. Anything else the host manages to trap
+ * is reflected back to it as an Undefined Instruction: the host never crashes
+ * the hypervisor.
+ */
+#include <asm/esr.h>
+#include <asm/inject.h>
+#include <asm/psci.h>
+#include <asm/sysreg.h>
+#include <isohyp/console.h>
+#include <isohyp/hcall.h>
+#include <isohyp/mem_protect.h>
+
+#include <asm/host_ctxt.h>
+
+void handle_host_trap(struct host_ctxt *ctxt)
+{
+	u64 esr = read_sysreg(esr_el2);
+
+	switch (FIELD_GET(ESR_EC, esr)) {
+	case ESR_EC_HVC64:
+		handle_host_hcall(ctxt);
+		break;
+	case ESR_EC_SMC64:
+		handle_host_smc(ctxt);
+		break;
+	case ESR_EC_DABT_LOW:
+	case ESR_EC_IABT_LOW:
+		handle_host_mem_abort(esr);
+		break;
+	default:
+		pr_warn("unexpected trap from the host: ESR %lx at %lx, injecting UNDEF\n",
+			(unsigned long)esr, (unsigned long)read_sysreg(elr_el2));
+		inject_host_undef();
+		break;
+	}
+}

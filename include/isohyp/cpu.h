@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per-CPU hypervisor state. TPIDR_EL2 points at the running CPU's
+ * struct hyp_cpu. A secondary CPU's first instructions (MMU off) find it
+ * through x0, which the PSCI proxy passes to firmware as the context id.
+ */
+#ifndef ISOHYP_CPU_H
+#define ISOHYP_CPU_H
+
+#include <asm/spinlock.h>
+#include <isohyp/types.h>
+
+enum hyp_cpu_state {
+	HYP_CPU_OFF = 0,
+	HYP_CPU_ON_PENDING, /* CPU_ON forwarded, the CPU has not entered yet */
+	HYP_CPU_ON,
+};
+
+struct hyp_cpu {
+	u64 stack_top; /* first: entry.S loads it by offset 0 */
+	u64 mpidr;
+	u32 index;
+	u32 state; /* enum hyp_cpu_state, under lock */
+	hyp_spinlock_t lock;
+	u64 host_entry; /* where the host asked this CPU to start, at EL1 */
+	u64 host_ctx; /* and the context id it passes in x0 */
+};
+
+extern struct hyp_cpu hyp_cpus[];
+extern unsigned int hyp_nr_cpus;
+
+static inline struct hyp_cpu *this_cpu(void)
+{
+	u64 p;
+
+	__asm__ __volatile__("mrs %0, tpidr_el2" : "=r"(p));
+	return (struct hyp_cpu *)(uintptr_t)p;
+}
+
+struct hyp_cpu *hyp_cpu_by_mpidr(u64 mpidr);
+
+#define MPIDR_AFFINITY_MASK 0xff00ffffffULL
+
+#endif /* ISOHYP_CPU_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A broken invariant of the hypervisor's own stops the machine with a
+ * message and a register dump (hyp/panic.c); it never hangs silently.
+ */
+#ifndef ISOHYP_PANIC_H
+#define ISOHYP_PANIC_H
+
+#include <asm/spinlock.h>
+
+void __attribute__((noreturn, format(printf, 1, 2))) hyp_panic(const char *fmt, ...);
+
+#define hyp_assert_lock_held(l)                                                      \
+	do {                                                                          \
+		if (!hyp_spin_is_held_by_me(l))                                       \
+			hyp_panic("%s:%d: lock %s not held\n", __FILE__, __LINE__, #l); \
+	} while (0)
+
+#endif /* ISOHYP_PANIC_H */

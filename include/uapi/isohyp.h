@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * isohyp's host-visible ABI (ARCHITECTURE.md section 4): hypercall function
+ * IDs (SMCCC 1.1 fast calls over HVC from EL1), return conventions, the UUID
+ * CALL_UID returns, and the device-tree names the loader adds for the host.
+ * Host code and tests include this file; it has no dependency on the
+ * hypervisor's internals.
+ */
+#ifndef ISOHYP_UAPI_ISOHYP_H
+#define ISOHYP_UAPI_ISOHYP_H
+
+/* Vendor-specific hypervisor service calls, SMC64 fast calls. */
+#define ISOHYP_FN_CALL_UID 0x8600FF01U
+#define ISOHYP_FN_REVISION 0x8600FF03U
+#define ISOHYP_FN_HOST_SHARE_HYP 0xC6000001U
+#define ISOHYP_FN_HOST_UNSHARE_HYP 0xC6000002U
+#define ISOHYP_FN_HOST_DONATE_HYP 0xC6000003U
+#define ISOHYP_FN_HOST_RECLAIM 0xC6000004U
+#define ISOHYP_FN_PAGE_STATE 0xC6000005U
+#define ISOHYP_FN_IOMMU_INFO 0xC6000006U
+
+/* x0 on return: SMCCC status. An implemented call puts its result in x1. */
+#define ISOHYP_SMCCC_SUCCESS 0
+#define ISOHYP_SMCCC_NOT_SUPPORTED (-1)
+
+/*
+ * CALL_UID returns this UUID in w0..w3 (SMCCC: each register holds 4 bytes,
+ * least significant byte first), 3f7a2c1e-9b4d-4e8a-a6c5-1d0e5b7f9a42.
+ */
+#define ISOHYP_UUID_W0 0x1e2c7a3fU
+#define ISOHYP_UUID_W1 0x8a4e4d9bU
+#define ISOHYP_UUID_W2 0x0e1dc5a6U
+#define ISOHYP_UUID_W3 0x429a7f5bU
+
+/* PAGE_STATE results. */
+#define ISOHYP_PAGE_HOST_OWNED 0
+#define ISOHYP_PAGE_SHARED_HYP 1
+#define ISOHYP_PAGE_HYP_OWNED 2
+#define ISOHYP_PAGE_MMIO_HOST 3
+#define ISOHYP_PAGE_MMIO_HYP 4
+
+/* Device-tree names the loader adds to the host's tree. */
+#define ISOHYP_DT_CARVEOUT_COMPATIBLE "isohyp,carveout"
+#define ISOHYP_DT_NODE_COMPATIBLE "isohyp,hypervisor"
+
+#endif /* ISOHYP_UAPI_ISOHYP_H */

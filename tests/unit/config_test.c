@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The loader's configuration parser (arch/arm64/efi/config.c): every key,
+ * the comment/blank/CRLF/whitespace rules, load options overriding the file,
+ * and each malformed input rejected with a message that names the line --
+ * leaving the configuration exactly as it was.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "../../arch/arm64/efi/config.h"
+
+FIXTURE(cfg)
+{
+	struct isohyp_config cfg, before;
+	char err[160];
+};
+
+FIXTURE_VARIANT(cfg)
+{
+	int unused;
+};
+
+FIXTURE_SETUP(cfg)
+{
+	config_init_defaults(&self->cfg, 32, 2);
+	strcpy(self->cfg.next, "old/next");
+	self->before = self->cfg;
+	memset(self->err, 0, sizeof(self->err));
+}
+
+FIXTURE_TEARDOWN(cfg)
+{
+}
+
+static int parse(FIXTURE_DATA(cfg) *self, const char *text)
+{
+	return config_parse(&self->cfg, text, strlen(text), "isohyp.conf", self->err,
+			    sizeof(self->err));
+}
+
+static int parse_opts(FIXTURE_DATA(cfg) *self, const char *text)
+{
+	return config_parse_load_options(&self->cfg, text, strlen(text), "load options", self->err,
+					 sizeof(self->err));
+}
+
+/* Assert -EINVAL, an error naming @needle, and an unchanged configuration. */
+#define EXPECT_REJECTED(call, needle)                                                    \
+	do {                                                                             \
+		EXPECT_EQ(-22, call);                                                    \
+		EXPECT_NE_NULL(strstr(self->err, needle));                               \
+		EXPECT_EQ(0, memcmp(&self->cfg, &self->before, sizeof(self->cfg)));      \
+		if (_metadata->failed)                                                   \
+			TH_LOG("error message: %s", self->err);                          \
+	} while (0)
+
+/* Every key is read; values keep inner spaces, '=' and '#'. */
+TEST_F(cfg, all_keys)
+{
+	ASSERT_EQ(0, parse(self, "next=EFI/linux/Image\ncmdline=console=ttyAMA0 root=/dev/vda #1\n"
+				 "initrd=\\initrd.img\ncarveout_mb=64\nlog=debug\n"));
+	EXPECT_STREQ("EFI/linux/Image", self->cfg.next);
+	EXPECT_STREQ("console=ttyAMA0 root=/dev/vda #1", self->cfg.cmdline);
+	EXPECT_STREQ("\\initrd.img", self->cfg.initrd);
+	EXPECT_EQ(64u, self->cfg.carveout_mb);
+	EXPECT_EQ(3, self->cfg.log_level);
+	EXPECT_EQ(0x1fu, self->cfg.set);
+}
+
+/* Comments, blank lines, CRLF and whitespace around keys and values are fine. */
+TEST_F(cfg, comments_blanks_crlf_whitespace)
+{
+	ASSERT_EQ(0, parse(self, "# isohyp\r\n\r\n   \t\n  log =  warn \r\n#next=x\ncarveout_mb=\t8"));
+	EXPECT_EQ(1, self->cfg.log_level);
+	EXPECT_EQ(8u, self->cfg.carveout_mb);
+	EXPECT_STREQ("old/next", self->cfg.next);
+}
+
+/* An empty file and an empty next= are valid: empty next means install and return. */
+TEST_F(cfg, empty_next_means_install_and_return)
+{
+	ASSERT_EQ(0, parse(self, ""));
+	ASSERT_EQ(0, parse(self, "next=\n"));
+	EXPECT_STREQ("", self->cfg.next);
+	EXPECT_TRUE(self->cfg.set & CFG_NEXT);
+}
+
+/* Load options override the file, ';'-separated, with spaces kept in values. */
+TEST_F(cfg, load_options_override_file)
+{
+	ASSERT_EQ(0, parse(self, "next=a\ncmdline=x\nlog=info\n"));
+	ASSERT_EQ(0, parse_opts(self, "next=b;cmdline=console=ttyAMA0 quiet; log=error"));
+	EXPECT_STREQ("b", self->cfg.next);
+	EXPECT_STREQ("console=ttyAMA0 quiet", self->cfg.cmdline);
+	EXPECT_EQ(0, self->cfg.log_level);
+}
+
+/* The image name the UEFI shell puts first in the load options is skipped. */
+TEST_F(cfg, load_options_skip_image_name)
+{
+	ASSERT_EQ(0, parse_opts(self, "FS0:\\EFI\\BOOT\\isohyp.efi next=\\vmlinuz;log=debug"));
+	EXPECT_STREQ("\\vmlinuz", self->cfg.next);
+	EXPECT_EQ(3, self->cfg.log_level);
+	ASSERT_EQ(0, parse_opts(self, "isohyp.efi"));
+	EXPECT_STREQ("\\vmlinuz", self->cfg.next);
+}
+
+/* The same key twice in one source is an error, but a later source may override. */
+TEST_F(cfg, duplicate_key_rejected)
+{
+	EXPECT_REJECTED(parse(self, "log=info\nnext=a\nlog=warn\n"), "line 3: duplicate key 'log'");
+}
+
+/* A line without '=' is rejected, naming the line. */
+TEST_F(cfg, line_without_equals_rejected)
+{
+	EXPECT_REJECTED(parse(self, "log=info\n\nnext\n"), "isohyp.conf line 3: expected key=value");
+}
+
+/* An empty key is rejected. */
+TEST_F(cfg, empty_key_rejected)
+{
+	EXPECT_REJECTED(parse(self, "  =value\n"), "line 1: missing key");
+}
+
+/* Unknown keys are rejected by name. */
+TEST_F(cfg, unknown_key_rejected)
+{
+	EXPECT_REJECTED(parse(self, "next=a\nkernel=b\n"), "line 2: unknown key 'kernel'");
+	EXPECT_REJECTED(parse(self, "Next=a\n"), "unknown key 'Next'");
+}
+
+/* carveout_mb: decimal digits only, within 2..1024. */
+TEST_F(cfg, carveout_malformed_rejected)
+{
+	EXPECT_REJECTED(parse(self, "carveout_mb=\n"), "line 1: empty value");
+	EXPECT_REJECTED(parse(self, "carveout_mb=0x10\n"), "not a decimal");
+	EXPECT_REJECTED(parse(self, "carveout_mb=-4\n"), "not a decimal");
+	EXPECT_REJECTED(parse(self, "carveout_mb=16MB\n"), "not a decimal");
+	EXPECT_REJECTED(parse(self, "carveout_mb=1\n"), "out of range");
+	EXPECT_REJECTED(parse(self, "carveout_mb=1025\n"), "out of range");
+	EXPECT_REJECTED(parse(self, "carveout_mb=99999999999999999999999\n"), "out of range");
+}
+
+/* The range's edges are accepted. */
+TEST_F(cfg, carveout_range_edges)
+{
+	ASSERT_EQ(0, parse(self, "carveout_mb=2\n"));
+	EXPECT_EQ(2u, self->cfg.carveout_mb);
+	ASSERT_EQ(0, parse(self, "carveout_mb=1024\n"));
+	EXPECT_EQ(1024u, self->cfg.carveout_mb);
+}
+
+/* log= takes only the four level names. */
+TEST_F(cfg, log_level_malformed_rejected)
+{
+	EXPECT_REJECTED(parse(self, "log=verbose\n"), "line 1: log level");
+	EXPECT_REJECTED(parse(self, "log=\n"), "log level");
+	EXPECT_REJECTED(parse(self, "log=INFO\n"), "log level");
+}
+
+/* A value longer than its buffer is rejected, not truncated. */
+TEST_F(cfg, value_too_long_rejected)
+{
+	char text[1200];
+
+	strcpy(text, "next=");
+	memset(text + 5, 'a', CONFIG_PATH_MAX);
+	text[5 + CONFIG_PATH_MAX] = '\0';
+	EXPECT_REJECTED(parse(self, text), "value too long for 'next'");
+	strcpy(text, "cmdline=");
+	memset(text + 8, 'b', CONFIG_CMDLINE_MAX);
+	text[8 + CONFIG_CMDLINE_MAX] = '\0';
+	EXPECT_REJECTED(parse(self, text), "value too long for 'cmdline'");
+}
+
+/* The longest value that fits is accepted. */
+TEST_F(cfg, longest_value_fits)
+{
+	char text[300];
+
+	strcpy(text, "initrd=");
+	memset(text + 7, 'c', CONFIG_PATH_MAX - 1);
+	text[7 + CONFIG_PATH_MAX - 1] = '\0';
+	ASSERT_EQ(0, parse(self, text));
+	EXPECT_EQ((size_t)CONFIG_PATH_MAX - 1, strlen(self->cfg.initrd));
+}
+
+/* A NUL byte inside the file is rejected (binary junk, not a config). */
+TEST_F(cfg, nul_byte_rejected)
+{
+	EXPECT_EQ(-22, config_parse(&self->cfg, "log=info\0x", 10, "isohyp.conf", self->err,
+				    sizeof(self->err)));
+	EXPECT_EQ(0, memcmp(&self->cfg, &self->before, sizeof(self->cfg)));
+}
+
+/* An error late in a file leaves earlier good lines unapplied (all or nothing). */
+TEST_F(cfg, error_applies_nothing)
+{
+	EXPECT_REJECTED(parse(self, "next=new\nlog=debug\ncarveout_mb=7x\n"), "line 3");
+	EXPECT_STREQ("old/next", self->cfg.next);
+}
+
+/* Malformed load options are errors naming their item, and change nothing. */
+TEST_F(cfg, load_options_malformed_rejected)
+{
+	EXPECT_REJECTED(parse_opts(self, "next=a;bogus=1"), "load options line 2: unknown key 'bogus'");
+	EXPECT_REJECTED(parse_opts(self, "isohyp.efi log=loud"), "log level");
+}
+
+TEST_HARNESS_MAIN

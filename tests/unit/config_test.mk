@@ -1,0 +1,1 @@
+unit_config_test_srcs := arch/arm64/efi/config.c hyp/printf.c

@@ -1,0 +1,1 @@
+unit_pgtable_test_srcs := hyp/pgtable.c

@@ -1,0 +1,1 @@
+unit_printf_test_srcs := hyp/printf.c
