@@ -295,7 +295,15 @@ $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD
 		$(BUILD)/target/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
-target-images: all $(BUILD)/smoke/esp.img $(BUILD)/target/esp.img $(BUILD)/linux/esp.img \
+$(BUILD)/refuse/isohyp.conf: FORCE
+	$(call write_conf,$@,# a carve-out no 1 GiB machine can give\ncarveout_mb=1024\n)
+
+$(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/refuse/isohyp.conf:EFI/BOOT/isohyp.conf
+
+target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img
 
 check: deps
