@@ -6,6 +6,7 @@
 #   make run          install what is missing, build, boot QEMU (console on stdio)
 #   make check        install what is missing, build, run every test suite
 #   make debug        gdb-multiarch attached to a QEMU started with `make run GDB=1`
+#                     (BASE=, HYP_BASE=: where the loader and the hypervisor run)
 #   make defconfig | menuconfig | savedefconfig
 #   make deps         install/fetch dependencies only (scripts/deps.sh)
 #   make clean        remove build/ except the downloaded sysroot; distclean: all
@@ -224,11 +225,13 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) scripts/run-qemu $(RUN_FLAGS) -- $(QEMU_EXTRA)
 
-# The loader's image base changes with the firmware's allocation; it prints it
-# at boot ("image base 0x..."). Pass it as BASE= to get its symbols.
+# Both images are relocated at boot and say where: the loader prints
+# "loader image at X" (pass BASE=0xX), the hypervisor "carve-out X-Y" (pass
+# HYP_BASE=0xX: the EL2 image is linked at 0 and runs identity-mapped there).
 debug:
 	$(Q)gdb-multiarch -q -ex 'set architecture aarch64' \
 		$(if $(BASE),-ex 'add-symbol-file $(BUILD)/isohyp.so -o $(BASE)') \
+		$(if $(HYP_BASE),-ex 'add-symbol-file $(BUILD)/hyp/isohyp-el2.elf -o $(HYP_BASE)') \
 		-ex 'target remote :1234'
 
 # ---- tests -------------------------------------------------------------
