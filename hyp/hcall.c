@@ -6,6 +6,7 @@
  * x0 = -1 (NOT_SUPPORTED) and changes nothing.
  */
 #include <isohyp/hcall.h>
+#include <isohyp/mem_protect.h>
 #include <isohyp/version.h>
 #include <uapi/isohyp.h>
 
@@ -35,6 +36,26 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 		break;
 	case ISOHYP_FN_REVISION:
 		handle_revision(r);
+		break;
+	case ISOHYP_FN_HOST_SHARE_HYP:
+		r[1] = (u64)(s64)__pkvm_host_share_hyp(r[1], r[2]);
+		r[0] = ISOHYP_SMCCC_SUCCESS;
+		break;
+	case ISOHYP_FN_HOST_UNSHARE_HYP:
+		r[1] = (u64)(s64)__pkvm_host_unshare_hyp(r[1], r[2]);
+		r[0] = ISOHYP_SMCCC_SUCCESS;
+		break;
+	case ISOHYP_FN_HOST_DONATE_HYP:
+		r[1] = (u64)(s64)__pkvm_host_donate_hyp(r[1], r[2]);
+		r[0] = ISOHYP_SMCCC_SUCCESS;
+		break;
+	case ISOHYP_FN_HOST_RECLAIM:
+		r[1] = (u64)(s64)__pkvm_host_reclaim(r[1], r[2]);
+		r[0] = ISOHYP_SMCCC_SUCCESS;
+		break;
+	case ISOHYP_FN_PAGE_STATE:
+		r[1] = (u64)(s64)__pkvm_host_page_state(r[1]);
+		r[0] = ISOHYP_SMCCC_SUCCESS;
 		break;
 	default:
 		r[0] = (u64)(s64)ISOHYP_SMCCC_NOT_SUPPORTED;

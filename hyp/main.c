@@ -14,6 +14,7 @@
 
 #include <asm/cache.h>
 #include <asm/el2_setup.h>
+#include <asm/host_stage2.h>
 #include <asm/hyp_mmu.h>
 #include <asm/sysreg.h>
 #include <isohyp/bits.h>
@@ -21,6 +22,7 @@
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
 #include <isohyp/errno.h>
+#include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/page_alloc.h>
 #include <isohyp/version.h>
@@ -32,6 +34,7 @@ unsigned int hyp_nr_cpus;
 
 static struct boot_info boot_info;
 static struct hyp_pool hyp_pool;
+static struct host_s2_regs host_s2_regs;
 
 unsigned int hyp_cpu_index(void)
 {
@@ -133,14 +136,22 @@ int hyp_boot_init(const struct boot_info *bi_in)
 	if (!ret)
 		ret = hyp_map_all(bi);
 	if (!ret)
-		ret = host_stage2_init(bi, &hyp_pool);
+		ret = host_stage2_arch_init(bi, &hyp_pool, &host_s2_regs);
 	if (ret) {
 		pr_err("EL2 setup failed: %d\n", ret);
 		return ret;
 	}
+	/* Before the host runs another instruction: the IOMMUs get the stage-2. */
+	ret = kvm_iommu_init();
+	if (ret == -ENODEV) {
+		pr_warn("no IOMMU driver: DMA is not isolated\n");
+	} else if (ret) {
+		pr_err("IOMMU setup failed: %d\n", ret);
+		return ret;
+	}
 	/* Secondary CPUs read hyp_mmu_cfg with their MMU and caches off. */
 	dcache_clean_poc(&hyp_mmu_cfg, sizeof(hyp_mmu_cfg));
-	el2_cfg_init(host_mmu.vtcr, host_mmu.vttbr);
+	el2_cfg_init(host_s2_regs.vtcr, host_s2_regs.vttbr);
 	el2_to_el1_context();
 	return 0;
 }

@@ -1,78 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host stage-2 and page ownership (ARCHITECTURE.md section 3).
+ * Host stage-2 and page ownership (ARCHITECTURE.md sections 3 and 4); the
+ * encoding of ownership in the descriptors is in include/isohyp/mem_protect.h.
  *
- * The host stage-2 identity-maps everything the host owns, lazily: a stage-2
- * translation fault maps the largest block around the faulting address that
+ * The lazy fault path maps the largest block around the faulting address that
  * stays inside one empty table entry (so inside one ownership range: owned
- * ranges are annotated, which forces finer tables there) and inside one
- * memory type (one RAM region, or one gap between RAM regions, i.e. MMIO).
- * Both RAM and MMIO are mapped RWX as Normal memory at stage-2 (see
- * PKVM_HOST_MMIO_PROT for why MMIO keeps X); the host's stage-1 chooses Device
- * where it means it (the combined attribute is the stricter, Arm ARM D8.6.6).
+ * ranges are annotated, which forces finer tables there) and inside one memory
+ * type (one RAM region, or one gap between RAM regions, i.e. MMIO).
  *
- * Does not (yet): the host ABI's ownership transitions (share, donate,
- * reclaim) -- they will funnel through host_stage2_set_owner_locked().
+ * The host's calls are all-or-nothing: under host_mmu.lock every check runs
+ * first, then one page-table update that is itself check-then-commit
+ * (hyp/pgtable.c: -ENOMEM changes nothing). Every change of owner goes
+ * through host_stage2_set_owner_locked(), the one caller of the iommu core.
  *
- * Lock order: host_mmu.lock, then the page pool's lock.
+ * Portable C: the arch glue (TLB invalidation, fault decoding, zeroing) is in
+ * arch/arm64/hyp/host_stage2.c, so the unit tests build this file as it is.
+ *
+ * Lock order: host_mmu.lock, then the page pool's lock, then the iommu
+ * driver's.
  */
-#include <asm/el2_setup.h>
-#include <asm/esr.h>
-#include <asm/inject.h>
-#include <asm/sysreg.h>
 #include <isohyp/bits.h>
-#include <isohyp/console.h>
 #include <isohyp/errno.h>
+#include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/panic.h>
+#include <uapi/isohyp.h>
 
 struct host_mmu host_mmu;
 
 static struct boot_mem_range ram[BOOT_INFO_MAX_RAM];
 static unsigned int nr_ram;
-static struct hyp_pool *host_s2_pool;
-
-static void *host_s2_zalloc_page(void *arg)
-{
-	return hyp_alloc_page(arg);
-}
-
-static void host_s2_put_page(void *addr)
-{
-	hyp_free_page(host_s2_pool, addr);
-}
-
-static void *host_s2_phys_to_virt(phys_addr_t pa)
-{
-	return (void *)(uintptr_t)pa; /* EL2 identity-maps RAM */
-}
-
-static phys_addr_t host_s2_virt_to_phys(void *va)
-{
-	return (phys_addr_t)(uintptr_t)va;
-}
-
-/*
- * A valid host stage-2 entry went away. The host's translations for VMID 0 are
- * invalidated on every CPU (inner shareable) and the invalidation has
- * completed (DSB) before the caller writes anything new there. Stage-1 entries
- * for VMID 0 go too; the host refills them on its next access.
- */
-static void host_s2_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
-{
-	__asm__ __volatile__("dsb ishst\n"
-			     "tlbi vmalls12e1is\n"
-			     "dsb ish\n"
-			     "isb" ::: "memory");
-}
-
-static const struct kvm_pgtable_mm_ops host_s2_mm_ops = {
-	.zalloc_page = host_s2_zalloc_page,
-	.put_page = host_s2_put_page,
-	.phys_to_virt = host_s2_phys_to_virt,
-	.virt_to_phys = host_s2_virt_to_phys,
-	.tlb_flush = host_s2_tlb_flush,
-};
+static const struct mem_protect_ops *mp_ops;
 
 bool find_mem_range(phys_addr_t pa, struct kvm_mem_range *range)
 {
@@ -95,7 +53,7 @@ bool find_mem_range(phys_addr_t pa, struct kvm_mem_range *range)
 		prev_end = end;
 	}
 	range->start = prev_end;
-	range->end = 1ULL << host_mmu.pgt.ia_bits;
+	range->end = BIT(host_mmu.pgt.ia_bits);
 	return false;
 }
 
@@ -108,41 +66,48 @@ bool addr_is_memory(phys_addr_t pa)
 
 int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id owner)
 {
-	hyp_assert_lock_held(&host_mmu.lock);
-	return kvm_pgtable_stage2_set_owner(&host_mmu.pgt, addr, size, owner);
-}
-
-int host_stage2_init(const struct boot_info *bi, struct hyp_pool *pool)
-{
-	unsigned int ia_bits = cpu_pa_bits();
 	int ret;
 
-	if (bi->nr_ram > BOOT_INFO_MAX_RAM)
-		return -EINVAL;
-	for (nr_ram = 0; nr_ram < bi->nr_ram; nr_ram++)
-		ram[nr_ram] = bi->ram[nr_ram];
-	host_s2_pool = pool;
-	hyp_spin_lock_init(&host_mmu.lock);
-	ret = kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, &host_s2_mm_ops, pool);
+	hyp_assert_lock_held(&host_mmu.lock);
+	ret = kvm_pgtable_stage2_set_owner(&host_mmu.pgt, addr, size, owner);
 	if (ret)
 		return ret;
-
-	hyp_spin_lock(&host_mmu.lock);
-	ret = host_stage2_set_owner_locked(bi->carveout_base, bi->carveout_size, PKVM_ID_HYP);
-	hyp_spin_unlock(&host_mmu.lock);
-	if (ret)
-		return ret;
-	host_mmu.vtcr = el2_vtcr(ia_bits, host_mmu.pgt.start_level);
-	host_mmu.vttbr = kvm_pgtable_root_pa(&host_mmu.pgt); /* VMID 0 */
-	return 0;
+	/* Back to the host: DMA may reach it again; leaving: DMA must not. */
+	return kvm_iommu_host_stage2_idmap(addr, addr + size,
+					   owner == PKVM_ID_HOST ? PKVM_HOST_MEM_PROT : 0);
 }
 
-/*
- * Map the largest block around @addr that one empty entry of the table and
- * one memory type allow. Returns 0 (also when another CPU got there first),
- * -EPERM when the address is not the host's, -ENOMEM.
- */
-static int host_stage2_idmap(u64 addr)
+int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia_bits,
+		     const struct kvm_pgtable_mm_ops *mm_ops, void *mm_arg,
+		     const struct mem_protect_ops *ops)
+{
+	unsigned int i;
+
+	if (n > BOOT_INFO_MAX_RAM)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!IS_ALIGNED(ranges[i].base | ranges[i].size, SZ_4K) ||
+		    (i && ranges[i].base < ranges[i - 1].base + ranges[i - 1].size))
+			return -EINVAL; /* the loader sorts, merges and aligns them */
+		ram[i] = ranges[i];
+	}
+	nr_ram = n;
+	mp_ops = ops;
+	hyp_spin_lock_init(&host_mmu.lock);
+	return kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
+}
+
+int host_stage2_protect_hyp(phys_addr_t addr, u64 size)
+{
+	int ret;
+
+	hyp_spin_lock(&host_mmu.lock);
+	ret = host_stage2_set_owner_locked(addr, size, PKVM_ID_HYP);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+int host_stage2_idmap(u64 addr)
 {
 	struct kvm_mem_range range;
 	kvm_pte_t pte;
@@ -151,13 +116,16 @@ static int host_stage2_idmap(u64 addr)
 	bool mem;
 	int ret;
 
+	if (addr >= BIT(host_mmu.pgt.ia_bits))
+		return -EPERM;
+	addr = ALIGN_DOWN(addr, SZ_4K);
 	mem = find_mem_range(addr, &range);
 	hyp_spin_lock(&host_mmu.lock);
 	ret = kvm_pgtable_get_leaf(&host_mmu.pgt, addr, &pte, &level);
 	if (ret || kvm_pte_valid(pte))
-		goto unlock;
+		goto unlock; /* mapped meanwhile by another CPU */
 	if (pte) {
-		ret = -EPERM; /* annotated: owned by someone else */
+		ret = -EPERM; /* annotated: not the host's */
 		goto unlock;
 	}
 	gsize = kvm_granule_size(level);
@@ -172,21 +140,156 @@ unlock:
 	return ret;
 }
 
-void handle_host_mem_abort(u64 esr)
-{
-	u64 far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-	u64 addr = (FIELD_GET(HPFAR_FIPA, hpfar) << 12) | (far & (SZ_4K - 1));
-	unsigned int fsc_type = FIELD_GET(ESR_FSC_TYPE, FIELD_GET(ESR_ABT_FSC, esr));
-	int ret = -EPERM;
+/* ---- the host's calls ------------------------------------------------------ */
 
-	if (fsc_type == ESR_FSC_TYPE_TRANSLATION && addr < (1ULL << host_mmu.pgt.ia_bits))
-		ret = host_stage2_idmap(ALIGN_DOWN(addr, SZ_4K));
+enum host_page_state {
+	HOST_STATE_OWNED, /* empty or valid without SW0 */
+	HOST_STATE_SHARED,
+	HOST_STATE_DONATED,
+	HOST_STATE_HYP,
+};
+
+static enum host_page_state pte_host_state(kvm_pte_t pte)
+{
+	if (kvm_pte_valid(pte))
+		return kvm_pgtable_stage2_pte_prot(pte) & PKVM_PAGE_SHARED_OWNED ?
+			       HOST_STATE_SHARED : HOST_STATE_OWNED;
+	switch (kvm_invalid_pte_owner(pte)) {
+	case PKVM_ID_HOST:
+		return HOST_STATE_OWNED;
+	case PKVM_ID_DONATED:
+		return HOST_STATE_DONATED;
+	default:
+		return HOST_STATE_HYP;
+	}
+}
+
+static int check_state_leaf(const struct kvm_pgtable_visit_ctx *ctx,
+			    enum kvm_pgtable_walk_flags visit)
+{
+	const enum host_page_state *want = ctx->arg;
+
+	return pte_host_state(ctx->old) == *want ? 0 : -EPERM;
+}
+
+/* Is all of [addr, addr + size) in state @want? 0 or -EPERM. */
+static int check_range_state_locked(u64 addr, u64 size, enum host_page_state want)
+{
+	struct kvm_pgtable_walker walker = {
+		.cb = check_state_leaf, .arg = &want, .flags = KVM_PGTABLE_WALK_LEAF,
+	};
+
+	return kvm_pgtable_walk(&host_mmu.pgt, addr, size, &walker);
+}
+
+/*
+ * A host range argument, checked before anything else: -EINVAL for no pages,
+ * a range that wraps or leaves the physical address space, or that is not
+ * wholly inside one RAM region.
+ */
+static int host_range(u64 pfn, u64 nr_pages, u64 *addr, u64 *size)
+{
+	u64 max_pfn = BIT(host_mmu.pgt.ia_bits - 12);
+	struct kvm_mem_range range;
+
+	if (!nr_pages || pfn >= max_pfn || nr_pages > max_pfn - pfn)
+		return -EINVAL;
+	*addr = pfn << 12;
+	*size = nr_pages << 12;
+	if (!find_mem_range(*addr, &range) || *addr + *size > range.end)
+		return -EINVAL;
+	return 0;
+}
+
+int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages)
+{
+	u64 addr, size;
+	int ret = host_range(pfn, nr_pages, &addr, &size);
+
+	if (ret)
+		return ret;
+	hyp_spin_lock(&host_mmu.lock);
+	ret = check_range_state_locked(addr, size, HOST_STATE_OWNED);
 	if (!ret)
-		return;
-	if (ret == -ENOMEM)
-		pr_err("host stage-2: no page-table memory to map %lx\n", (unsigned long)addr);
-	else
-		pr_debug("host access to %lx refused (esr %lx)\n", (unsigned long)addr,
-			 (unsigned long)esr);
-	inject_host_sea(esr, far);
+		ret = kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr,
+					     PKVM_HOST_MEM_PROT | PKVM_PAGE_SHARED_OWNED);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+int __pkvm_host_unshare_hyp(u64 pfn, u64 nr_pages)
+{
+	u64 addr, size;
+	int ret = host_range(pfn, nr_pages, &addr, &size);
+
+	if (ret)
+		return ret;
+	hyp_spin_lock(&host_mmu.lock);
+	ret = check_range_state_locked(addr, size, HOST_STATE_SHARED);
+	if (!ret)
+		ret = kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr, PKVM_HOST_MEM_PROT);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+int __pkvm_host_donate_hyp(u64 pfn, u64 nr_pages)
+{
+	u64 addr, size;
+	int ret = host_range(pfn, nr_pages, &addr, &size);
+
+	if (ret)
+		return ret;
+	hyp_spin_lock(&host_mmu.lock);
+	ret = check_range_state_locked(addr, size, HOST_STATE_OWNED);
+	if (!ret)
+		ret = host_stage2_set_owner_locked(addr, size, PKVM_ID_DONATED);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+int __pkvm_host_reclaim(u64 pfn, u64 nr_pages)
+{
+	u64 addr, size;
+	int ret = host_range(pfn, nr_pages, &addr, &size);
+
+	if (ret)
+		return ret;
+	hyp_spin_lock(&host_mmu.lock);
+	ret = check_range_state_locked(addr, size, HOST_STATE_DONATED);
+	if (!ret) {
+		/*
+		 * Zero while still the hypervisor's: the host cannot map the pages
+		 * (its fault path needs this lock) before they are clean. If the
+		 * owner change then fails, they stay donated -- and zeroed.
+		 */
+		mp_ops->zero_pages(addr, size);
+		ret = host_stage2_set_owner_locked(addr, size, PKVM_ID_HOST);
+	}
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+int __pkvm_host_page_state(u64 pfn)
+{
+	kvm_pte_t pte;
+	u32 level;
+	bool mem;
+	int ret;
+
+	if (pfn >= BIT(host_mmu.pgt.ia_bits - 12))
+		return -EINVAL;
+	mem = addr_is_memory(pfn << 12);
+	hyp_spin_lock(&host_mmu.lock);
+	ret = kvm_pgtable_get_leaf(&host_mmu.pgt, pfn << 12, &pte, &level);
+	hyp_spin_unlock(&host_mmu.lock);
+	if (ret)
+		return ret;
+	switch (pte_host_state(pte)) {
+	case HOST_STATE_OWNED:
+		return mem ? ISOHYP_PAGE_HOST_OWNED : ISOHYP_PAGE_MMIO_HOST;
+	case HOST_STATE_SHARED:
+		return ISOHYP_PAGE_SHARED_HYP;
+	default:
+		return mem ? ISOHYP_PAGE_HYP_OWNED : ISOHYP_PAGE_MMIO_HYP;
+	}
 }

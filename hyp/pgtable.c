@@ -160,6 +160,8 @@ kvm_pte_t kvm_pgtable_stage2_leaf(u64 phys, enum kvm_pgtable_prot prot, u32 leve
 		pte |= KVM_PTE_LEAF_ATTR_LO_S2_S2AP_W;
 	if (!(prot & KVM_PGTABLE_PROT_X))
 		pte |= KVM_PTE_LEAF_ATTR_HI_S2_XN;
+	if (prot & KVM_PGTABLE_PROT_SW0)
+		pte |= KVM_PTE_LEAF_ATTR_HI_SW0;
 	/* Shareability is ignored for Device memory (D8.6.2): leave it 0 there. */
 	if (prot & KVM_PGTABLE_PROT_DEVICE)
 		return pte | FIELD_PREP(KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR, KVM_S2_MEMATTR_DEVICE_nGnRE);
@@ -181,6 +183,8 @@ enum kvm_pgtable_prot kvm_pgtable_stage2_pte_prot(kvm_pte_t pte)
 		prot |= KVM_PGTABLE_PROT_X;
 	if (FIELD_GET(KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR, pte) == KVM_S2_MEMATTR_DEVICE_nGnRE)
 		prot |= KVM_PGTABLE_PROT_DEVICE;
+	if (pte & KVM_PTE_LEAF_ATTR_HI_SW0)
+		prot |= KVM_PGTABLE_PROT_SW0;
 	return prot;
 }
 

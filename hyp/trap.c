@@ -6,12 +6,12 @@
  * the hypervisor.
  */
 #include <asm/esr.h>
+#include <asm/host_stage2.h>
 #include <asm/inject.h>
 #include <asm/psci.h>
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
 #include <isohyp/hcall.h>
-#include <isohyp/mem_protect.h>
 
 #include <asm/host_ctxt.h>
 

@@ -1,25 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Host stage-2 and page ownership (ARCHITECTURE.md section 3). The host's
- * stage-2 is an identity map built lazily on stage-2 faults; pages the
- * hypervisor owns carry an owner annotation in their invalid descriptors so
- * the fault path never maps them. host_mmu.lock protects the table.
+ * Host stage-2 and page ownership (ARCHITECTURE.md section 3, hyp/mem_protect.c).
+ * The host's stage-2 is an identity map built lazily on stage-2 faults;
+ * ownership lives in the descriptors themselves:
+ *
+ *	descriptor				state (PAGE_STATE)
+ *	empty (0)				owned by the host, not faulted in yet
+ *	valid, SW0 clear			owned by the host
+ *	valid, SW0 set				owned by the host, shared with the hypervisor
+ *	invalid, owner PKVM_ID_DONATED		owned by the hypervisor, donated by the host
+ *	invalid, owner PKVM_ID_HYP		the hypervisor's own (carve-out, its MMIO)
+ *
+ * so all-zero means "the host's, unmapped". host_mmu.lock protects the table
+ * and, through the iommu core, the IOMMUs' copies of it.
  */
 #ifndef ISOHYP_MEM_PROTECT_H
 #define ISOHYP_MEM_PROTECT_H
 
 #include <asm/spinlock.h>
 #include <isohyp/boot_info.h>
-#include <isohyp/page_alloc.h>
 #include <isohyp/pgtable.h>
 
-/* Owner ids in invalid host stage-2 descriptors; 0 is "the host". */
 enum pkvm_owner_id {
 	PKVM_ID_HOST = 0,
-	PKVM_ID_HYP = 1,
+	PKVM_ID_HYP = 1, /* never given back: carve-out, hypervisor MMIO */
+	PKVM_ID_DONATED = 2, /* the hypervisor's, the host may reclaim it */
 };
 
-#define PKVM_HOST_MEM_PROT (KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W | KVM_PGTABLE_PROT_X)
+/* Page state of a host-owned mapping, in the leaf's software bit. */
+#define PKVM_PAGE_SHARED_OWNED KVM_PGTABLE_PROT_SW0
+
+#define PKVM_HOST_MEM_PROT KVM_PGTABLE_PROT_RWX
 /*
  * Unlike pKVM (whose host is Linux), our host starts as UEFI firmware, which
  * executes in place from flash outside RAM (AAVMF branches to code in its
@@ -27,12 +38,11 @@ enum pkvm_owner_id {
  * real device memory never-executable; stage-2 only guards what is not the
  * host's, so MMIO keeps execute permission here.
  */
-#define PKVM_HOST_MMIO_PROT (KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W | KVM_PGTABLE_PROT_X)
+#define PKVM_HOST_MMIO_PROT KVM_PGTABLE_PROT_RWX
 
 struct host_mmu {
 	struct kvm_pgtable pgt;
 	hyp_spinlock_t lock;
-	u64 vtcr, vttbr;
 };
 
 extern struct host_mmu host_mmu;
@@ -41,12 +51,29 @@ struct kvm_mem_range {
 	u64 start, end;
 };
 
-int host_stage2_init(const struct boot_info *bi, struct hyp_pool *pool);
+struct mem_protect_ops {
+	/* Zero [pa, pa + size) of RAM, visible to every observer, CPU or DMA. */
+	void (*zero_pages)(phys_addr_t pa, u64 size);
+};
+
+int host_stage2_init(const struct boot_mem_range *ram, unsigned int nr_ram, u32 ia_bits,
+		     const struct kvm_pgtable_mm_ops *mm_ops, void *mm_arg,
+		     const struct mem_protect_ops *ops);
+/* Make [addr, addr + size) the hypervisor's for good (carve-out, its MMIO). */
+int host_stage2_protect_hyp(phys_addr_t addr, u64 size);
 bool addr_is_memory(phys_addr_t pa);
 /* The RAM region or MMIO gap around @pa; true when it is RAM. */
 bool find_mem_range(phys_addr_t pa, struct kvm_mem_range *range);
 int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id owner);
-/* A stage-2 data/instruction abort from the host, with ESR_EL2 @esr. */
-void handle_host_mem_abort(u64 esr);
+/* The fault path: map what the host owns around @addr. 0, -EPERM or -ENOMEM. */
+int host_stage2_idmap(u64 addr);
+
+/* The host ABI (ARCHITECTURE.md section 4): 0 or -EINVAL/-EPERM/-ENOMEM. */
+int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages);
+int __pkvm_host_unshare_hyp(u64 pfn, u64 nr_pages);
+int __pkvm_host_donate_hyp(u64 pfn, u64 nr_pages);
+int __pkvm_host_reclaim(u64 pfn, u64 nr_pages);
+/* An ISOHYP_PAGE_* value, or -EINVAL. */
+int __pkvm_host_page_state(u64 pfn);
 
 #endif /* ISOHYP_MEM_PROTECT_H */

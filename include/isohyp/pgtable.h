@@ -31,6 +31,7 @@ typedef u64 kvm_pte_t;
 #define KVM_PTE_LEAF_ATTR_LO_S2_SH GENMASK(9, 8)
 #define KVM_PTE_LEAF_ATTR_LO_S2_AF BIT(10)
 #define KVM_PTE_LEAF_ATTR_HI_S2_XN BIT(54)
+#define KVM_PTE_LEAF_ATTR_HI_SW0 BIT(55) /* ignored by hardware (D8.3.2) */
 /* Software use of an invalid descriptor: who owns the range (0: nobody said). */
 #define KVM_INVALID_PTE_OWNER_MASK GENMASK(9, 2)
 
@@ -44,6 +45,7 @@ enum kvm_pgtable_prot {
 	KVM_PGTABLE_PROT_W = BIT(1),
 	KVM_PGTABLE_PROT_R = BIT(2),
 	KVM_PGTABLE_PROT_DEVICE = BIT(3), /* Device-nGnRE instead of Normal WB */
+	KVM_PGTABLE_PROT_SW0 = BIT(4), /* software bit of the leaf: its owner's use */
 };
 
 #define KVM_PGTABLE_PROT_RW (KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W)

@@ -67,56 +67,7 @@ static const struct kvm_pgtable_mm_ops mm_ops = {
 	.phys_to_virt = p2v, .virt_to_phys = v2p, .tlb_flush = record_flush,
 };
 
-/* ---- the independent decoder --------------------------------------------- */
-
-struct xlate {
-	bool valid;
-	u64 pa;
-	int level;
-	unsigned int memattr, s2ap, sh;
-	bool af, xn;
-	unsigned int owner; /* invalid entries: bits [9:2] */
-};
-
-static struct xlate ref_walk(const struct kvm_pgtable *pgt, u64 ia)
-{
-	const u64 *table = (const u64 *)pgt->pgd;
-	struct xlate x = { 0 };
-	int level;
-
-	for (level = pgt->start_level; level <= 3; level++) {
-		int shift = 39 - 9 * level;
-		u64 d = table[(ia >> shift) & 511];
-
-		if (!(d & 1)) {
-			x.level = level;
-			x.owner = (d >> 2) & 0xff;
-			return x;
-		}
-		if (level < 3 && (d & 2)) {
-			table = (const u64 *)(uintptr_t)(d & 0x0000fffffffff000ull);
-			continue;
-		}
-		if (level == 3 && !(d & 2))
-			return x; /* reserved encoding: treat as invalid */
-		x.valid = true;
-		x.level = level;
-		x.pa = (d & 0x0000fffffffff000ull & ~((1ull << shift) - 1)) | (ia & ((1ull << shift) - 1));
-		x.memattr = (d >> 2) & 0xf;
-		x.s2ap = (d >> 6) & 3;
-		x.sh = (d >> 8) & 3;
-		x.af = (d >> 10) & 1;
-		x.xn = (d >> 54) & 1;
-		return x;
-	}
-	return x;
-}
-
-static bool same_xlate(struct xlate a, struct xlate b)
-{
-	return a.valid == b.valid && a.pa == b.pa && a.memattr == b.memattr && a.s2ap == b.s2ap &&
-	       a.sh == b.sh && a.af == b.af && a.xn == b.xn && a.owner == b.owner;
-}
+#include "lib/s2_decode.h"
 
 FIXTURE(s2)
 {

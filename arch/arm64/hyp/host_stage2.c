@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Arm side of the host stage-2: TLB invalidation for it, zeroing of
+ * reclaimed pages, VTCR/VTTBR, and decoding the host's stage-2 aborts
+ * (Arm ARM D23.2.41 ESR_EL2, D23.2.58 HPFAR_EL2). The ownership logic is
+ * the portable hyp/mem_protect.c.
+ */
+#include <string.h>
+
+#include <asm/cache.h>
+#include <asm/el2_setup.h>
+#include <asm/esr.h>
+#include <asm/host_stage2.h>
+#include <asm/inject.h>
+#include <asm/sysreg.h>
+#include <isohyp/console.h>
+#include <isohyp/errno.h>
+#include <isohyp/mem_protect.h>
+
+static struct hyp_pool *host_s2_pool;
+
+static void *host_s2_zalloc_page(void *arg)
+{
+	return hyp_alloc_page(arg);
+}
+
+static void host_s2_put_page(void *addr)
+{
+	hyp_free_page(host_s2_pool, addr);
+}
+
+static void *host_s2_phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)pa; /* EL2 identity-maps RAM and the carve-out */
+}
+
+static phys_addr_t host_s2_virt_to_phys(void *va)
+{
+	return (phys_addr_t)(uintptr_t)va;
+}
+
+/*
+ * A valid host stage-2 entry went away. The host's translations for VMID 0 are
+ * invalidated on every CPU (inner shareable) and the invalidation has completed
+ * (DSB) before the caller writes anything new or returns to the host. The
+ * first DSB makes the invalid descriptor visible to the walkers before the
+ * TLBI. Stage-1 entries for VMID 0 go too; the host refills them.
+ */
+static void host_s2_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	__asm__ __volatile__("dsb ishst\n"
+			     "tlbi vmalls12e1is\n"
+			     "dsb ish\n"
+			     "isb" ::: "memory");
+}
+
+static const struct kvm_pgtable_mm_ops host_s2_mm_ops = {
+	.zalloc_page = host_s2_zalloc_page,
+	.put_page = host_s2_put_page,
+	.phys_to_virt = host_s2_phys_to_virt,
+	.virt_to_phys = host_s2_virt_to_phys,
+	.tlb_flush = host_s2_tlb_flush,
+};
+
+/* Zero reclaimed pages; clean them to the PoC for non-coherent DMA masters. */
+static void host_zero_pages(phys_addr_t pa, u64 size)
+{
+	memset((void *)(uintptr_t)pa, 0, size);
+	dcache_clean_poc((void *)(uintptr_t)pa, size);
+}
+
+static const struct mem_protect_ops host_mp_ops = {
+	.zero_pages = host_zero_pages,
+};
+
+int host_stage2_arch_init(const struct boot_info *bi, struct hyp_pool *pool,
+			  struct host_s2_regs *regs)
+{
+	int ret;
+
+	host_s2_pool = pool;
+	ret = host_stage2_init(bi->ram, bi->nr_ram, cpu_pa_bits(), &host_s2_mm_ops, pool,
+			       &host_mp_ops);
+	if (!ret)
+		ret = host_stage2_protect_hyp(bi->carveout_base, bi->carveout_size);
+	if (ret)
+		return ret;
+	regs->vtcr = el2_vtcr(host_mmu.pgt.ia_bits, host_mmu.pgt.start_level);
+	regs->vttbr = kvm_pgtable_root_pa(&host_mmu.pgt); /* VMID 0 */
+	return 0;
+}
+
+void handle_host_mem_abort(u64 esr)
+{
+	u64 far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
+	u64 addr = (FIELD_GET(HPFAR_FIPA, hpfar) << 12) | (far & (SZ_4K - 1));
+	unsigned int fsc_type = FIELD_GET(ESR_FSC_TYPE, FIELD_GET(ESR_ABT_FSC, esr));
+	int ret = -EPERM;
+
+	/* HPFAR holds the IPA for stage-2 translation faults (D23.2.58). */
+	if (fsc_type == ESR_FSC_TYPE_TRANSLATION)
+		ret = host_stage2_idmap(addr);
+	if (!ret)
+		return;
+	if (ret == -ENOMEM)
+		pr_err("host stage-2: no page-table memory to map %lx\n", (unsigned long)addr);
+	else
+		pr_debug("host access to %lx refused (esr %lx)\n", (unsigned long)addr,
+			 (unsigned long)esr);
+	inject_host_sea(esr, far);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The Arm side of the host stage-2 (arch/arm64/hyp/host_stage2.c). */
+#ifndef ISOHYP_ASM_HOST_STAGE2_H
+#define ISOHYP_ASM_HOST_STAGE2_H
+
+#include <isohyp/boot_info.h>
+#include <isohyp/page_alloc.h>
+
+struct host_s2_regs {
+	u64 vtcr, vttbr;
+};
+
+/* Build the host stage-2 (carve-out already the hypervisor's); VTCR/VTTBR out. */
+int host_stage2_arch_init(const struct boot_info *bi, struct hyp_pool *pool,
+			  struct host_s2_regs *regs);
+/* A stage-2 data/instruction abort from the host, with ESR_EL2 @esr. */
+void handle_host_mem_abort(u64 esr);
+
+#endif /* ISOHYP_ASM_HOST_STAGE2_H */

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hyp/mem_protect.c (with the real pgtable engine and iommu core) against a
+ * reference model: a plain array of page states. Every host call is checked
+ * for its return value, and after every call the model must agree with
+ * PAGE_STATE, with the host stage-2 descriptors decoded independently
+ * (lib/s2_decode.h), and with what a fake IOMMU driver was told.
+ *
+ * The machine: RAM at [RAM0, RAM0 + 64 MiB) and [RAM1, RAM1 + 8 MiB), the
+ * carve-out at CARVE (2 MiB) inside the first, MMIO everywhere else.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "lib/s2_decode.h"
+#include <isohyp/errno.h>
+#include <isohyp/iommu.h>
+#include <isohyp/mem_protect.h>
+#include <uapi/isohyp.h>
+
+#define RAM0 0x40000000ull
+#define RAM0_SIZE (64ull << 20)
+#define RAM1 0x100000000ull
+#define RAM1_SIZE (8ull << 20)
+#define CARVE (RAM0 + (32ull << 20))
+#define CARVE_SIZE (2ull << 20)
+#define IA_BITS 40
+
+/* Pages of both RAM ranges, indexed 0..RAM_PAGES-1. */
+#define RAM0_PAGES (RAM0_SIZE >> 12)
+#define RAM_PAGES ((RAM0_SIZE + RAM1_SIZE) >> 12)
+
+static u8 *ram_bytes; /* the contents of RAM, for zeroing checks */
+static long pool_allocated, pool_freed, pool_fail_after = -1;
+
+static u64 page_pa(u64 i)
+{
+	return i < RAM0_PAGES ? RAM0 + (i << 12) : RAM1 + ((i - RAM0_PAGES) << 12);
+}
+
+static u8 *page_bytes(u64 pa)
+{
+	return ram_bytes + (pa >= RAM1 ? RAM0_SIZE + (pa - RAM1) : pa - RAM0);
+}
+
+static void *zalloc(void *arg)
+{
+	void *p;
+
+	if (pool_fail_after == 0)
+		return NULL;
+	if (pool_fail_after > 0)
+		pool_fail_after--;
+	p = aligned_alloc(4096, 4096);
+	memset(p, 0, 4096);
+	pool_allocated++;
+	return p;
+}
+
+static void put(void *p)
+{
+	pool_freed++;
+	free(p);
+}
+
+static void *p2v(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
+static phys_addr_t v2p(void *va)
+{
+	return (phys_addr_t)(uintptr_t)va;
+}
+
+static int nr_tlb_flushes;
+
+static void tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	nr_tlb_flushes++;
+}
+
+static const struct kvm_pgtable_mm_ops mm_ops = {
+	.zalloc_page = zalloc, .put_page = put, .phys_to_virt = p2v, .virt_to_phys = v2p,
+	.tlb_flush = tlb_flush,
+};
+
+static void zero_pages(phys_addr_t pa, u64 size)
+{
+	memset(page_bytes(pa), 0, size);
+}
+
+static const struct mem_protect_ops mp_ops = { .zero_pages = zero_pages };
+
+/* ---- a fake IOMMU driver: what DMA may reach, per RAM page ----------------- */
+
+static int iommu_prot[RAM_PAGES];
+static int iommu_mmio_prot; /* what it was told for the UART page */
+static int iommu_calls;
+
+static int fake_iommu_init(void)
+{
+	return 0;
+}
+
+static int fake_iommu_idmap(phys_addr_t start, phys_addr_t end, int prot)
+{
+	u64 i;
+
+	iommu_calls++;
+	for (i = 0; i < RAM_PAGES; i++)
+		if (page_pa(i) >= start && page_pa(i) < end)
+			iommu_prot[i] = prot;
+	if (0x9000000 >= start && 0x9000000 < end)
+		iommu_mmio_prot = prot;
+	return 0;
+}
+
+static const struct kvm_iommu_ops fake_iommu = {
+	.init = fake_iommu_init, .host_stage2_idmap = fake_iommu_idmap,
+};
+
+/* ---- the reference model ---------------------------------------------------- */
+
+enum model_state { M_OWNED, M_SHARED, M_DONATED, M_HYP };
+static u8 model[RAM_PAGES];
+
+static const struct boot_mem_range ram_ranges[] = { { RAM0, RAM0_SIZE }, { RAM1, RAM1_SIZE } };
+
+static void machine_setup(void)
+{
+	u64 i;
+
+	free(ram_bytes);
+	ram_bytes = malloc(RAM0_SIZE + RAM1_SIZE);
+	memset(ram_bytes, 0xa5, RAM0_SIZE + RAM1_SIZE);
+	pool_fail_after = -1;
+	if (host_mmu.pgt.pgd)
+		kvm_pgtable_stage2_destroy(&host_mmu.pgt);
+	pool_allocated = pool_freed = 0;
+	memset(iommu_prot, 0, sizeof(iommu_prot));
+	if (!kvm_iommu_ops)
+		kvm_iommu_register(&fake_iommu);
+	for (i = 0; i < RAM_PAGES; i++)
+		model[i] = page_pa(i) >= CARVE && page_pa(i) < CARVE + CARVE_SIZE ? M_HYP : M_OWNED;
+}
+
+FIXTURE(mp)
+{
+	int unused;
+};
+
+FIXTURE_VARIANT(mp)
+{
+	bool fault_in; /* map RAM through the fault path first (blocks), or leave it empty */
+};
+
+FIXTURE_VARIANT_ADD(mp, lazy){ .fault_in = false };
+FIXTURE_VARIANT_ADD(mp, faulted_in){ .fault_in = true };
+
+FIXTURE_SETUP(mp)
+{
+	machine_setup();
+	ASSERT_EQ(0, host_stage2_init(ram_ranges, 2, IA_BITS, &mm_ops, NULL, &mp_ops));
+	ASSERT_EQ(0, host_stage2_protect_hyp(CARVE, CARVE_SIZE));
+	ASSERT_EQ(0, kvm_iommu_init());
+	if (variant->fault_in) {
+		ASSERT_EQ(0, host_stage2_idmap(RAM0));
+		ASSERT_EQ(0, host_stage2_idmap(RAM0 + RAM0_SIZE - 4096));
+		ASSERT_EQ(0, host_stage2_idmap(RAM1 + 4096));
+		ASSERT_EQ(0, host_stage2_idmap(0x9000000));
+	}
+}
+
+FIXTURE_TEARDOWN(mp)
+{
+	kvm_pgtable_stage2_destroy(&host_mmu.pgt);
+	EXPECT_EQ(pool_allocated, pool_freed);
+}
+
+static int expected_page_state(u64 i)
+{
+	static const int map[] = { ISOHYP_PAGE_HOST_OWNED, ISOHYP_PAGE_SHARED_HYP,
+				   ISOHYP_PAGE_HYP_OWNED, ISOHYP_PAGE_HYP_OWNED };
+
+	return map[model[i]];
+}
+
+/* The model, PAGE_STATE, the decoded descriptors and the IOMMU agree on page i. */
+static bool page_agrees(u64 i, char *why, size_t len)
+{
+	struct xlate x = ref_walk(&host_mmu.pgt, page_pa(i));
+	int dma = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
+	int state = __pkvm_host_page_state(page_pa(i) >> 12);
+	bool desc_ok;
+
+	switch (model[i]) {
+	case M_OWNED:
+		desc_ok = (!x.valid && !x.owner) || (x.valid && !x.sw0 && x.pa == page_pa(i));
+		break;
+	case M_SHARED:
+		desc_ok = x.valid && x.sw0 && x.pa == page_pa(i) && x.s2ap == 3;
+		break;
+	case M_DONATED:
+		desc_ok = !x.valid && x.owner == PKVM_ID_DONATED;
+		break;
+	default:
+		desc_ok = !x.valid && x.owner == PKVM_ID_HYP;
+		break;
+	}
+	if (model[i] >= M_DONATED)
+		dma = 0;
+	harness_snprintf(why, len, "page %llx: model %d, PAGE_STATE %d, desc valid %d owner %u sw0 %d, iommu %x",
+			 (unsigned long long)page_pa(i), model[i], state, x.valid, x.owner, x.sw0,
+			 iommu_prot[i]);
+	return desc_ok && state == expected_page_state(i) && iommu_prot[i] == dma;
+}
+
+/* What the reference model says a call on [first, first + n) returns. */
+static int model_call(int op, u64 pfn, u64 n, bool commit)
+{
+	static const u8 need[] = { M_OWNED, M_SHARED, M_OWNED, M_DONATED };
+	static const u8 next[] = { M_SHARED, M_OWNED, M_DONATED, M_OWNED };
+	u64 first, i, p;
+
+	if (!n || pfn + n < pfn || pfn + n > (1ull << (IA_BITS - 12)))
+		return -EINVAL;
+	/* Wholly inside one RAM range? */
+	if (pfn >= (RAM0 >> 12) && pfn + n <= ((RAM0 + RAM0_SIZE) >> 12))
+		first = pfn - (RAM0 >> 12);
+	else if (pfn >= (RAM1 >> 12) && pfn + n <= ((RAM1 + RAM1_SIZE) >> 12))
+		first = RAM0_PAGES + pfn - (RAM1 >> 12);
+	else
+		return -EINVAL;
+	for (i = first; i < first + n; i++)
+		if (model[i] != need[op])
+			return -EPERM;
+	if (commit)
+		for (p = first; p < first + n; p++)
+			model[p] = next[op];
+	return 0;
+}
+
+static int real_call(int op, u64 pfn, u64 n)
+{
+	switch (op) {
+	case 0:
+		return __pkvm_host_share_hyp(pfn, n);
+	case 1:
+		return __pkvm_host_unshare_hyp(pfn, n);
+	case 2:
+		return __pkvm_host_donate_hyp(pfn, n);
+	default:
+		return __pkvm_host_reclaim(pfn, n);
+	}
+}
+
+static u64 rnd(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static const char *const op_names[] = { "share", "unshare", "donate", "reclaim" };
+
+/* Long seeded random sequences of host calls agree with the page-array model. */
+TEST_F(mp, random_calls_match_model)
+{
+	u64 seed = 0xC0FFEE ^ variant->fault_in, step, i;
+	u64 rs = seed;
+	char why[200];
+
+	for (step = 0; step < 4000; step++) {
+		int op = rnd(&rs) % 4, want, got;
+		u64 pfn, n = 1 + rnd(&rs) % 40;
+
+		switch (rnd(&rs) % 8) {
+		case 0: /* anywhere in the IPA space, mostly MMIO */
+			pfn = rnd(&rs) % (1ull << (IA_BITS - 12));
+			break;
+		case 1: /* straddling the end of RAM0 or the carve-out */
+			pfn = (rnd(&rs) & 1 ? (RAM0 + RAM0_SIZE) >> 12 : CARVE >> 12) - rnd(&rs) % 8;
+			break;
+		case 2: /* degenerate */
+			pfn = (RAM0 >> 12) + rnd(&rs) % 64;
+			if (rnd(&rs) & 1)
+				n = 0;
+			else
+				n = ~0ull - pfn + 1 + rnd(&rs) % 4;
+			break;
+		case 3:
+			pfn = (RAM1 >> 12) + rnd(&rs) % (RAM1_SIZE >> 12);
+			break;
+		default: /* a small window of RAM0, so states pile up */
+			pfn = (RAM0 >> 12) + rnd(&rs) % 256;
+			break;
+		}
+		want = model_call(op, pfn, n, false);
+		got = real_call(op, pfn, n);
+		if (got != want) {
+			TH_LOG("seed %llx step %llu: %s(%llx, %llu) = %d, model says %d",
+			       (unsigned long long)seed, (unsigned long long)step, op_names[op],
+			       (unsigned long long)pfn, (unsigned long long)n, got, want);
+			ASSERT_EQ(want, got);
+		}
+		if (!got)
+			model_call(op, pfn, n, true);
+		/* Reclaimed pages read as zero. */
+		if (!got && op == 3)
+			for (i = 0; i < n; i++)
+				ASSERT_EQ(0, page_bytes((pfn + i) << 12)[rnd(&rs) % 4096]);
+		for (i = 0; i < 300; i++) {
+			u64 p = i < 260 ? i : rnd(&rs) % RAM_PAGES;
+
+			if (!page_agrees(p, why, sizeof(why))) {
+				TH_LOG("seed %llx step %llu after %s: %s", (unsigned long long)seed,
+				       (unsigned long long)step, op_names[op], why);
+				ASSERT_TRUE(false);
+			}
+		}
+	}
+	for (i = 0; i < RAM_PAGES; i++) {
+		if (!page_agrees(i, why, sizeof(why))) {
+			TH_LOG("seed %llx final: %s", (unsigned long long)seed, why);
+			ASSERT_TRUE(false);
+		}
+	}
+}
+
+/* Set every page of the model and the machine to "owned by the host" and check one call. */
+#define EXPECT_CALL(op, pfn, n, want)                                                     \
+	do {                                                                              \
+		u64 __pfn = (pfn), __n = (n);                                             \
+		EXPECT_EQ((want), model_call(op, __pfn, __n, false));                     \
+		EXPECT_EQ((want), real_call(op, __pfn, __n));                             \
+	} while (0)
+
+static void expect_unchanged(struct __test_metadata *_metadata)
+{
+	char why[200];
+	u64 i;
+
+	for (i = 0; i < RAM_PAGES; i += 7)
+		if (!page_agrees(i, why, sizeof(why))) {
+			TH_LOG("%s", why);
+			ASSERT_TRUE(false);
+		}
+}
+
+/* nr_pages == 0 is -EINVAL for every range call. */
+TEST_F(mp, zero_pages_einval)
+{
+	int op;
+
+	for (op = 0; op < 4; op++)
+		EXPECT_CALL(op, RAM0 >> 12, 0, -EINVAL);
+	expect_unchanged(_metadata);
+}
+
+/* A range that wraps around is -EINVAL. */
+TEST_F(mp, wrapping_range_einval)
+{
+	EXPECT_CALL(2, RAM0 >> 12, ~0ull, -EINVAL);
+	EXPECT_CALL(0, ~0ull - 1, 4, -EINVAL);
+	expect_unchanged(_metadata);
+}
+
+/* A range past the physical address space is -EINVAL, as is PAGE_STATE there. */
+TEST_F(mp, past_pa_space_einval)
+{
+	EXPECT_CALL(2, (1ull << (IA_BITS - 12)) - 1, 2, -EINVAL);
+	EXPECT_CALL(0, 1ull << (IA_BITS - 12), 1, -EINVAL);
+	EXPECT_EQ(-EINVAL, __pkvm_host_page_state(1ull << (IA_BITS - 12)));
+	EXPECT_EQ(-EINVAL, __pkvm_host_page_state(~0ull));
+	expect_unchanged(_metadata);
+}
+
+/* A range not wholly RAM (MMIO, or straddling RAM's end) is -EINVAL. */
+TEST_F(mp, not_ram_einval)
+{
+	EXPECT_CALL(2, 0x9000, 1, -EINVAL);
+	EXPECT_CALL(0, ((RAM0 + RAM0_SIZE) >> 12) - 1, 2, -EINVAL);
+	EXPECT_CALL(2, (RAM1 >> 12) - 1, 2, -EINVAL);
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HOST, __pkvm_host_page_state(0x9000));
+	expect_unchanged(_metadata);
+}
+
+/* Donating a shared page is -EPERM. */
+TEST_F(mp, donate_shared_eperm)
+{
+	u64 pfn = RAM0 >> 12;
+
+	EXPECT_CALL(0, pfn + 1, 1, 0);
+	model_call(0, pfn + 1, 1, true);
+	EXPECT_CALL(2, pfn, 3, -EPERM);
+	expect_unchanged(_metadata);
+}
+
+/* Donating a hypervisor-owned page (donated before) is -EPERM. */
+TEST_F(mp, donate_donated_eperm)
+{
+	u64 pfn = (RAM0 >> 12) + 10;
+
+	EXPECT_CALL(2, pfn, 1, 0);
+	model_call(2, pfn, 1, true);
+	EXPECT_CALL(2, pfn - 1, 2, -EPERM);
+	expect_unchanged(_metadata);
+}
+
+/* Sharing a page that is not host-owned is -EPERM. */
+TEST_F(mp, share_not_owned_eperm)
+{
+	u64 pfn = (RAM0 >> 12) + 20;
+
+	EXPECT_CALL(2, pfn, 1, 0);
+	model_call(2, pfn, 1, true);
+	EXPECT_CALL(0, pfn, 1, -EPERM);
+	EXPECT_CALL(0, pfn + 1, 1, 0);
+	model_call(0, pfn + 1, 1, true);
+	EXPECT_CALL(0, pfn + 1, 1, -EPERM); /* already shared */
+	expect_unchanged(_metadata);
+}
+
+/* Reclaiming a page the host never donated is -EPERM. */
+TEST_F(mp, reclaim_never_donated_eperm)
+{
+	EXPECT_CALL(3, (RAM0 >> 12) + 30, 1, -EPERM);
+	EXPECT_CALL(0, (RAM0 >> 12) + 31, 1, 0);
+	model_call(0, (RAM0 >> 12) + 31, 1, true);
+	EXPECT_CALL(3, (RAM0 >> 12) + 31, 1, -EPERM);
+	expect_unchanged(_metadata);
+}
+
+/* Unsharing a page that is not shared is -EPERM. */
+TEST_F(mp, unshare_not_shared_eperm)
+{
+	EXPECT_CALL(1, (RAM0 >> 12) + 40, 1, -EPERM);
+	expect_unchanged(_metadata);
+}
+
+/* The carve-out can never be donated, shared, unshared or reclaimed. */
+TEST_F(mp, carveout_eperm)
+{
+	int op;
+
+	for (op = 0; op < 4; op++) {
+		EXPECT_CALL(op, CARVE >> 12, 1, -EPERM);
+		EXPECT_CALL(op, (CARVE >> 12) - 1, 2, -EPERM);
+	}
+	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(CARVE >> 12));
+	EXPECT_EQ(-EPERM, host_stage2_idmap(CARVE + 4096));
+	expect_unchanged(_metadata);
+}
+
+/* No page-table memory: -ENOMEM, and nothing changed, CPU or IOMMU side. */
+TEST_F(mp, enomem_changes_nothing)
+{
+	u64 pfn = (RAM0 >> 12) + 0x1234;
+
+	pool_fail_after = 0;
+	EXPECT_EQ(-ENOMEM, __pkvm_host_donate_hyp(pfn, 1));
+	EXPECT_EQ(-ENOMEM, __pkvm_host_share_hyp(pfn, 3));
+	pool_fail_after = -1;
+	expect_unchanged(_metadata);
+	EXPECT_CALL(2, pfn, 1, 0);
+}
+
+/* Reclaim zeroes the pages before the host may see them again. */
+TEST_F(mp, reclaim_zeroes)
+{
+	u64 pa = RAM0 + 0x50000;
+
+	memset(page_bytes(pa), 0x77, 8192);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(pa >> 12, 2));
+	EXPECT_EQ(0x77, page_bytes(pa)[100]);
+	ASSERT_EQ(0, __pkvm_host_reclaim(pa >> 12, 2));
+	EXPECT_EQ(0, page_bytes(pa)[100]);
+	EXPECT_EQ(0, page_bytes(pa)[8191]);
+	EXPECT_EQ(0xa5, page_bytes(pa + 8192)[0]);
+}
+
+/* A donation that unmaps a valid mapping invalidates the TLB before returning. */
+TEST_F(mp, donate_flushes_tlb_of_valid_mapping)
+{
+	u64 pa = RAM0 + 0x80000;
+
+	ASSERT_EQ(0, host_stage2_idmap(pa));
+	nr_tlb_flushes = 0;
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(pa >> 12, 1));
+	EXPECT_GE(nr_tlb_flushes, 1);
+	EXPECT_FALSE(ref_walk(&host_mmu.pgt, pa).valid);
+	EXPECT_TRUE(ref_walk(&host_mmu.pgt, pa + 4096).valid);
+}
+
+/* The fault path never maps a page the host does not own; it maps big blocks otherwise. */
+TEST_F(mp, fault_path_respects_ownership)
+{
+	u64 pa = RAM0 + (16ull << 20);
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(pa >> 12, 1));
+	EXPECT_EQ(-EPERM, host_stage2_idmap(pa));
+	EXPECT_FALSE(ref_walk(&host_mmu.pgt, pa).valid);
+	EXPECT_EQ(0, host_stage2_idmap(pa + 4096));
+	EXPECT_TRUE(ref_walk(&host_mmu.pgt, pa + 4096).valid);
+	EXPECT_EQ(0, host_stage2_idmap(RAM0 + (40ull << 20)));
+	EXPECT_EQ(2, ref_walk(&host_mmu.pgt, RAM0 + (40ull << 20)).level);
+	EXPECT_EQ(-EPERM, host_stage2_idmap(1ull << IA_BITS));
+}
+
+/* After the snapshot, donations and reclaims reach the IOMMU (the !!ret slip). */
+TEST_F(mp, ownership_changes_reach_iommu)
+{
+	u64 pa = RAM0 + 0x90000, i = (pa - RAM0) >> 12;
+	int calls = iommu_calls;
+
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, iommu_prot[i]);
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO, iommu_mmio_prot);
+	EXPECT_EQ(0, iommu_prot[(CARVE - RAM0) >> 12]);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(pa >> 12, 1));
+	EXPECT_EQ(0, iommu_prot[i]);
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, iommu_prot[i + 1]);
+	ASSERT_EQ(0, __pkvm_host_reclaim(pa >> 12, 1));
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, iommu_prot[i]);
+	/* Sharing keeps the page the host's: DMA-able, nothing to tell the IOMMU. */
+	calls = iommu_calls;
+	ASSERT_EQ(0, __pkvm_host_share_hyp(pa >> 12, 1));
+	EXPECT_EQ(calls, iommu_calls);
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, iommu_prot[i]);
+}
+
+/* Unknown prot bits warn and never widen access. */
+TEST(prot_translation)
+{
+	unsigned long warnings = kvm_iommu_prot_warnings;
+
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, pkvm_to_iommu_prot(PKVM_HOST_MEM_PROT, true));
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO, pkvm_to_iommu_prot(PKVM_HOST_MMIO_PROT, false));
+	EXPECT_EQ(IOMMU_READ | IOMMU_CACHE, pkvm_to_iommu_prot(KVM_PGTABLE_PROT_R, true));
+	EXPECT_EQ(0, pkvm_to_iommu_prot(0, true));
+	EXPECT_EQ(warnings, kvm_iommu_prot_warnings);
+	EXPECT_EQ(IOMMU_READ | IOMMU_CACHE, pkvm_to_iommu_prot(KVM_PGTABLE_PROT_R | BIT(9), true));
+	EXPECT_EQ(warnings + 1, kvm_iommu_prot_warnings);
+	EXPECT_EQ(0, pkvm_to_iommu_prot(BIT(9), true));
+}
+
+TEST_HARNESS_MAIN
