@@ -55,3 +55,38 @@ SYM_FUNC_START payload_secondary_entry
 	b	1b
 SYM_FUNC_END payload_secondary_entry
 	.ltorg
+
+/*
+ * A secondary CPU that runs C: x0 = struct secondary_boot (payload.h), read
+ * with the MMU off. Take the boot CPU's MAIR/TCR/TTBR0 and vectors, turn the
+ * MMU and caches on (stale TLB entries of this CPU go first), call fn(arg),
+ * then CPU_OFF.
+ */
+SYM_FUNC_START payload_secondary_c_entry
+	ldp	x1, x2, [x0, #0]		/* MAIR, TCR */
+	msr	mair_el1, x1
+	msr	tcr_el1, x2
+	ldp	x1, x2, [x0, #16]		/* TTBR0, SCTLR */
+	msr	ttbr0_el1, x1
+	ldp	x3, x4, [x0, #32]		/* VBAR, SP */
+	msr	vbar_el1, x3
+	mov	x5, #(3 << 20)			/* CPACR_EL1.FPEN: no FP traps */
+	msr	cpacr_el1, x5
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	msr	sctlr_el1, x2
+	isb
+	ic	iallu
+	dsb	nsh
+	isb
+	mov	sp, x4
+	ldp	x5, x0, [x0, #48]		/* fn, arg */
+	blr	x5
+	ldr	x0, =0x84000002			/* PSCI CPU_OFF */
+	smc	#0
+1:	wfi
+	b	1b
+SYM_FUNC_END payload_secondary_c_entry
+	.ltorg

@@ -50,7 +50,7 @@ void payload_smc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res)
 	res->a0 = x0, res->a1 = x1, res->a2 = x2, res->a3 = x3;
 }
 
-static const void *host_fdt(void)
+const void *host_fdt(void)
 {
 	UINTN i;
 
@@ -61,7 +61,7 @@ static const void *host_fdt(void)
 }
 
 /* The carve-out, as the host learns it: /reserved-memory/hypervisor@... */
-static int find_carveout(u64 *base, u64 *size)
+int find_carveout(u64 *base, u64 *size)
 {
 	const void *fdt = host_fdt();
 	const fdt32_t *reg;
@@ -136,7 +136,7 @@ TEST(psci_version_is_forwarded)
 }
 
 /* Run @access with our vector installed and interrupts masked; return faults seen. */
-static u64 with_payload_vectors(void (*access)(volatile u64 *), volatile u64 *addr)
+u64 with_payload_vectors(void (*access)(volatile u64 *), volatile u64 *addr)
 {
 	u64 old_vbar = read_sysreg(vbar_el1), daif = read_sysreg(daif), count;
 
@@ -153,7 +153,7 @@ static u64 with_payload_vectors(void (*access)(volatile u64 *), volatile u64 *ad
 	return count;
 }
 
-static void read_once(volatile u64 *p)
+void read_once(volatile u64 *p)
 {
 	u64 v;
 
@@ -162,12 +162,12 @@ static void read_once(volatile u64 *p)
 	(void)v;
 }
 
-static void write_once(volatile u64 *p)
+void write_once(volatile u64 *p)
 {
 	__asm__ __volatile__("str %0, [%1]" : : "r"(0x5a5a5a5a5a5a5a5aull), "r"(p) : "memory");
 }
 
-static void check_sea(struct __test_metadata *_metadata, u64 addr, bool write)
+void check_sea(struct __test_metadata *_metadata, u64 addr, bool write)
 {
 	u64 esr = payload_caught.esr;
 
@@ -210,6 +210,25 @@ TEST(hypervisor_alive_after_faults)
 
 #define MAX_SLOTS 64
 
+/* The MPIDRs (affinity fields) of the CPUs in the host's device tree. */
+int payload_cpus(u64 *mpidrs, int max)
+{
+	const void *fdt = host_fdt();
+	int cpus, node, n = 0;
+
+	cpus = fdt ? fdt_path_offset(fdt, "/cpus") : -1;
+	if (cpus < 0)
+		return 0;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", NULL);
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (reg && type && !strcmp(type, "cpu") && n < max)
+			mpidrs[n++] = fdt32_to_cpu(reg[0]);
+	}
+	return n;
+}
+
 struct cpu_slot {
 	u64 done, el, mpidr, pad[5];
 };
@@ -219,21 +238,10 @@ static struct cpu_slot slots[MAX_SLOTS] __attribute__((aligned(64)));
 /* PSCI CPU_ON brings every secondary CPU to EL1 at the payload's entry point. */
 TEST(cpu_on_brings_every_secondary_to_el1)
 {
-	const void *fdt = host_fdt();
-	u64 self = read_sysreg(mpidr_el1) & 0xff00ffffffULL, mpidrs[MAX_SLOTS];
-	int cpus, node, n = 0, i, started = 0;
+	u64 self = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK, mpidrs[MAX_SLOTS];
+	int n = payload_cpus(mpidrs, MAX_SLOTS), i, started = 0;
 	struct smccc_res res;
 
-	ASSERT_NE_NULL(fdt);
-	cpus = fdt_path_offset(fdt, "/cpus");
-	ASSERT_GE(cpus, 0);
-	fdt_for_each_subnode(node, fdt, cpus) {
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", NULL);
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-
-		if (reg && type && !strcmp(type, "cpu") && n < MAX_SLOTS)
-			mpidrs[n++] = fdt32_to_cpu(reg[0]);
-	}
 	ASSERT_GT(n, 1);
 	memset(slots, 0, sizeof(slots));
 	dcache_clean_inval_poc(slots, sizeof(slots));
@@ -261,7 +269,7 @@ TEST(cpu_on_brings_every_secondary_to_el1)
 			continue;
 		EXPECT_EQ(1u, slots[i].done);
 		EXPECT_EQ(1u, slots[i].el);
-		EXPECT_EQ(mpidrs[i], slots[i].mpidr & 0xff00ffffffULL);
+		EXPECT_EQ(mpidrs[i], slots[i].mpidr & MPIDR_AFF_MASK);
 	}
 	TH_LOG("%d secondary CPUs reached EL1", started);
 }

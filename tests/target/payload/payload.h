@@ -19,7 +19,37 @@ struct smccc_res {
 	u64 a0, a1, a2, a3;
 };
 
+/* MPIDR_EL1's affinity fields Aff3..Aff0. */
+#define MPIDR_AFF_MASK 0xff00ffffffULL
+
 void payload_hvc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res);
 void payload_smc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res);
+
+/* The host's device tree (the firmware's, as the loader patched it). */
+const void *host_fdt(void);
+int find_carveout(u64 *base, u64 *size);
+int payload_cpus(u64 *mpidrs, int max);
+
+/* Run @access with the payload's vectors installed; the number of aborts taken. */
+u64 with_payload_vectors(void (*access)(volatile u64 *), volatile u64 *addr);
+void read_once(volatile u64 *p);
+void write_once(volatile u64 *p);
+struct __test_metadata;
+/* The last abort taken was a synchronous external abort on @addr. */
+void check_sea(struct __test_metadata *_metadata, u64 addr, bool write);
+
+/*
+ * A secondary CPU started at payload_secondary_c_entry with x0 = this block
+ * (read with the MMU off: clean it to the PoC first) takes the boot CPU's
+ * EL1 translation regime, then calls fn(arg) on its own stack and turns
+ * itself off. Layout fixed in el1.S.
+ */
+struct secondary_boot {
+	u64 mair, tcr, ttbr0, sctlr, vbar, sp;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+extern char payload_secondary_c_entry[];
 
 #endif /* ISOHYP_PAYLOAD_H */
