@@ -260,7 +260,7 @@ unit-tests: $(UNIT_BINS)
 # linker script is gnu-efi's with those sections placed inside .data (so the
 # PE header's data section covers them) between __start_/__stop_ symbols.
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
-	tests/target/payload/ownership_tests.c \
+	tests/target/payload/ownership_tests.c tests/target/payload/enomem_tests.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder
@@ -291,7 +291,7 @@ $(BUILD)/target/payload.efi: $(PAYLOAD_OBJS) $(BUILD)/target/payload.lds
 	$(call efi_link,$@,$(PAYLOAD_OBJS),,-T $(BUILD)/target/payload.lds)
 
 $(BUILD)/target/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n)
+	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n)
 
 $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target/isohyp.conf
 	@echo "  ESP     $@"

@@ -20,13 +20,11 @@
 
 #define ABI_EINVAL (-22)
 #define ABI_EPERM (-1)
-/* Not an errno: the call itself returned NOT_SUPPORTED (x0 != 0). */
-#define CALL_FAILED (-1000)
 
 #define PAGE_SIZE 4096ULL
 #define WORDS_PER_PAGE (PAGE_SIZE / sizeof(u64))
 
-static s64 hcall(u32 fn, u64 a1, u64 a2)
+s64 hcall(u32 fn, u64 a1, u64 a2)
 {
 	struct smccc_res res;
 
@@ -34,7 +32,7 @@ static s64 hcall(u32 fn, u64 a1, u64 a2)
 	return res.a0 == ISOHYP_SMCCC_SUCCESS ? (s64)res.a1 : CALL_FAILED;
 }
 
-static s64 page_state(u64 pfn)
+s64 page_state(u64 pfn)
 {
 	return hcall(ISOHYP_FN_PAGE_STATE, pfn, 0);
 }
@@ -73,7 +71,7 @@ static bool page_has(u64 pa, u64 seed)
 	return true;
 }
 
-static bool page_is_zero(u64 pa)
+bool page_is_zero(u64 pa)
 {
 	volatile u64 *p = (volatile u64 *)(uintptr_t)pa;
 	u64 i;
@@ -94,7 +92,7 @@ static unsigned int pa_bits(void)
 }
 
 /* The lowest RAM base and the highest RAM end in the host's /memory nodes. */
-static int ram_bounds(u64 *lo, u64 *hi)
+int ram_bounds(u64 *lo, u64 *hi)
 {
 	const void *fdt = host_fdt();
 	int node;
@@ -132,7 +130,7 @@ static u64 uart_base(void)
 	return reg ? (u64)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]) : 0;
 }
 
-static u64 reads_faulting(u64 pa)
+u64 reads_faulting(u64 pa)
 {
 	return with_payload_vectors(read_once, (volatile u64 *)(uintptr_t)(pa + 8));
 }

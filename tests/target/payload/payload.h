@@ -52,4 +52,12 @@ struct secondary_boot {
 
 extern char payload_secondary_c_entry[];
 
+/* A hypercall's x1 when x0 says success, else CALL_FAILED. */
+#define CALL_FAILED (-1000)
+s64 hcall(u32 fn, u64 a1, u64 a2);
+s64 page_state(u64 pfn);
+int ram_bounds(u64 *lo, u64 *hi);
+u64 reads_faulting(u64 pa);
+bool page_is_zero(u64 pa);
+
 #endif /* ISOHYP_PAYLOAD_H */
