@@ -104,7 +104,8 @@ HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protect
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
-	iommu/iommu.c hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
+	iommu/iommu.c drivers/smmuv3/smmuv3.c drivers/smmuv3/queue.c drivers/smmuv3/strtab.c \
+	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
 

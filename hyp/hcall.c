@@ -6,6 +6,7 @@
  * x0 = -1 (NOT_SUPPORTED) and changes nothing.
  */
 #include <isohyp/hcall.h>
+#include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/version.h>
 #include <uapi/isohyp.h>
@@ -18,6 +19,17 @@ static void handle_call_uid(u64 *r)
 	r[1] = ISOHYP_UUID_W1;
 	r[2] = ISOHYP_UUID_W2;
 	r[3] = ISOHYP_UUID_W3;
+}
+
+static void handle_iommu_info(u64 *r)
+{
+	struct kvm_iommu_info info;
+
+	kvm_iommu_info(&info);
+	r[0] = ISOHYP_SMCCC_SUCCESS;
+	r[1] = info.nr_iommus;
+	r[2] = info.nr_faults;
+	r[3] = info.last_fault_addr;
 }
 
 static void handle_revision(u64 *r)
@@ -56,6 +68,9 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 	case ISOHYP_FN_PAGE_STATE:
 		r[1] = (u64)(s64)__pkvm_host_page_state(r[1]);
 		r[0] = ISOHYP_SMCCC_SUCCESS;
+		break;
+	case ISOHYP_FN_IOMMU_INFO:
+		handle_iommu_info(r);
 		break;
 	default:
 		r[0] = (u64)(s64)ISOHYP_SMCCC_NOT_SUPPORTED;

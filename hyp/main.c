@@ -23,6 +23,7 @@
 #include <isohyp/cpu.h>
 #include <isohyp/errno.h>
 #include <isohyp/iommu.h>
+#include <isohyp/iommu_drivers.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/page_alloc.h>
 #include <isohyp/version.h>
@@ -107,6 +108,30 @@ static int hyp_map_all(const struct boot_info *bi)
 	}
 	if (!ret && bi->uart_base)
 		ret = hyp_mmu_map(ALIGN_DOWN(bi->uart_base, SZ_4K), SZ_4K, HYP_MAP_DEVICE);
+	for (i = 0; !ret && i < bi->nr_smmus; i++)
+		ret = hyp_mmu_map(bi->smmu[i].base, bi->smmu[i].size, HYP_MAP_DEVICE);
+	return ret;
+}
+
+/*
+ * The SMMUs' registers become the hypervisor's MMIO (the host can never map
+ * them, nor can DMA reach them), then the driver probes and registers.
+ */
+static int iommu_setup(const struct boot_info *bi)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (!bi->nr_smmus)
+		return 0;
+	for (i = 0; !ret && i < bi->nr_smmus; i++) {
+		if (!IS_ALIGNED(bi->smmu[i].base | bi->smmu[i].size, SZ_4K) || !bi->smmu[i].size)
+			return -EINVAL;
+		ret = host_stage2_protect_hyp(bi->smmu[i].base, bi->smmu[i].size);
+	}
+	if (!ret)
+		ret = kvm_arm_smmu_v3_register(bi->smmu, bi->nr_smmus, &hyp_pool,
+					       host_mmu.pgt.ia_bits);
 	return ret;
 }
 
@@ -137,6 +162,8 @@ int hyp_boot_init(const struct boot_info *bi_in)
 		ret = hyp_map_all(bi);
 	if (!ret)
 		ret = host_stage2_arch_init(bi, &hyp_pool, &host_s2_regs);
+	if (!ret)
+		ret = iommu_setup(bi);
 	if (ret) {
 		pr_err("EL2 setup failed: %d\n", ret);
 		return ret;

@@ -64,17 +64,50 @@ bool addr_is_memory(phys_addr_t pa)
 	return find_mem_range(pa, &r);
 }
 
+/*
+ * The one place ownership changes, CPU and DMA together, all or nothing.
+ * Leaving the host, DMA loses the range first and the CPU second; coming
+ * back, the CPU gets it first. Either way the range is never more accessible
+ * to DMA than to the host's CPUs, and a failure of the second step undoes
+ * the first (which needs no new table memory: the tables it split remain).
+ * Callers checked that the range is wholly in one state; coming back, that
+ * state's owner is @addr's.
+ */
 int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id owner)
 {
+	struct kvm_pgtable *pgt = &host_mmu.pgt;
+	phys_addr_t end = addr + size;
+	kvm_pte_t pte;
+	u32 level;
 	int ret;
 
 	hyp_assert_lock_held(&host_mmu.lock);
-	ret = kvm_pgtable_stage2_set_owner(&host_mmu.pgt, addr, size, owner);
+	if (owner != PKVM_ID_HOST) {
+		/*
+		 * If DMA could not lose the range, the host keeps it: out of
+		 * memory changed nothing; an unconfirmed invalidation left it
+		 * unmapped for DMA only, never more accessible.
+		 */
+		ret = kvm_iommu_host_stage2_idmap(addr, end, 0);
+		if (ret)
+			return ret;
+		ret = kvm_pgtable_stage2_set_owner(pgt, addr, size, owner);
+		if (ret)
+			WARN_ON(kvm_iommu_host_stage2_idmap(addr, end, PKVM_HOST_MEM_PROT));
+		return ret;
+	}
+	ret = kvm_pgtable_get_leaf(pgt, addr, &pte, &level);
+	if (!ret)
+		ret = kvm_pgtable_stage2_set_owner(pgt, addr, size, PKVM_ID_HOST);
 	if (ret)
 		return ret;
-	/* Back to the host: DMA may reach it again; leaving: DMA must not. */
-	return kvm_iommu_host_stage2_idmap(addr, addr + size,
-					   owner == PKVM_ID_HOST ? PKVM_HOST_MEM_PROT : 0);
+	ret = kvm_iommu_host_stage2_idmap(addr, end, PKVM_HOST_MEM_PROT);
+	if (ret) {
+		/* DMA could not follow: the range stays where it was. */
+		kvm_iommu_host_stage2_idmap(addr, end, 0);
+		WARN_ON(kvm_pgtable_stage2_set_owner(pgt, addr, size, kvm_invalid_pte_owner(pte)));
+	}
+	return ret;
 }
 
 int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia_bits,

@@ -28,10 +28,29 @@ static void *pool_take_locked(struct hyp_pool *pool, u64 nr)
 	if (nr == 1 && pool->free_list) {
 		p = pool->free_list;
 		pool->free_list = *(void **)p;
-	} else if (pool->end - pool->next >= nr * SZ_4K) {
+		goto out;
+	}
+	/*
+	 * Contiguous runs are aligned to their size rounded up to a power of
+	 * two: SMMU queues and stream tables must be (SMMUv3 6.3.23, 6.3.25).
+	 * Pages skipped for that go to the free list.
+	 */
+	if (nr > 1) {
+		u64 align = SZ_4K;
+
+		while (align < nr * SZ_4K)
+			align <<= 1;
+		while (!IS_ALIGNED(pool->next, align) && pool->end - pool->next >= SZ_4K) {
+			*(void **)(uintptr_t)pool->next = pool->free_list;
+			pool->free_list = (void *)(uintptr_t)pool->next;
+			pool->next += SZ_4K;
+		}
+	}
+	if (pool->end - pool->next >= nr * SZ_4K) {
 		p = (void *)(uintptr_t)pool->next;
 		pool->next += nr * SZ_4K;
 	}
+out:
 	if (p) {
 		pool->nr_free -= nr;
 		pool->nr_used += nr;

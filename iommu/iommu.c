@@ -29,7 +29,7 @@ int kvm_iommu_register(const struct kvm_iommu_ops *ops)
 {
 	if (kvm_iommu_ops)
 		return -EBUSY; /* one driver */
-	if (!ops || !ops->init || !ops->host_stage2_idmap)
+	if (!ops || !ops->init || !ops->host_stage2_idmap || !ops->info)
 		return -EINVAL;
 	kvm_iommu_ops = ops;
 	return 0;
@@ -104,6 +104,7 @@ static int kvm_iommu_snapshot_host_stage2(void)
 
 int kvm_iommu_init(void)
 {
+	struct kvm_iommu_info info;
 	int ret;
 
 	if (!kvm_iommu_ops)
@@ -111,7 +112,23 @@ int kvm_iommu_init(void)
 	ret = kvm_iommu_ops->init();
 	if (ret)
 		return ret;
-	return kvm_iommu_snapshot_host_stage2();
+	ret = kvm_iommu_snapshot_host_stage2();
+	if (ret) {
+		pr_err("iommu: snapshot of the host stage-2 failed: %d\n", ret);
+		return ret;
+	}
+	kvm_iommu_ops->info(&info);
+	pr_info("iommu: DMA isolation on: %lu IOMMUs follow the host stage-2, identity map in "
+		"%lu table pages\n", (unsigned long)info.nr_iommus,
+		(unsigned long)info.nr_table_pages);
+	return 0;
+}
+
+void kvm_iommu_info(struct kvm_iommu_info *info)
+{
+	*info = (struct kvm_iommu_info){ 0 };
+	if (kvm_iommu_ops)
+		kvm_iommu_ops->info(info);
 }
 
 /**

@@ -17,10 +17,25 @@
 #define IOMMU_CACHE BIT(2) /* Normal write-back memory */
 #define IOMMU_MMIO BIT(4) /* Device memory */
 
+/* What IOMMU_INFO reports (ARCHITECTURE.md section 4), and the boot log. */
+struct kvm_iommu_info {
+	u64 nr_iommus;
+	u64 nr_faults; /* DMA faults at stage-2 recorded since boot */
+	u64 last_fault_addr; /* 0 if none */
+	u64 nr_table_pages; /* the identity map's page-table pages */
+};
+
 struct kvm_iommu_ops {
 	int (*init)(void);
-	/* Identity-map [start, end) with @prot, or unmap it when @prot is 0. */
+	/*
+	 * Identity-map [start, end) with @prot, or unmap it when @prot is 0. Any
+	 * translation of the old mapping is invalidated in every IOMMU before it
+	 * returns; on an error the range may be partly unmapped, never more
+	 * accessible than before.
+	 */
 	int (*host_stage2_idmap)(phys_addr_t start, phys_addr_t end, int prot);
+	/* Drain pending fault records first: the count includes all so far. */
+	void (*info)(struct kvm_iommu_info *info);
 };
 
 /* The one driver; NULL when the platform has none (DMA is then not isolated). */
@@ -30,6 +45,8 @@ int kvm_iommu_register(const struct kvm_iommu_ops *ops);
 int kvm_iommu_init(void);
 int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgtable_prot prot);
 int pkvm_to_iommu_prot(enum kvm_pgtable_prot prot, bool is_memory);
+/* All zero without a driver. */
+void kvm_iommu_info(struct kvm_iommu_info *info);
 /* "Cannot happen but survivable" events, for tests: unknown prot bits seen. */
 extern unsigned long kvm_iommu_prot_warnings;
 

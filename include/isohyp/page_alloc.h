@@ -22,7 +22,10 @@ struct hyp_pool {
 void hyp_pool_init(struct hyp_pool *pool, u64 base, u64 nr_pages);
 /* A zeroed page, or NULL when the pool is empty. */
 void *hyp_alloc_page(struct hyp_pool *pool);
-/* nr physically contiguous zeroed pages from the never-used part, or NULL. */
+/*
+ * nr physically contiguous zeroed pages from the never-used part, aligned to
+ * their size rounded up to a power of two, or NULL.
+ */
 void *hyp_alloc_pages_contig(struct hyp_pool *pool, u64 nr);
 void hyp_free_page(struct hyp_pool *pool, void *page);
 

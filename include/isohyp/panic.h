@@ -7,6 +7,7 @@
 #define ISOHYP_PANIC_H
 
 #include <asm/spinlock.h>
+#include <isohyp/console.h>
 
 void __attribute__((noreturn, format(printf, 1, 2))) hyp_panic(const char *fmt, ...);
 
@@ -15,5 +16,14 @@ void __attribute__((noreturn, format(printf, 1, 2))) hyp_panic(const char *fmt, 
 		if (!hyp_spin_is_held_by_me(l))                                       \
 			hyp_panic("%s:%d: lock %s not held\n", __FILE__, __LINE__, #l); \
 	} while (0)
+
+/* A survivable "cannot happen": say where, carry on; the condition's value. */
+#define WARN_ON(cond)                                                                \
+	({                                                                            \
+		bool __warn_c = !!(cond);                                             \
+		if (__warn_c)                                                         \
+			pr_warn("WARNING at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		__warn_c;                                                             \
+	})
 
 #endif /* ISOHYP_PANIC_H */

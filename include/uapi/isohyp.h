@@ -42,5 +42,8 @@
 /* Device-tree names the loader adds to the host's tree. */
 #define ISOHYP_DT_CARVEOUT_COMPATIBLE "isohyp,carveout"
 #define ISOHYP_DT_NODE_COMPATIBLE "isohyp,hypervisor"
+/* /isohyp iommu-mode: the host sees no SMMU (hidden), or there is none. */
+#define ISOHYP_DT_IOMMU_HIDDEN "hidden"
+#define ISOHYP_DT_IOMMU_NONE "none"
 
 #endif /* ISOHYP_UAPI_ISOHYP_H */

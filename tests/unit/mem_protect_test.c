@@ -117,8 +117,13 @@ static int fake_iommu_idmap(phys_addr_t start, phys_addr_t end, int prot)
 	return 0;
 }
 
+static void fake_iommu_info(struct kvm_iommu_info *info)
+{
+	*info = (struct kvm_iommu_info){ .nr_iommus = 1 };
+}
+
 static const struct kvm_iommu_ops fake_iommu = {
-	.init = fake_iommu_init, .host_stage2_idmap = fake_iommu_idmap,
+	.init = fake_iommu_init, .host_stage2_idmap = fake_iommu_idmap, .info = fake_iommu_info,
 };
 
 /* ---- the reference model ---------------------------------------------------- */

@@ -250,7 +250,7 @@ static int fdt_add_carveout(void *fdt, const struct boot_info *bi)
 	return err;
 }
 
-static int fdt_add_isohyp_node(void *fdt)
+static int fdt_add_isohyp_node(void *fdt, const struct boot_info *bi)
 {
 	int node = fdt_add_subnode(fdt, 0, "isohyp"), err;
 
@@ -259,11 +259,105 @@ static int fdt_add_isohyp_node(void *fdt)
 	err = fdt_setprop_string(fdt, node, "compatible", ISOHYP_DT_NODE_COMPATIBLE);
 	err = err ?: fdt_setprop_u32(fdt, node, "version",
 				     ISOHYP_VERSION_MAJOR << 16 | ISOHYP_VERSION_MINOR);
+	err = err ?: fdt_setprop_string(fdt, node, "iommu-mode",
+					bi->nr_smmus ? ISOHYP_DT_IOMMU_HIDDEN : ISOHYP_DT_IOMMU_NONE);
 	return err;
 }
 
+static bool is_hidden_smmu(const uint32_t *phandles, int n, uint32_t ph)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (phandles[i] == ph)
+			return true;
+	return false;
+}
+
+/* #iommu-cells of the IOMMU @ph, or -1. */
+static int iommu_cells(const void *fdt, uint32_t ph)
+{
+	int node = fdt_node_offset_by_phandle(fdt, ph), len;
+	const fdt32_t *c = node >= 0 ? fdt_getprop(fdt, node, "#iommu-cells", &len) : NULL;
+
+	return c && len == 4 ? (int)fdt32_to_cpu(*c) : -1;
+}
+
 /*
- * A copy of the firmware's tree with the carve-out reserved and /isohyp added,
+ * Does @node point at a hidden SMMU through "iommus" (<phandle args...>...,
+ * iommu/iommu.txt) or "iommu-map" (<rid-base phandle iommu-base length>...,
+ * pci/pci-iommu.txt)? Then the property goes: malformed lists go too.
+ */
+static const char *node_iommu_ref(const void *fdt, int node, const uint32_t *ph, int nph)
+{
+	const fdt32_t *p;
+	int len, i;
+
+	p = fdt_getprop(fdt, node, "iommus", &len);
+	for (i = 0; p && i < len / 4;) {
+		uint32_t h = fdt32_to_cpu(p[i]);
+		int cells = iommu_cells(fdt, h);
+
+		if (cells < 0 || is_hidden_smmu(ph, nph, h))
+			return "iommus";
+		i += 1 + cells;
+	}
+	p = fdt_getprop(fdt, node, "iommu-map", &len);
+	for (i = 0; p && i + 4 <= len / 4; i += 4)
+		if (is_hidden_smmu(ph, nph, fdt32_to_cpu(p[i + 1])))
+			return "iommu-map";
+	return NULL;
+}
+
+/*
+ * Hidden mode (ARCHITECTURE.md section 6): the host sees no SMMU. Each one
+ * the hypervisor drives is disabled, and no device points at it any more, so
+ * the host treats its DMA masters as untranslated -- which, through the
+ * hypervisor's stage-2, they are.
+ */
+static int fdt_hide_smmus(void *fdt)
+{
+	uint32_t ph[BOOT_INFO_MAX_SMMUS];
+	int node, nph = 0, err;
+	bool again = true;
+
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
+		const char *status = fdt_getprop(fdt, node, "status", NULL);
+		uint32_t h = fdt_get_phandle(fdt, node);
+
+		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			continue;
+		if (h && nph < BOOT_INFO_MAX_SMMUS)
+			ph[nph++] = h;
+		err = fdt_setprop_string(fdt, node, "status", "disabled");
+		if (err)
+			return err;
+	}
+	/* Deleting a property moves what follows: rescan after each one. */
+	while (again) {
+		again = false;
+		for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+		     node = fdt_next_node(fdt, node, NULL)) {
+			const char *prop = node_iommu_ref(fdt, node, ph, nph);
+
+			if (!prop)
+				continue;
+			err = fdt_delprop(fdt, node, prop);
+			if (!err && !strcmp(prop, "iommu-map"))
+				fdt_delprop(fdt, node, "iommu-map-mask");
+			if (err)
+				return err;
+			again = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A copy of the firmware's tree with the carve-out reserved, /isohyp added and
+ * the SMMUs hidden,
  * in ACPI reclaim memory like other loaders use (the OS keeps it until it has
  * copied it). Not installed yet: see fdt_install_host_tree().
  */
@@ -282,7 +376,8 @@ void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi)
 	}
 	err = fdt_open_into(fdt, (void *)buf, size);
 	err = err ?: fdt_add_carveout((void *)buf, bi);
-	err = err ?: fdt_add_isohyp_node((void *)buf);
+	err = err ?: fdt_add_isohyp_node((void *)buf, bi);
+	err = err ?: fdt_hide_smmus((void *)buf);
 	if (err) {
 		ERR(L"cannot patch the device tree: %a\n", fdt_strerror(err));
 		uefi_call_wrapper(BS->FreePages, 2, buf, EFI_SIZE_TO_PAGES(size));

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * IOMMU drivers the hypervisor can register with the iommu core, one entry
+ * point each: they take the platform description, set themselves up as far
+ * as they can without the host stage-2, and call kvm_iommu_register().
+ */
+#ifndef ISOHYP_IOMMU_DRIVERS_H
+#define ISOHYP_IOMMU_DRIVERS_H
+
+#include <isohyp/boot_info.h>
+#include <isohyp/page_alloc.h>
+
+/*
+ * drivers/smmuv3: the SMMUv3s of @smmus (their registers already mapped at
+ * EL2 and taken from the host). Table memory comes from @pool; @ia_bits is
+ * the host stage-2's input size, the most the identity map must cover.
+ */
+int kvm_arm_smmu_v3_register(const struct boot_smmu *smmus, unsigned int nr,
+			     struct hyp_pool *pool, u32 ia_bits);
+
+#endif /* ISOHYP_IOMMU_DRIVERS_H */
