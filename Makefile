@@ -178,9 +178,17 @@ define write_conf
 	@cmp -s $(1).tmp $(1) && rm $(1).tmp || mv $(1).tmp $(1)
 endef
 
-$(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(SYSROOT_STAMP)
+# A static arm64 Linux program in the initramfs, built against Debian's
+# cross glibc (libc6-dev-arm64-cross).
+$(BUILD)/linux/edu-probe: tests/linux/edu-probe.c $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<  [Linux]"
+	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+$(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(BUILD)/linux/edu-probe \
+		$(SYSROOT_STAMP)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT)
+	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe
 
 $(BUILD)/linux/data.img:
 	@mkdir -p $(dir $@)
@@ -261,7 +269,8 @@ unit-tests: $(UNIT_BINS)
 # linker script is gnu-efi's with those sections placed inside .data (so the
 # PE header's data section covers them) between __start_/__stop_ symbols.
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
-	tests/target/payload/ownership_tests.c tests/target/payload/enomem_tests.c \
+	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
+	tests/target/payload/enomem_tests.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder

@@ -30,6 +30,10 @@ static void handle_iommu_info(u64 *r)
 	r[1] = info.nr_iommus;
 	r[2] = info.nr_faults;
 	r[3] = info.last_fault_addr;
+	r[4] = info.structs[0];
+	r[5] = info.structs[1];
+	r[6] = info.structs[2];
+	r[7] = info.structs[3];
 }
 
 static void handle_revision(u64 *r)

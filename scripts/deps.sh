@@ -21,7 +21,7 @@ BUILD_DIR=${1:-build}
 SYSROOT=$BUILD_DIR/sysroot
 QEMU_MIN=8.1
 
-HOST_PKGS=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+HOST_PKGS=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	   qemu-efi-aarch64 python3 python3-kconfiglib mtools dosfstools cpio
 	   device-tree-compiler gdb-multiarch libasan8 libubsan1 coreutils kmod gzip)
 # qemu-system-arm comes from bookworm-backports: bookworm's 7.2 has no SMMUv3 stage-2.

@@ -327,6 +327,12 @@ static void smmu_info(struct kvm_iommu_info *info)
 	info->nr_table_pages = smmu_idmap_pages;
 	info->nr_faults = 0;
 	info->last_fault_addr = 0;
+	if (nr_smmus) {
+		info->structs[0] = (u64)(uintptr_t)smmus[0].strtab;
+		info->structs[1] = (u64)(uintptr_t)smmus[0].cmdq.base;
+		info->structs[2] = (u64)(uintptr_t)smmus[0].evtq.base;
+		info->structs[3] = kvm_pgtable_root_pa(&smmu_idmap);
+	}
 	for (i = 0; i < nr_smmus; i++) {
 		struct arm_smmu_device *smmu = &smmus[i];
 

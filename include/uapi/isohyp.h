@@ -17,6 +17,12 @@
 #define ISOHYP_FN_HOST_DONATE_HYP 0xC6000003U
 #define ISOHYP_FN_HOST_RECLAIM 0xC6000004U
 #define ISOHYP_FN_PAGE_STATE 0xC6000005U
+/*
+ * IOMMU_INFO: x1 SMMUs driven, x2 stage-2 DMA faults recorded since boot,
+ * x3 the last faulting address; and (SMCCC 1.2 result registers) x4..x7 the
+ * physical addresses of the first SMMU's stream table, command queue, event
+ * queue and identity-map root, all inside the carve-out: diagnostics.
+ */
 #define ISOHYP_FN_IOMMU_INFO 0xC6000006U
 
 /* x0 on return: SMCCC status. An implemented call puts its result in x1. */

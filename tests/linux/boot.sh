@@ -11,12 +11,13 @@ log=$BUILD/results/linux-$NAME.log
 data=$BUILD/linux/data.img
 want=$(sha256sum "$data" | cut -d' ' -f1)
 
-ktap_plan 9
+ktap_plan 14
 scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus 4 --cpu "$CPU" --timeout 600 --log "$log" \
 	--fail-on 'Kernel panic|PANIC|Synchronous Exception' -- \
 	-no-reboot \
 	-drive "if=none,id=data,file=$data,format=raw,readonly=on" \
-	-device virtio-blk-pci,drive=data,serial=isohyp-data
+	-device virtio-blk-pci,drive=data,serial=isohyp-data \
+	-netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile=
 rc=$?
 ktap_marker "isohyp installed and started the kernel" "$log" '^isohyp: starting \\vmlinuz '
 ktap_marker "every CPU started at EL1" "$log" 'CPU: All CPU\(s\) started at EL1$'
@@ -27,6 +28,16 @@ ktap_marker "the carve-out is reserved in /proc/device-tree" "$log" \
 ktap_marker "the /isohyp node is there" "$log" '^ISOHYP-CHECK: isohyp-node: ok '
 ktap_marker "a virtio-blk disk on PCI reads back the right data" "$log" \
 	"^ISOHYP-CHECK: virtio-blk-data: ok sha256=$want\$"
+ktap_marker "the SMMU is hidden from Linux (disabled, unreferenced)" "$log" \
+	'^ISOHYP-CHECK: smmu-hidden: ok [0-9]+ disabled, iommu-mode=hidden$'
+ktap_marker "virtio-net on PCI gets a DHCP lease through SMMU stage-2" "$log" \
+	'^ISOHYP-CHECK: virtio-net: ok eth[0-9]+: lease of [0-9.]+ obtained$'
+ktap_marker "virtio interrupts are MSI-X through the GIC ITS" "$log" \
+	'^ISOHYP-CHECK: msi-its: ok [1-9][0-9]* vectors, [1-9][0-9]* interrupts$'
+ktap_marker "edu DMA from user space reaches its own buffer" "$log" \
+	'^edu-probe: own-buffer: ok '
+ktap_marker "no carve-out byte reaches the edu device" "$log" \
+	'^edu-probe: carveout-read: ok 0x[0-9a-f]+: no carve-out byte reached the device'
 ktap_marker "Linux powered off through PSCI" "$log" 'reboot: Power down'
 ktap_result $rc "QEMU exited by itself after the power-off (exit $rc)"
 ktap_done

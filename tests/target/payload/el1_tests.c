@@ -37,6 +37,23 @@ void payload_hvc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res)
 	res->a0 = x0, res->a1 = x1, res->a2 = x2, res->a3 = x3;
 }
 
+/* An SMCCC 1.2 call with results in x0..x7 (IOMMU_INFO). */
+void payload_hvc8(u64 fn, u64 *res)
+{
+	register u64 x0 __asm__("x0") = fn, x1 __asm__("x1") = 0, x2 __asm__("x2") = 0;
+	register u64 x3 __asm__("x3") = 0, x4 __asm__("x4") = 0, x5 __asm__("x5") = 0;
+	register u64 x6 __asm__("x6") = 0, x7 __asm__("x7") = 0;
+
+	__asm__ __volatile__("hvc #0"
+			     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5),
+			       "+r"(x6), "+r"(x7)
+			     :
+			     : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+			       "memory");
+	res[0] = x0, res[1] = x1, res[2] = x2, res[3] = x3;
+	res[4] = x4, res[5] = x5, res[6] = x6, res[7] = x7;
+}
+
 void payload_smc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res)
 {
 	register u64 x0 __asm__("x0") = fn, x1 __asm__("x1") = a1;

@@ -37,7 +37,7 @@ s64 page_state(u64 pfn)
 	return hcall(ISOHYP_FN_PAGE_STATE, pfn, 0);
 }
 
-static u64 alloc_pages(UINTN n)
+u64 alloc_pages(UINTN n)
 {
 	EFI_PHYSICAL_ADDRESS pa = 0;
 	EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
@@ -46,12 +46,12 @@ static u64 alloc_pages(UINTN n)
 	return EFI_ERROR(st) ? 0 : pa;
 }
 
-static void free_pages(u64 pa, UINTN n)
+void free_pages(u64 pa, UINTN n)
 {
 	uefi_call_wrapper(BS->FreePages, 2, pa, n);
 }
 
-static void fill_page(u64 pa, u64 seed)
+void fill_page(u64 pa, u64 seed)
 {
 	volatile u64 *p = (volatile u64 *)(uintptr_t)pa;
 	u64 i;
@@ -60,7 +60,7 @@ static void fill_page(u64 pa, u64 seed)
 		p[i] = seed ^ (i * 0x9e3779b97f4a7c15ULL);
 }
 
-static bool page_has(u64 pa, u64 seed)
+bool page_has(u64 pa, u64 seed)
 {
 	volatile u64 *p = (volatile u64 *)(uintptr_t)pa;
 	u64 i;

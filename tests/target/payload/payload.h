@@ -24,6 +24,7 @@ struct smccc_res {
 
 void payload_hvc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res);
 void payload_smc(u64 fn, u64 a1, u64 a2, u64 a3, struct smccc_res *res);
+void payload_hvc8(u64 fn, u64 *res);
 
 /* The host's device tree (the firmware's, as the loader patched it). */
 const void *host_fdt(void);
@@ -59,5 +60,9 @@ s64 page_state(u64 pfn);
 int ram_bounds(u64 *lo, u64 *hi);
 u64 reads_faulting(u64 pa);
 bool page_is_zero(u64 pa);
+u64 alloc_pages(UINTN n);
+void free_pages(u64 pa, UINTN n);
+void fill_page(u64 pa, u64 seed);
+bool page_has(u64 pa, u64 seed);
 
 #endif /* ISOHYP_PAYLOAD_H */

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DMA isolation seen from the host (ARCHITECTURE.md sections 5 and 6), with
+ * QEMU's edu PCI device as the DMA master: its engine copies between RAM and
+ * a 4 KiB buffer inside the device (at device address 0x40000). What the
+ * host owns is DMA-able; donated pages, the carve-out and the SMMU's own
+ * structures are not, in either direction, and every refused DMA shows up
+ * in IOMMU_INFO's fault count and last faulting address.
+ *
+ * Reading a forbidden page into the device buffer must leave the buffer as
+ * it was (or zero, as QEMU fills a failed read): it is copied out to a host
+ * page afterwards and checked to hold none of the forbidden bytes.
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include <isohyp/bits.h>
+#include <isohyp/boot_info.h>
+#include <uapi/isohyp.h>
+
+#include "harness.h"
+#include "payload.h"
+
+#define EDU_VENDOR 0x1234
+#define EDU_DEVICE 0x11e8
+#define EDU_REG_ID 0x00
+#define EDU_ID_MAGIC 0xed
+#define EDU_REG_DMA_SRC 0x80
+#define EDU_REG_DMA_DST 0x88
+#define EDU_REG_DMA_CNT 0x90
+#define EDU_REG_DMA_CMD 0x98
+#define EDU_DMA_RUN BIT(0)
+#define EDU_DMA_TO_RAM BIT(1)
+#define EDU_BUF 0x40000ULL
+#define PAGE 4096ULL
+
+static EFI_GUID pci_io_guid = EFI_PCI_IO_PROTOCOL_GUID;
+static EFI_PCI_IO_PROTOCOL *edu;
+
+struct iommu_info {
+	u64 nr, faults, last, strtab, cmdq, evtq, idmap_root;
+};
+
+static void iommu_info(struct iommu_info *i)
+{
+	u64 r[8];
+
+	payload_hvc8(ISOHYP_FN_IOMMU_INFO, r);
+	i->nr = r[0] ? ~0ULL : r[1];
+	i->faults = r[2], i->last = r[3];
+	i->strtab = r[4], i->cmdq = r[5], i->evtq = r[6], i->idmap_root = r[7];
+}
+
+static EFI_PCI_IO_PROTOCOL *find_edu(void)
+{
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0, i;
+	EFI_PCI_IO_PROTOCOL *found = NULL;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &pci_io_guid, NULL,
+					&n, &handles)))
+		return NULL;
+	for (i = 0; i < n && !found; i++) {
+		EFI_PCI_IO_PROTOCOL *io;
+		UINT32 id;
+
+		if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, handles[i], &pci_io_guid,
+						(void **)&io)))
+			continue;
+		if (EFI_ERROR(uefi_call_wrapper(io->Pci.Read, 5, io, EfiPciIoWidthUint32, 0, 1,
+						&id)))
+			continue;
+		if ((id & 0xffff) == EDU_VENDOR && (id >> 16) == EDU_DEVICE)
+			found = io;
+	}
+	uefi_call_wrapper(BS->FreePool, 1, handles);
+	return found;
+}
+
+static u64 edu_read(u64 off)
+{
+	UINT64 v = ~0ULL;
+
+	uefi_call_wrapper(edu->Mem.Read, 6, edu, EfiPciIoWidthUint64, 0, off, 1, &v);
+	return v;
+}
+
+/* Registers below 0x80 take 32-bit accesses only. */
+static u32 edu_read32(u64 off)
+{
+	UINT32 v = ~0U;
+
+	uefi_call_wrapper(edu->Mem.Read, 6, edu, EfiPciIoWidthUint32, 0, off, 1, &v);
+	return v;
+}
+
+static void edu_write(u64 off, u64 v)
+{
+	uefi_call_wrapper(edu->Mem.Write, 6, edu, EfiPciIoWidthUint64, 0, off, 1, &v);
+}
+
+/* One transfer of @len bytes; false if the engine never finished (2 s). */
+static bool edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
+{
+	int i;
+
+	edu_write(EDU_REG_DMA_SRC, src);
+	edu_write(EDU_REG_DMA_DST, dst);
+	edu_write(EDU_REG_DMA_CNT, len);
+	edu_write(EDU_REG_DMA_CMD, EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
+	for (i = 0; i < 2000; i++) {
+		if (!(edu_read(EDU_REG_DMA_CMD) & EDU_DMA_RUN))
+			return true;
+		uefi_call_wrapper(BS->Stall, 1, 1000);
+	}
+	return false;
+}
+
+/* RAM -> device buffer. */
+static bool dma_in(u64 pa)
+{
+	return edu_dma(pa, EDU_BUF, PAGE, false);
+}
+
+/* Device buffer -> RAM. */
+static bool dma_out(u64 pa)
+{
+	return edu_dma(EDU_BUF, pa, PAGE, true);
+}
+
+static int edu_setup(void)
+{
+	if (!edu)
+		edu = find_edu();
+	if (!edu)
+		return -1;
+	if (EFI_ERROR(uefi_call_wrapper(edu->Attributes, 4, edu, EfiPciIoAttributeOperationEnable,
+					EFI_PCI_IO_ATTRIBUTE_MEMORY |
+						EFI_PCI_IO_ATTRIBUTE_BUS_MASTER,
+					NULL)))
+		return -1;
+	return (edu_read32(EDU_REG_ID) & 0xff) == EDU_ID_MAGIC ? 0 : -1;
+}
+
+/* The host's own pages: RAM -> device -> another page, bytes intact. */
+TEST(dma_to_and_from_host_pages_works)
+{
+	u64 a = alloc_pages(2), b = a + PAGE;
+	struct iommu_info info;
+
+	ASSERT_EQ(0, edu_setup());
+	ASSERT_NE(0u, a);
+	iommu_info(&info);
+	ASSERT_EQ(1u, info.nr);
+	fill_page(a, 0xa1);
+	fill_page(b, 0);
+	ASSERT_TRUE(dma_in(a));
+	ASSERT_TRUE(dma_out(b));
+	EXPECT_TRUE(page_has(b, 0xa1));
+	free_pages(a, 2);
+}
+
+/*
+ * Read @victim into the device (preloaded from a host page with a known
+ * pattern), then copy the device buffer out: it must still hold the pattern
+ * or zeros -- never the victim's bytes. The fault must be recorded at
+ * @victim. Then write the buffer to @victim: a fault there too.
+ */
+static void check_dma_refused(struct __test_metadata *_metadata, u64 victim, u64 scratch,
+			      u64 out)
+{
+	struct iommu_info before, mid, after;
+	const u64 *o = (const u64 *)(uintptr_t)out;
+
+	fill_page(scratch, 0x5eed);
+	fill_page(out, 0);
+	ASSERT_TRUE(dma_in(scratch));
+	iommu_info(&before);
+	ASSERT_TRUE(dma_in(victim));
+	iommu_info(&mid);
+	EXPECT_GT(mid.faults, before.faults);
+	EXPECT_EQ(victim, mid.last & ~(PAGE - 1)); /* QEMU reports the failing beat */
+	ASSERT_TRUE(dma_out(out));
+	EXPECT_TRUE(page_has(out, 0x5eed) || page_is_zero(out));
+	EXPECT_NE(HYP_IMAGE_MAGIC, o[1]);
+	ASSERT_TRUE(dma_out(victim));
+	iommu_info(&after);
+	EXPECT_GT(after.faults, mid.faults);
+	EXPECT_EQ(victim, after.last & ~(PAGE - 1));
+}
+
+/* A donated page is out of DMA's reach both ways; reclaimed, it is back. */
+TEST(dma_cannot_touch_donated_page)
+{
+	u64 base = alloc_pages(3), victim = base, scratch = base + PAGE, out = base + 2 * PAGE;
+	struct iommu_info info;
+
+	ASSERT_EQ(0, edu_setup());
+	ASSERT_NE(0u, base);
+	fill_page(victim, 0xd0d0);
+	ASSERT_EQ(0, hcall(ISOHYP_FN_HOST_DONATE_HYP, victim >> 12, 1));
+	check_dma_refused(_metadata, victim, scratch, out);
+	EXPECT_FALSE(page_has(out, 0xd0d0));
+	ASSERT_EQ(0, hcall(ISOHYP_FN_HOST_RECLAIM, victim >> 12, 1));
+	/* Reclaimed: DMA reaches it again, both ways, without a new fault. */
+	iommu_info(&info);
+	fill_page(scratch, 0x7777);
+	ASSERT_TRUE(dma_in(scratch));
+	ASSERT_TRUE(dma_out(victim));
+	EXPECT_TRUE(page_has(victim, 0x7777));
+	fill_page(victim, 0x8888);
+	ASSERT_TRUE(dma_in(victim));
+	ASSERT_TRUE(dma_out(out));
+	EXPECT_TRUE(page_has(out, 0x8888));
+	{
+		struct iommu_info now;
+
+		iommu_info(&now);
+		EXPECT_EQ(info.faults, now.faults);
+	}
+	free_pages(base, 3);
+}
+
+/* Sharing with the hypervisor keeps a page the host's: still DMA-able. */
+TEST(dma_reaches_shared_page)
+{
+	u64 base = alloc_pages(2), s = base, out = base + PAGE;
+
+	ASSERT_EQ(0, edu_setup());
+	ASSERT_NE(0u, base);
+	fill_page(s, 0x5a5a);
+	ASSERT_EQ(0, hcall(ISOHYP_FN_HOST_SHARE_HYP, s >> 12, 1));
+	ASSERT_TRUE(dma_in(s));
+	ASSERT_TRUE(dma_out(out));
+	EXPECT_TRUE(page_has(out, 0x5a5a));
+	fill_page(out, 0x6b6b);
+	ASSERT_TRUE(dma_in(out));
+	ASSERT_TRUE(dma_out(s));
+	EXPECT_TRUE(page_has(s, 0x6b6b));
+	EXPECT_EQ(0, hcall(ISOHYP_FN_HOST_UNSHARE_HYP, s >> 12, 1));
+	free_pages(base, 2);
+}
+
+/*
+ * The carve-out (its first page holds the hypervisor image's header), and
+ * the SMMU's stream table, command queue, event queue and identity-map
+ * root: no DMA either way. The SMMU still works afterwards.
+ */
+TEST(dma_cannot_touch_hypervisor_memory)
+{
+	u64 base = alloc_pages(3), scratch = base, out = base + PAGE, cbase, csize, i;
+	struct iommu_info info;
+	u64 victims[6];
+
+	ASSERT_EQ(0, edu_setup());
+	ASSERT_NE(0u, base);
+	ASSERT_EQ(0, find_carveout(&cbase, &csize));
+	iommu_info(&info);
+	victims[0] = cbase;
+	victims[1] = info.strtab;
+	victims[2] = info.cmdq;
+	victims[3] = info.evtq;
+	victims[4] = info.idmap_root;
+	victims[5] = cbase + csize - PAGE;
+	for (i = 0; i < ARRAY_SIZE(victims); i++) {
+		TH_LOG("victim %lx", (unsigned long)victims[i]);
+		ASSERT_TRUE(victims[i] >= cbase && victims[i] < cbase + csize);
+		check_dma_refused(_metadata, victims[i], scratch, out);
+	}
+	/* Nothing of the SMMU's was overwritten: a host page still round-trips. */
+	fill_page(scratch, 0x9999);
+	fill_page(base + 2 * PAGE, 0);
+	ASSERT_TRUE(dma_in(scratch));
+	ASSERT_TRUE(dma_out(base + 2 * PAGE));
+	EXPECT_TRUE(page_has(base + 2 * PAGE, 0x9999));
+	free_pages(base, 3);
+}
