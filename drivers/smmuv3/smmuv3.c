@@ -136,6 +136,8 @@ static int smmu_probe(struct arm_smmu_device *smmu, bool dt_coherent)
 	smmu->idr3 = smmu_read(smmu, ARM_SMMU_IDR3);
 	smmu->idr5 = smmu_read(smmu, ARM_SMMU_IDR5);
 	ttf = FIELD_GET(IDR0_TTF, smmu->idr0);
+	pr_info("smmu@%lx: IDR0 %x IDR1 %x IDR3 %x IDR5 %x\n", (unsigned long)smmu->pa, smmu->idr0,
+		smmu->idr1, smmu->idr3, smmu->idr5);
 	if (!(smmu->idr0 & IDR0_S2P)) {
 		pr_err("smmu@%lx: no stage-2 translation (IDR0.S2P = 0): cannot isolate DMA\n",
 		       (unsigned long)smmu->pa);
