@@ -140,7 +140,7 @@ void kvm_iommu_info(struct kvm_iommu_info *info)
 int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgtable_prot prot)
 {
 	hyp_assert_lock_held(&host_mmu.lock);
-	if (!kvm_idmap_initialized)
+	if (!kvm_idmap_initialized || !kvm_iommu_ops)
 		return 0;
 	return kvm_iommu_ops->host_stage2_idmap(start, end,
 						pkvm_to_iommu_prot(prot, addr_is_memory(start)));

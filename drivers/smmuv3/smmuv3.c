@@ -35,6 +35,11 @@ static struct kvm_pgtable smmu_idmap;
 static u64 smmu_idmap_pages;
 /* An invalidation that failed inside a table update, reported by its caller. */
 static int smmu_idmap_err;
+/*
+ * Some SMMU may still hold translations a failed invalidation should have
+ * removed: the next update starts by invalidating the whole VMID.
+ */
+static bool smmu_tlb_stale;
 
 /* Above this many pages, without range invalidation, invalidate the VMID. */
 #define SMMU_TLBI_PAGE_LIMIT 64
@@ -106,14 +111,41 @@ static void smmu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
 {
 	unsigned int i;
 
-	/* The descriptor writes reach the table walkers before the TLBI. */
-	__asm__ __volatile__("dsb ishst" ::: "memory");
+	/*
+	 * The descriptor writes reach the SMMUs' table walkers before the TLBI:
+	 * the command's doorbell is a writel, whose DSB orders every earlier
+	 * write, the tables' included.
+	 */
 	for (i = 0; i < nr_smmus; i++) {
 		int ret = smmu_tlb_inv_range(&smmus[i], addr, size);
 
 		if (ret && !smmu_idmap_err)
 			smmu_idmap_err = ret;
+		if (ret)
+			smmu_tlb_stale = true;
 	}
+}
+
+/* After a failed invalidation: forget every translation of the host VMID. */
+static int smmu_tlb_inv_all(void)
+{
+	u64 cmd[CMDQ_ENT_DWORDS];
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < nr_smmus; i++) {
+		struct arm_smmu_device *smmu = &smmus[i];
+
+		hyp_spin_lock(&smmu->lock);
+		smmu_build_vmall(cmd, ARM_SMMU_HOST_VMID);
+		ret = smmu_cmdq_issue(smmu, cmd);
+		if (!ret)
+			ret = smmu_cmdq_sync(smmu);
+		hyp_spin_unlock(&smmu->lock);
+	}
+	if (!ret)
+		smmu_tlb_stale = false;
+	return ret;
 }
 
 static const struct kvm_pgtable_mm_ops smmu_mm_ops = {
@@ -265,6 +297,7 @@ static int smmu_init(void)
 	for (i = 0; i < nr_smmus; i++)
 		if (smmus[i].oas_bits < ia_bits)
 			ia_bits = smmus[i].oas_bits;
+	smmu_idmap_pages = 0;
 	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
 	if (ret)
 		return ret;
@@ -312,6 +345,11 @@ static int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
 		return 0;
 	if (end > limit)
 		end = limit;
+	if (smmu_tlb_stale) {
+		ret = smmu_tlb_inv_all();
+		if (ret)
+			return ret;
+	}
 	smmu_idmap_err = 0;
 	if (prot & (IOMMU_READ | IOMMU_WRITE))
 		ret = kvm_pgtable_stage2_map(&smmu_idmap, start, end - start, start,
@@ -371,6 +409,7 @@ int kvm_arm_smmu_v3_register(const struct boot_smmu *boot, unsigned int nr,
 			       (unsigned long)ARM_SMMU_REG_SIZE);
 			return -EINVAL;
 		}
+		*smmu = (struct arm_smmu_device){ 0 };
 		smmu->pa = boot[i].base;
 		smmu->size = boot[i].size;
 		smmu->base = (volatile u8 *)(uintptr_t)boot[i].base;

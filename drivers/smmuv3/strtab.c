@@ -11,6 +11,7 @@
  *
  * Written before the SMMU is enabled: CFGI_ALL follows (smmuv3.c).
  */
+#include <asm/barrier.h>
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
 
@@ -55,7 +56,7 @@ void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits)
 		 STRTAB_STE_2_S2PTW | STRTAB_STE_2_S2R;
 	ste[3] = FIELD_PREP(STRTAB_STE_3_S2TTB, kvm_pgtable_root_pa(pgt) >> 4);
 	/* Valid last (3.21.3): the SMMU never sees a valid STE half written. */
-	__asm__ __volatile__("dmb ishst" ::: "memory");
+	dma_wmb();
 	ste[0] = FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS) | STRTAB_STE_0_V;
 }
 

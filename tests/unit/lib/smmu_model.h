@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Host unit tests: a software SMMUv3 (IHI 0070), written from the spec for
+ * the tests and sharing nothing with drivers/smmuv3. It keeps its own
+ * registers behind the fake MMIO accessors, consumes the command queue when
+ * PROD is written (validating every command), walks the stream table and the
+ * stage-2 tables itself for a DMA, caches translations in a small TLB that
+ * only invalidation commands empty, and records faults in the event queue.
+ * Knobs make it misbehave: a command queue that never drains, a CR0ACK that
+ * never follows, commands it calls illegal.
+ */
+#ifndef ISOHYP_TEST_SMMU_MODEL_H
+#define ISOHYP_TEST_SMMU_MODEL_H
+
+#include <isohyp/types.h>
+
+#define SMMU_MODEL_TLB 64
+#define SMMU_MODEL_LOG 8192
+
+/* What a DMA got: a translation, or the event the SMMU recorded. */
+struct smmu_dma {
+	bool ok;
+	u8 event; /* 0 if none was recorded (or the queue was off/full) */
+	u8 fault; /* the fault/event kind even if not recorded */
+	u64 pa;
+	unsigned int memattr, sh; /* stage-2 MemAttr[3:0] and SH of the leaf */
+};
+
+struct smmu_cmd_log {
+	u8 op;
+	u16 vmid;
+	u64 start, end; /* TLBI_S2_IPA: the IPA range it covers */
+	bool all; /* invalidates everything of VMID 0 */
+};
+
+struct smmu_model {
+	u64 pa; /* register window [pa, pa + 0x20000) */
+	u32 idr[6];
+	u32 cr0, cr0ack, cr1, cr2, gbpa, gerror, gerrorn, irq_ctrl, irq_ctrlack;
+	u32 strtab_base_cfg;
+	u64 strtab_base, cmdq_base, evtq_base;
+	u32 cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
+	/* Knobs. */
+	bool cmdq_stuck, cr0ack_stuck;
+	u8 illegal_op; /* treat this opcode as illegal (0: none) */
+	/* Observations. */
+	struct smmu_cmd_log log[SMMU_MODEL_LOG];
+	unsigned int nr_log, nr_sync, nr_tlbi, nr_bad_cmds;
+	struct {
+		bool valid;
+		u64 page, pa;
+		unsigned int memattr, sh, s2ap;
+	} tlb[SMMU_MODEL_TLB];
+	unsigned int tlb_next;
+};
+
+/* QEMU 10's virt SMMU, as ARCHITECTURE.md section 7 reads it. */
+#define SMMU_MODEL_IDR0_QEMU 0x0D44101BU
+#define SMMU_MODEL_IDR1_QEMU 0x02730010U
+#define SMMU_MODEL_IDR3_QEMU 0x1414U
+#define SMMU_MODEL_IDR5_QEMU 0x74U
+
+void smmu_model_init(struct smmu_model *m, u64 pa, u32 idr0, u32 idr1, u32 idr3, u32 idr5);
+void smmu_model_remove(struct smmu_model *m);
+/* A transaction from stream @sid to @addr; records an event on a fault. */
+struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool write);
+/* Did log entries [from, nr_log) invalidate @addr's page and then sync? */
+bool smmu_model_invalidated(const struct smmu_model *m, unsigned int from, u64 addr);
+bool smmu_model_tlb_has(const struct smmu_model *m, u64 addr);
+
+#endif
