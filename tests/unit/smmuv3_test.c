@@ -478,6 +478,42 @@ TEST(cr0_never_acknowledged_times_out)
 	machine_down();
 }
 
+/* Two SMMUs share the identity map; every change is invalidated on both. */
+TEST(every_smmu_follows_the_host)
+{
+	static struct smmu_model second;
+	struct boot_smmu b[2] = {
+		{ .base = SMMU_PA, .size = SMMU_SIZE, .coherent = 1 },
+		{ .base = SMMU_PA + SMMU_SIZE, .size = SMMU_SIZE, .coherent = 1 },
+	};
+	u64 p = RAM0 + (21ull << 20);
+	unsigned int mark1, mark2;
+	struct kvm_iommu_info info;
+
+	machine_up(&qemu_cfg);
+	smmu_model_init(&second, SMMU_PA + SMMU_SIZE, SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU,
+			SMMU_MODEL_IDR3_QEMU & ~(1u << 10), SMMU_MODEL_IDR5_QEMU);
+	ASSERT_EQ(0, host_stage2_init(ram_ranges, 2, IA_BITS, &host_mm_ops, NULL, &mp_ops));
+	ASSERT_EQ(0, host_stage2_protect_hyp(CARVE, CARVE_SIZE));
+	ASSERT_EQ(0, host_stage2_protect_hyp(SMMU_PA, 2 * SMMU_SIZE));
+	ASSERT_EQ(0, kvm_arm_smmu_v3_register(b, 2, &pool, IA_BITS));
+	ASSERT_EQ(0, kvm_iommu_init());
+	kvm_iommu_info(&info);
+	EXPECT_EQ(2u, info.nr_iommus);
+	EXPECT_TRUE(smmu_model_dma(&second, 9, p, true).ok);
+	EXPECT_TRUE(smmu_model_dma(&model, 9, p, true).ok);
+	EXPECT_FALSE(smmu_model_dma(&second, 9, SMMU_PA + SMMU_SIZE, false).ok);
+	mark1 = model.nr_log, mark2 = second.nr_log;
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, 1));
+	EXPECT_TRUE(smmu_model_invalidated(&model, mark1, p));
+	EXPECT_TRUE(smmu_model_invalidated(&second, mark2, p));
+	EXPECT_FALSE(smmu_model_dma(&model, 9, p, true).ok);
+	EXPECT_FALSE(smmu_model_dma(&second, 9, p, true).ok);
+	EXPECT_EQ(0u, model.nr_bad_cmds + second.nr_bad_cmds);
+	smmu_model_remove(&second);
+	machine_down();
+}
+
 /* What the driver cannot drive safely is refused at probe, before any write. */
 FIXTURE(refuse)
 {

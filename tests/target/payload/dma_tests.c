@@ -13,6 +13,8 @@
  */
 #include <efi.h>
 #include <efilib.h>
+#include <libfdt.h>
+#include <string.h>
 
 #include <isohyp/bits.h>
 #include <isohyp/boot_info.h>
@@ -274,4 +276,43 @@ TEST(dma_cannot_touch_hypervisor_memory)
 	ASSERT_TRUE(dma_out(base + 2 * PAGE));
 	EXPECT_TRUE(page_has(base + 2 * PAGE, 0x9999));
 	free_pages(base, 3);
+}
+
+/* The hidden SMMU's registers, from its (disabled) node in the host's tree. */
+static int find_smmu(u64 *base, u64 *size)
+{
+	const void *fdt = host_fdt();
+	const fdt32_t *reg;
+	const char *status;
+	int node, len;
+
+	node = fdt ? fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3") : -1;
+	if (node < 0)
+		return -1;
+	status = fdt_getprop(fdt, node, "status", NULL);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!status || strcmp(status, "disabled") || !reg || len != 16)
+		return -1;
+	*base = (u64)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
+	*size = (u64)fdt32_to_cpu(reg[2]) << 32 | fdt32_to_cpu(reg[3]);
+	return 0;
+}
+
+/* The SMMU's registers are the hypervisor's MMIO: the host cannot touch them. */
+TEST(smmu_registers_are_the_hypervisors)
+{
+	u64 base, size, last;
+
+	ASSERT_EQ(0, find_smmu(&base, &size));
+	last = base + size - 8;
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, page_state(base >> 12));
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, page_state(last >> 12));
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HOST, page_state((base + size) >> 12));
+	EXPECT_EQ(1u, with_payload_vectors(read_once, (volatile u64 *)(uintptr_t)base));
+	check_sea(_metadata, base, false);
+	EXPECT_EQ(1u, with_payload_vectors(write_once, (volatile u64 *)(uintptr_t)last));
+	check_sea(_metadata, last, true);
+	/* Not RAM: no range call applies to it. */
+	EXPECT_EQ(-22, hcall(ISOHYP_FN_HOST_DONATE_HYP, base >> 12, 1));
+	EXPECT_EQ(-22, hcall(ISOHYP_FN_HOST_RECLAIM, base >> 12, 1));
 }
