@@ -309,6 +309,15 @@ $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD
 		$(BUILD)/target/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
+$(BUILD)/crash/isohyp.conf: FORCE
+	$(call write_conf,$@,# el2-crash.test: the payload asks for an EL2 abort\nnext=EFI/isohyp/payload.efi\ncmdline=el2-crash\ntest_hooks=1\n)
+
+$(BUILD)/crash/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/crash/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/crash/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
 $(BUILD)/refuse/isohyp.conf: FORCE
 	$(call write_conf,$@,# a carve-out no 1 GiB machine can give\ncarveout_mb=1024\n)
 
@@ -317,7 +326,8 @@ $(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
 	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
 		$(BUILD)/refuse/isohyp.conf:EFI/BOOT/isohyp.conf
 
-target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img $(BUILD)/linux/esp.img \
+target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
+	$(BUILD)/crash/esp.img $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img
 
 check: deps

@@ -5,6 +5,8 @@
  * returns x0 = 0 and its result in x1 (or more); an unknown one returns
  * x0 = -1 (NOT_SUPPORTED) and changes nothing.
  */
+#include <isohyp/console.h>
+#include <isohyp/errno.h>
 #include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
@@ -34,6 +36,27 @@ static void handle_iommu_info(u64 *r)
 	r[5] = info.structs[1];
 	r[6] = info.structs[2];
 	r[7] = info.structs[3];
+}
+
+/*
+ * Test suites only (test_hooks=1 at boot): make the hypervisor itself take
+ * an exception it does not expect. Page 0 is nothing the EL2 tables map
+ * (they map the carve-out, RAM, the UART and the SMMUs), so this load is a
+ * translation fault at EL2 -- the unexpected-exception path, dump and stop.
+ */
+static void handle_test_hook(u64 *r)
+{
+	if (!hyp_test_hooks_enabled()) {
+		r[0] = (u64)(s64)ISOHYP_SMCCC_NOT_SUPPORTED;
+		return;
+	}
+	r[0] = ISOHYP_SMCCC_SUCCESS;
+	if (r[1] != ISOHYP_TEST_HOOK_EL2_ABORT) {
+		r[1] = (u64)(s64)-EINVAL;
+		return;
+	}
+	pr_warn("TEST_HOOK: taking a data abort at EL2 on purpose\n");
+	__asm__ __volatile__("ldr %0, [%1]" : "=r"(r[1]) : "r"(8UL) : "memory");
 }
 
 static void handle_revision(u64 *r)
@@ -75,6 +98,9 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 		break;
 	case ISOHYP_FN_IOMMU_INFO:
 		handle_iommu_info(r);
+		break;
+	case ISOHYP_FN_TEST_HOOK:
+		handle_test_hook(r);
 		break;
 	default:
 		r[0] = (u64)(s64)ISOHYP_SMCCC_NOT_SUPPORTED;

@@ -22,6 +22,7 @@
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
 #include <isohyp/errno.h>
+#include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
 #include <isohyp/iommu_drivers.h>
 #include <isohyp/mem_protect.h>
@@ -36,6 +37,11 @@ unsigned int hyp_nr_cpus;
 static struct boot_info boot_info;
 static struct hyp_pool hyp_pool;
 static struct host_s2_regs host_s2_regs;
+
+bool hyp_test_hooks_enabled(void)
+{
+	return boot_info.test_hooks == 1;
+}
 
 unsigned int hyp_cpu_index(void)
 {
@@ -195,6 +201,8 @@ u64 hyp_boot_finish(void)
 		(unsigned long)(boot_info.carveout_base + boot_info.carveout_size - 1),
 		hyp_nr_cpus, boot_info.nr_ram, host_mmu.pgt.ia_bits,
 		(unsigned long)hyp_pool.nr_free);
+	if (hyp_test_hooks_enabled())
+		pr_warn("test hooks on (test_hooks=1): the host may stop the machine\n");
 	return cpu->stack_top;
 }
 

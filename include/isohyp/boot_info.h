@@ -43,6 +43,8 @@ struct boot_info {
 	u64 image_size; /* EL2 image incl. bss, at carveout_base */
 	u32 log_level; /* 0 error .. 3 debug */
 	u32 psci_conduit;
+	u32 test_hooks; /* 1: TEST_HOOK hypercalls accepted (test suites only) */
+	u32 reserved0;
 	u64 uart_base; /* PL011, 0 if none */
 	u64 uart_size;
 	u64 gicd_base, gicd_size;

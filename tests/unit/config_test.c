@@ -160,6 +160,19 @@ TEST_F(cfg, log_level_malformed_rejected)
 	EXPECT_REJECTED(parse(self, "log=INFO\n"), "log level");
 }
 
+/* test_hooks= is 0 or 1, off by default. */
+TEST_F(cfg, test_hooks_values)
+{
+	EXPECT_EQ(0u, self->cfg.test_hooks);
+	EXPECT_REJECTED(parse(self, "test_hooks=yes\n"), "line 1: test_hooks must be 0 or 1");
+	EXPECT_REJECTED(parse(self, "test_hooks=\n"), "test_hooks must be 0 or 1");
+	EXPECT_REJECTED(parse(self, "test_hooks=10\n"), "test_hooks must be 0 or 1");
+	ASSERT_EQ(0, parse(self, "test_hooks=1\n"));
+	EXPECT_EQ(1u, self->cfg.test_hooks);
+	ASSERT_EQ(0, parse(self, "test_hooks=0\n"));
+	EXPECT_EQ(0u, self->cfg.test_hooks);
+}
+
 /* A value longer than its buffer is rejected, not truncated. */
 TEST_F(cfg, value_too_long_rejected)
 {

@@ -97,6 +97,15 @@ static int set_log(struct cursor *c, struct isohyp_config *cfg, const char *val,
 	return fail(c, "log level must be error|warn|info|debug, not", val, len);
 }
 
+static int set_test_hooks(struct cursor *c, struct isohyp_config *cfg, const char *val,
+			  size_t len)
+{
+	if (len != 1 || (val[0] != '0' && val[0] != '1'))
+		return fail(c, "test_hooks must be 0 or 1, not", val, len);
+	cfg->test_hooks = val[0] == '1';
+	return 0;
+}
+
 static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s, size_t len)
 {
 	const char *eq, *key = s, *val;
@@ -128,6 +137,8 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		bit = CFG_CARVEOUT_MB;
 	else if (key_is(key, key_len, "log"))
 		bit = CFG_LOG;
+	else if (key_is(key, key_len, "test_hooks"))
+		bit = CFG_TEST_HOOKS;
 	else
 		return fail(c, "unknown key", key, key_len);
 	if (c->seen & bit)
@@ -145,6 +156,9 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		break;
 	case CFG_CARVEOUT_MB:
 		ret = set_carveout(c, cfg, val, val_len);
+		break;
+	case CFG_TEST_HOOKS:
+		ret = set_test_hooks(c, cfg, val, val_len);
 		break;
 	default:
 		ret = set_log(c, cfg, val, val_len);

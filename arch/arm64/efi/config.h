@@ -14,6 +14,8 @@
  *	initrd=   path of an initrd on the same volume
  *	carveout_mb=  decimal, CONFIG_CARVEOUT_MB's range (2..1024)
  *	log=      error | warn | info | debug
+ *	test_hooks=  0 | 1: accept the test-only hypercall TEST_HOOK (default 0;
+ *	          for the test suites, never for a machine that matters)
  * A key may appear once per source. Unknown keys and malformed lines are
  * errors that name the source and line.
  *
@@ -38,6 +40,7 @@ enum config_key {
 	CFG_INITRD = 1 << 2,
 	CFG_CARVEOUT_MB = 1 << 3,
 	CFG_LOG = 1 << 4,
+	CFG_TEST_HOOKS = 1 << 5,
 };
 
 struct isohyp_config {
@@ -46,6 +49,7 @@ struct isohyp_config {
 	char initrd[CONFIG_PATH_MAX];
 	unsigned int carveout_mb;
 	int log_level; /* 0 error .. 3 debug, as CONFIG_LOG_LEVEL */
+	unsigned int test_hooks; /* 0 or 1 */
 	unsigned int set; /* enum config_key bits given by any source */
 };
 

@@ -119,6 +119,7 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 
 	bi.magic = BOOT_INFO_MAGIC;
 	bi.log_level = cfg->log_level;
+	bi.test_hooks = cfg->test_hooks;
 	bi.carveout_size = (UINT64)cfg->carveout_mb << 20;
 	if (fdt_gather_platform(fdt, &bi))
 		return EFI_UNSUPPORTED;

@@ -134,6 +134,15 @@ TEST(unknown_hvc_returns_not_supported)
 	EXPECT_EQ((u64)-1, res.a0);
 }
 
+/* The test-only hypercall does nothing unless the loader said test_hooks=1. */
+TEST(test_hook_is_off_by_default)
+{
+	struct smccc_res res;
+
+	payload_hvc(ISOHYP_FN_TEST_HOOK, ISOHYP_TEST_HOOK_EL2_ABORT, 0, 0, &res);
+	EXPECT_EQ((u64)-1, res.a0);
+}
+
 /* An SMC the proxy does not know returns NOT_SUPPORTED and never reaches firmware. */
 TEST(unknown_smc_returns_not_supported)
 {

@@ -9,6 +9,8 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include <uapi/isohyp.h>
+
 #include "harness.h"
 #include "payload.h"
 
@@ -17,9 +19,47 @@ static void console_out(const char *s, void *ctx)
 	Print(L"%a", s);
 }
 
+/* Is @word one of the words of our load options (the loader's cmdline=)? */
+static bool load_option(EFI_HANDLE image, const CHAR16 *word)
+{
+	EFI_LOADED_IMAGE *li;
+	const CHAR16 *o;
+	UINTN n, i, wl = StrLen(word);
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+					(void **)&li)) || !li->LoadOptions)
+		return false;
+	o = li->LoadOptions;
+	n = li->LoadOptionsSize / sizeof(CHAR16);
+	for (i = 0; i + wl <= n; i++)
+		if ((i == 0 || o[i - 1] == L' ') && !CompareMem(o + i, word, wl * sizeof(CHAR16)) &&
+		    (i + wl == n || o[i + wl] == L' ' || o[i + wl] == 0))
+			return true;
+	return false;
+}
+
+/*
+ * el2-crash (tests/target/el2-crash.test): instead of the tests, ask the
+ * hypervisor (booted with test_hooks=1) to take an exception at EL2. It
+ * must print its dump and power the machine off; returning is a failure.
+ */
+static void el2_crash(void)
+{
+	struct smccc_res res;
+
+	Print(L"isohyp-payload: asking for an EL2 abort\n");
+	payload_hvc(ISOHYP_FN_TEST_HOOK, ISOHYP_TEST_HOOK_EL2_ABORT, 0, 0, &res);
+	Print(L"isohyp-payload: the hypervisor returned (x0 %lx x1 %lx): no crash\n", res.a0,
+	      res.a1);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
+	if (load_option(image, L"el2-crash")) {
+		el2_crash();
+		return EFI_ABORTED;
+	}
 	/* The firmware's watchdog would reset a long run; these tests are bounded. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	Print(L"isohyp-payload: start\n");
