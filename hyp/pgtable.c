@@ -15,18 +15,29 @@
  *
  * Break-before-make (D8.14.1) is done in one place, stage2_set_pte(): a valid
  * descriptor is replaced by a different one only after it was made invalid
- * and the TLBs were invalidated through mm_ops->tlb_flush.
+ * and the TLBs were invalidated through mm_ops->tlb_flush -- except for a
+ * change of block size that keeps every translation (a split, a merge) on a
+ * table whose walkers allow that in place (KVM_PGTABLE_S2_INPLACE_RESIZE:
+ * FEAT_BBM level 2, SMMU_IDR3.BBML == 2), and for a change of software bits
+ * only, which the walkers ignore.
  *
- * Does not: coalesce tables back into blocks, or free tables that became
- * empty (they are freed by kvm_pgtable_stage2_destroy()).
+ * Invalidation is batched: an update collects the range whose translations
+ * it removed or changed and calls tlb_flush once, at its end (or earlier,
+ * when break-before-make needs it). Table pages it made unreachable are
+ * freed only after that.
+ *
+ * After an update, every table it visited whose 512 entries now describe
+ * one block -- the same invalid descriptor, or contiguous leaves with equal
+ * attributes -- is merged back into that block descriptor and its page
+ * returns to the pool (unless KVM_PGTABLE_S2_NO_MERGE).
  */
 #include <string.h>
 
 #include <isohyp/errno.h>
 #include <isohyp/pgtable.h>
 
-/* Most table pages one update can need: two edges times three levels. */
-#define STAGE2_EDGE_TABLES (2 * (KVM_PGTABLE_MAX_LEVELS - 1))
+/* Unreachable table pages an update holds before it flushes and frees them. */
+#define STAGE2_DEAD_MAX 64
 
 struct walk_data {
 	struct kvm_pgtable *pgt;
@@ -47,8 +58,11 @@ struct stage2_op {
 	kvm_pte_t invalid; /* the descriptor an INVALIDATE writes */
 	bool dry; /* count tables, change nothing */
 	u64 tables_needed;
-	void **cache; /* preallocated table pages */
+	void *cache; /* preallocated table pages, linked through their first word */
 	u64 cache_nr;
+	u64 flush_start, flush_end; /* translations removed, not yet invalidated */
+	void *dead[STAGE2_DEAD_MAX]; /* table pages to free after the flush */
+	u32 dead_nr;
 };
 
 static kvm_pte_t *pte_follow(const struct kvm_pgtable *pgt, kvm_pte_t pte)
@@ -214,18 +228,73 @@ static void stage2_write_pte(struct kvm_pgtable *pgt, kvm_pte_t *ptep, kvm_pte_t
 		pgt->mm_ops->dcache_clean_inval_poc(ptep, sizeof(*ptep));
 }
 
-/* Break-before-make: the only place a descriptor is replaced. */
-static void stage2_set_pte(struct kvm_pgtable *pgt, const struct kvm_pgtable_visit_ctx *ctx,
-			   kvm_pte_t new)
+static void stage2_pending(struct stage2_op *op, u64 start, u64 end)
 {
+	if (op->flush_end <= op->flush_start) {
+		op->flush_start = start, op->flush_end = end;
+		return;
+	}
+	op->flush_start = start < op->flush_start ? start : op->flush_start;
+	op->flush_end = end > op->flush_end ? end : op->flush_end;
+}
+
+/* Invalidate what is pending, then free the table pages nothing can reach. */
+static void stage2_flush(struct stage2_op *op)
+{
+	struct kvm_pgtable *pgt = op->pgt;
+
+	if (op->flush_end > op->flush_start)
+		pgt->mm_ops->tlb_flush(pgt, op->flush_start, op->flush_end - op->flush_start);
+	op->flush_start = op->flush_end = 0;
+	while (op->dead_nr)
+		pgt->mm_ops->put_page(op->dead[--op->dead_nr]);
+}
+
+static void stage2_free_later(struct stage2_op *op, void *table)
+{
+	if (op->dead_nr == STAGE2_DEAD_MAX)
+		stage2_flush(op);
+	op->dead[op->dead_nr++] = table;
+}
+
+/*
+ * The only place a descriptor is replaced. @resize: @new translates every
+ * address exactly as the old descriptor did, at another block size.
+ */
+static void stage2_set_pte(struct stage2_op *op, const struct kvm_pgtable_visit_ctx *ctx,
+			   kvm_pte_t new, bool resize)
+{
+	struct kvm_pgtable *pgt = op->pgt;
 	kvm_pte_t old = *ctx->ptep;
 
 	if (old == new)
 		return;
-	if (kvm_pte_valid(old)) {
-		stage2_write_pte(pgt, ctx->ptep, 0);
-		pgt->mm_ops->tlb_flush(pgt, ctx->addr, ctx->end - ctx->addr);
+	if (!kvm_pte_valid(old)) {
+		stage2_write_pte(pgt, ctx->ptep, new);
+		return;
 	}
+	if (!kvm_pte_valid(new)) {
+		stage2_write_pte(pgt, ctx->ptep, new);
+		stage2_pending(op, ctx->addr, ctx->end);
+		return;
+	}
+	/* Valid to valid. Software bits only: the walkers never read them. */
+	if (!kvm_pte_table(old, ctx->level) && !kvm_pte_table(new, ctx->level) &&
+	    !((old ^ new) & ~KVM_PTE_LEAF_ATTR_HI_SW0)) {
+		stage2_write_pte(pgt, ctx->ptep, new);
+		return;
+	}
+	if (resize && (pgt->flags & KVM_PGTABLE_S2_INPLACE_RESIZE)) {
+		/* Same translations: stale TLB entries stay correct until the flush. */
+		stage2_write_pte(pgt, ctx->ptep, new);
+		if (kvm_pte_table(old, ctx->level))
+			stage2_pending(op, ctx->addr, ctx->end); /* walk caches */
+		return;
+	}
+	/* Break, invalidate everything pending and this, make. */
+	stage2_write_pte(pgt, ctx->ptep, 0);
+	stage2_pending(op, ctx->addr, ctx->end);
+	stage2_flush(op);
 	stage2_write_pte(pgt, ctx->ptep, new);
 }
 
@@ -237,6 +306,9 @@ static bool stage2_op_covers(const struct stage2_op *op, u64 addr, u32 level)
 	u64 gsize = kvm_granule_size(level);
 
 	if (addr < op->start || addr + gsize > op->end || level < KVM_PGTABLE_MIN_BLOCK_LEVEL)
+		return false;
+	if (op->kind == STAGE2_OP_MAP && level < pgtable_levels_end() &&
+	    (op->pgt->flags & KVM_PGTABLE_S2_NORMAL_PAGES) && !(op->prot & KVM_PGTABLE_PROT_DEVICE))
 		return false;
 	return op->kind != STAGE2_OP_MAP || IS_ALIGNED(op->phys + (addr - op->start), gsize);
 }
@@ -282,15 +354,70 @@ static int stage2_split(struct stage2_op *op, const struct kvm_pgtable_visit_ctx
 
 	if (!op->cache_nr)
 		return -ENOMEM; /* the dry run undercounted: a bug, but not a crash */
-	table = op->cache[--op->cache_nr];
+	table = op->cache;
+	op->cache = *(void **)table;
+	op->cache_nr--;
 	for (i = 0; i < KVM_PTES_PER_TABLE; i++)
 		table[i] = stage2_split_child(ctx->old, ctx->level, i);
 	if (pgt->mm_ops->dcache_clean_inval_poc)
 		pgt->mm_ops->dcache_clean_inval_poc(table, SZ_4K);
 	/* The table's entries are visible before the descriptor that points to it. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	stage2_set_pte(pgt, ctx, (pgt->mm_ops->virt_to_phys(table) & KVM_PTE_ADDR_MASK) |
-					 KVM_PTE_VALID | KVM_PTE_TYPE);
+	stage2_set_pte(op, ctx, (pgt->mm_ops->virt_to_phys(table) & KVM_PTE_ADDR_MASK) |
+				      KVM_PTE_VALID | KVM_PTE_TYPE, true);
+	return 0;
+}
+
+/*
+ * The block descriptor at @level that @table's entries add up to, or false:
+ * all the same invalid descriptor, or leaves mapping one aligned contiguous
+ * range with the same attributes (no tables below).
+ */
+static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t *table,
+				  u32 level, kvm_pte_t *block)
+{
+	u32 child_level = level + 1;
+	u64 gsize = kvm_granule_size(child_level), base, i;
+	kvm_pte_t first = table[0], attrs;
+
+	if (!kvm_pte_valid(first)) {
+		for (i = 1; i < KVM_PTES_PER_TABLE; i++)
+			if (table[i] != first)
+				return false;
+		*block = first;
+		return true;
+	}
+	if (level < KVM_PGTABLE_MIN_BLOCK_LEVEL || kvm_pte_table(first, child_level))
+		return false;
+	if ((pgt->flags & KVM_PGTABLE_S2_NORMAL_PAGES) &&
+	    !(kvm_pgtable_stage2_pte_prot(first) & KVM_PGTABLE_PROT_DEVICE))
+		return false;
+	base = kvm_pte_to_phys(first);
+	if (!IS_ALIGNED(base, kvm_granule_size(level)))
+		return false;
+	attrs = first & ~KVM_PTE_ADDR_MASK;
+	for (i = 1; i < KVM_PTES_PER_TABLE; i++)
+		if ((table[i] & ~KVM_PTE_ADDR_MASK) != attrs ||
+		    kvm_pte_to_phys(table[i]) != base + i * gsize)
+			return false;
+	*block = base | (attrs & ~KVM_PTE_TYPE); /* a block: type 0 below level 3 */
+	return true;
+}
+
+/* After the update below it: merge a table that became one block. */
+static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
+{
+	struct stage2_op *op = ctx->arg;
+	struct kvm_pgtable *pgt = op->pgt;
+	kvm_pte_t *table = pte_follow(pgt, ctx->old), block;
+
+	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
+		return 0;
+	if (!stage2_table_as_block(pgt, table, ctx->level, &block))
+		return 0;
+	stage2_set_pte(op, ctx, block, true);
+	stage2_pending(op, ctx->addr, ctx->end); /* walk caches hold the table */
+	stage2_free_later(op, table);
 	return 0;
 }
 
@@ -299,9 +426,12 @@ static int stage2_op_leaf(const struct kvm_pgtable_visit_ctx *ctx,
 {
 	struct stage2_op *op = ctx->arg;
 
+	if (visit == KVM_PGTABLE_WALK_TABLE_POST)
+		return stage2_op_table_post(ctx);
 	if (stage2_op_covers(op, ctx->addr, ctx->level)) {
 		if (!op->dry)
-			stage2_set_pte(op->pgt, ctx, stage2_op_new_pte(op, ctx->addr, ctx->level));
+			stage2_set_pte(op, ctx, stage2_op_new_pte(op, ctx->addr, ctx->level),
+				       false);
 		return 0;
 	}
 	if (!stage2_op_needs_split(op, ctx->old, ctx->addr, ctx->level))
@@ -315,17 +445,23 @@ static int stage2_op_leaf(const struct kvm_pgtable_visit_ctx *ctx,
 
 static void stage2_cache_free(struct kvm_pgtable *pgt, struct stage2_op *op)
 {
-	while (op->cache_nr)
-		pgt->mm_ops->put_page(op->cache[--op->cache_nr]);
+	while (op->cache_nr) {
+		void *page = op->cache;
+
+		op->cache = *(void **)page;
+		op->cache_nr--;
+		*(void **)page = NULL;
+		pgt->mm_ops->put_page(page);
+	}
 }
 
 static int stage2_op_run(struct stage2_op *op)
 {
 	struct kvm_pgtable *pgt = op->pgt;
 	struct kvm_pgtable_walker walker = {
-		.cb = stage2_op_leaf, .arg = op, .flags = KVM_PGTABLE_WALK_LEAF,
+		.cb = stage2_op_leaf, .arg = op,
+		.flags = KVM_PGTABLE_WALK_LEAF | KVM_PGTABLE_WALK_TABLE_POST,
 	};
-	void *stack_cache[STAGE2_EDGE_TABLES];
 	int ret;
 
 	if (!range_ok(pgt, op->start, op->end - op->start))
@@ -339,9 +475,6 @@ static int stage2_op_run(struct stage2_op *op)
 	ret = kvm_pgtable_walk(pgt, op->start, op->end - op->start, &walker);
 	if (ret)
 		return ret;
-	if (op->tables_needed > STAGE2_EDGE_TABLES)
-		return -ENOMEM; /* only a misaligned map needs more: not supported */
-	op->cache = stack_cache;
 	while (op->cache_nr < op->tables_needed) {
 		void *page = pgt->mm_ops->zalloc_page(pgt->mm_arg);
 
@@ -349,11 +482,14 @@ static int stage2_op_run(struct stage2_op *op)
 			stage2_cache_free(pgt, op);
 			return -ENOMEM;
 		}
-		op->cache[op->cache_nr++] = page;
+		*(void **)page = op->cache;
+		op->cache = page;
+		op->cache_nr++;
 	}
 	/* Commit: nothing below can fail. */
 	op->dry = false;
 	ret = kvm_pgtable_walk(pgt, op->start, op->end - op->start, &walker);
+	stage2_flush(op);
 	stage2_cache_free(pgt, op);
 	return ret;
 }
@@ -398,6 +534,7 @@ int kvm_pgtable_stage2_init(struct kvm_pgtable *pgt, u32 ia_bits,
 	pgt->ia_bits = ia_bits;
 	/* One root page: level 0 above 39 bits, level 1 otherwise (no concatenation). */
 	pgt->start_level = ia_bits > 39 ? 0 : 1;
+	pgt->flags = 0;
 	pgt->mm_ops = mm_ops;
 	pgt->mm_arg = mm_arg;
 	pgt->pgd = mm_ops->zalloc_page(mm_arg);

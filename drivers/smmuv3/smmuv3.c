@@ -42,7 +42,23 @@ static int smmu_idmap_err;
 static bool smmu_tlb_stale;
 
 /* Above this many pages, without range invalidation, invalidate the VMID. */
-#define SMMU_TLBI_PAGE_LIMIT 64
+#define SMMU_TLBI_PAGE_LIMIT 16
+
+#if defined(CONFIG_SMMUV3_MAP_RAM_4K)
+static enum smmu_map_policy smmu_policy = SMMU_MAP_RAM_PAGES;
+#elif defined(CONFIG_SMMUV3_MAP_REFERENCE_BASELINE)
+static enum smmu_map_policy smmu_policy = SMMU_MAP_BASELINE;
+#else
+static enum smmu_map_policy smmu_policy = SMMU_MAP_BLOCKS;
+#endif
+
+int kvm_arm_smmu_v3_set_policy(enum smmu_map_policy policy)
+{
+	if (policy > SMMU_MAP_BASELINE || kvm_iommu_ops)
+		return -EINVAL; /* only before the driver registers */
+	smmu_policy = policy;
+	return 0;
+}
 
 static void *smmu_zalloc_page(void *arg)
 {
@@ -76,19 +92,27 @@ static int smmu_tlb_inv_range(struct arm_smmu_device *smmu, u64 addr, u64 size)
 	int ret = 0;
 
 	hyp_spin_lock(&smmu->lock);
-	if (smmu->ril) {
-		/* Range form (4.4.1.1): runs of (num + 1) << scale pages. */
-		while (!ret && addr < end) {
-			u32 scale = __builtin_ctzll(pages), num;
-
-			/* Bit 0 is set: 1 to 31 runs now, the rest at larger scales. */
-			num = (pages >> scale) & CMDQ_TLBI_RANGE_NUM_MAX;
-			smmu_build_tlbi_s2_ipa(cmd, addr, num - 1, scale, true);
+	if (smmu_policy == SMMU_MAP_BASELINE) {
+		/* The reference patch's way, for comparison: one command per page. */
+		for (; !ret && addr < end; addr += SZ_4K) {
+			smmu_build_tlbi_s2_ipa(cmd, addr, 0, 0, false);
 			ret = smmu_cmdq_issue(smmu, cmd);
 			arm_smmu_stats.nr_tlbi++;
-			addr += (u64)num << (scale + 12);
-			pages -= (u64)num << scale;
 		}
+	} else if (smmu->ril) {
+		/*
+		 * One range command (4.4.1.1): (num + 1) << scale pages from addr,
+		 * the smallest scale that covers the range with num <= 31. It may
+		 * reach past the end: invalidating more is always safe.
+		 */
+		u32 scale = 0;
+
+		while (pages > (u64)(CMDQ_TLBI_RANGE_NUM_MAX + 1) << scale)
+			scale++;
+		smmu_build_tlbi_s2_ipa(cmd, addr, ALIGN_UP(pages, BIT(scale)) / BIT(scale) - 1,
+				       scale, true);
+		ret = smmu_cmdq_issue(smmu, cmd);
+		arm_smmu_stats.nr_tlbi++;
 	} else if (pages > SMMU_TLBI_PAGE_LIMIT) {
 		smmu_build_vmall(cmd, ARM_SMMU_HOST_VMID);
 		ret = smmu_cmdq_issue(smmu, cmd);
@@ -288,6 +312,41 @@ static int smmu_reset(struct arm_smmu_device *smmu)
 	return ret;
 }
 
+static const char *const policy_names[] = {
+	[SMMU_MAP_BLOCKS] = "RAM in blocks",
+	[SMMU_MAP_RAM_PAGES] = "RAM at 4 KiB (CONFIG_SMMUV3_MAP_RAM_4K)",
+	[SMMU_MAP_BASELINE] = "RAM at 4 KiB, per-page invalidation (reference baseline)",
+};
+
+/*
+ * How the identity map may change (ARCHITECTURE.md section 6). In blocks, a
+ * donation splits the block around it: in place when every SMMU has
+ * IDR3.BBML == 2 (no invalid window, no conflict aborts); otherwise by
+ * break-before-make, where a DMA to a still-host-owned page of that block
+ * can fault during the window between the break and the TLBI's CMD_SYNC --
+ * platforms that cannot tolerate that use CONFIG_SMMUV3_MAP_RAM_4K, which
+ * never splits or merges RAM.
+ */
+static u32 smmu_table_flags(void)
+{
+	bool inplace = true;
+	unsigned int i;
+
+	for (i = 0; i < nr_smmus; i++)
+		inplace &= FIELD_GET(IDR3_BBML, smmus[i].idr3) == 2;
+	switch (smmu_policy) {
+	case SMMU_MAP_RAM_PAGES:
+	case SMMU_MAP_BASELINE:
+		pr_info("smmu: identity map: %s\n", policy_names[smmu_policy]);
+		return KVM_PGTABLE_S2_NORMAL_PAGES | KVM_PGTABLE_S2_NO_MERGE;
+	default:
+		pr_info("smmu: identity map: %s, %s\n", policy_names[smmu_policy],
+			inplace ? "split and merged in place (BBML 2)" :
+				  "split and merged by break-before-make (BBML < 2)");
+		return inplace ? KVM_PGTABLE_S2_INPLACE_RESIZE : 0;
+	}
+}
+
 static int smmu_init(void)
 {
 	u32 ia_bits = smmu_host_ia_bits;
@@ -298,9 +357,11 @@ static int smmu_init(void)
 		if (smmus[i].oas_bits < ia_bits)
 			ia_bits = smmus[i].oas_bits;
 	smmu_idmap_pages = 0;
+	smmu_tlb_stale = false;
 	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
 	if (ret)
 		return ret;
+	smmu_idmap.flags = smmu_table_flags();
 	for (i = 0; i < nr_smmus; i++) {
 		struct arm_smmu_device *smmu = &smmus[i];
 

@@ -18,4 +18,14 @@
 int kvm_arm_smmu_v3_register(const struct boot_smmu *smmus, unsigned int nr,
 			     struct hyp_pool *pool, u32 ia_bits);
 
+/* How the SMMUv3 driver maps RAM; the default comes from Kconfig. */
+enum smmu_map_policy {
+	SMMU_MAP_BLOCKS, /* largest blocks, split and merged as ownership changes */
+	SMMU_MAP_RAM_PAGES, /* RAM at 4 KiB from the start: never split, never merged */
+	SMMU_MAP_BASELINE, /* the reference patch: RAM at 4 KiB, one TLBI per page */
+};
+
+/* Before kvm_arm_smmu_v3_register() only (benchmarks compare policies). */
+int kvm_arm_smmu_v3_set_policy(enum smmu_map_policy policy);
+
 #endif /* ISOHYP_IOMMU_DRIVERS_H */

@@ -78,9 +78,18 @@ struct kvm_pgtable_mm_ops {
 	void (*tlb_flush)(struct kvm_pgtable *pgt, u64 addr, u64 size);
 };
 
+/* How a table may be changed (struct kvm_pgtable.flags), set by its owner. */
+/* Its walkers allow a block-size change in place (FEAT_BBM level 2, SMMU BBML 2). */
+#define KVM_PGTABLE_S2_INPLACE_RESIZE BIT(0)
+/* Normal-memory leaves only at level 3 (RAM at 4 KiB; Device still in blocks). */
+#define KVM_PGTABLE_S2_NORMAL_PAGES BIT(1)
+/* Never merge a table back into a block. */
+#define KVM_PGTABLE_S2_NO_MERGE BIT(2)
+
 struct kvm_pgtable {
 	u32 ia_bits;
 	u32 start_level;
+	u32 flags; /* KVM_PGTABLE_S2_* */
 	kvm_pte_t *pgd;
 	const struct kvm_pgtable_mm_ops *mm_ops;
 	void *mm_arg;
@@ -138,9 +147,11 @@ u64 kvm_pgtable_root_pa(const struct kvm_pgtable *pgt);
 
 /*
  * Map [addr, addr + size) to [phys, ...) with @prot, using the largest blocks
- * alignment allows and splitting blocks at the edges. Returns 0, -EINVAL (not
- * 4 KiB aligned, empty, wrapping, beyond ia_bits) or -ENOMEM; on an error
- * every address translates exactly as before.
+ * alignment allows and splitting blocks at the edges; tables that end up
+ * describing one block are merged into it. Returns 0, -EINVAL (not 4 KiB
+ * aligned, empty, wrapping, beyond ia_bits) or -ENOMEM; on an error every
+ * address translates exactly as before. mm_ops->tlb_flush is called at most
+ * once, at the end, when only in-place changes were needed.
  */
 int kvm_pgtable_stage2_map(struct kvm_pgtable *pgt, u64 addr, u64 size, u64 phys,
 			   enum kvm_pgtable_prot prot);

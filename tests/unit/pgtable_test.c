@@ -77,10 +77,13 @@ FIXTURE(s2)
 FIXTURE_VARIANT(s2)
 {
 	u32 ia_bits;
+	u32 flags;
 };
 
 FIXTURE_VARIANT_ADD(s2, ia48){ .ia_bits = 48 };
 FIXTURE_VARIANT_ADD(s2, ia39){ .ia_bits = 39 };
+/* An SMMU with BBML 2: splits and merges in place. */
+FIXTURE_VARIANT_ADD(s2, ia44_inplace){ .ia_bits = 44, .flags = KVM_PGTABLE_S2_INPLACE_RESIZE };
 
 FIXTURE_SETUP(s2)
 {
@@ -88,6 +91,7 @@ FIXTURE_SETUP(s2)
 	pool.fail_after = -1;
 	nr_flushes = 0;
 	ASSERT_EQ(0, kvm_pgtable_stage2_init(&self->pgt, variant->ia_bits, &mm_ops, NULL));
+	self->pgt.flags = variant->flags;
 }
 
 FIXTURE_TEARDOWN(s2)
@@ -193,11 +197,86 @@ TEST_F(s2, unmap_splits_block_and_keeps_the_rest)
 	EXPECT_TRUE(ref_walk(&self->pgt, hole + 4096).valid);
 	EXPECT_EQ(2, ref_walk(&self->pgt, GiB).level);
 	EXPECT_EQ(3, ref_walk(&self->pgt, hole + 4096).level);
-	/* Break-before-make: the old block was flushed whole, and the page itself too. */
 	for (i = 0; i < nr_flushes; i++)
 		block_flushed |= flushes[i].addr == GiB && flushes[i].size == GiB;
-	EXPECT_TRUE(block_flushed);
-	EXPECT_GE(nr_flushes, 3);
+	if (variant->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) {
+		/* In place: no invalid window, one invalidation of just the page. */
+		EXPECT_FALSE(block_flushed);
+		ASSERT_EQ(1, nr_flushes);
+		EXPECT_EQ(hole, flushes[0].addr);
+		EXPECT_EQ(4096u, flushes[0].size);
+	} else {
+		/* Break-before-make: the old blocks were flushed whole, then the page. */
+		EXPECT_TRUE(block_flushed);
+		EXPECT_GE(nr_flushes, 2);
+	}
+}
+
+/* Tables in use: what the engine took from the pool and did not give back. */
+static long tables_in_use(void)
+{
+	return pool.allocated - pool.freed;
+}
+
+/*
+ * A block that becomes whole again is merged back: mapping the hole of a
+ * split gigabyte restores the 1 GiB block and returns both tables.
+ */
+TEST_F(s2, remapped_hole_merges_back_into_the_block)
+{
+	u64 hole = GiB + 300 * MiB + 5 * 4096;
+	long base;
+	struct xlate before;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, GiB, GiB, GiB, KVM_PGTABLE_PROT_RWX));
+	base = tables_in_use();
+	before = ref_walk(&self->pgt, GiB + 12345 * 4096);
+	ASSERT_EQ(0, kvm_pgtable_stage2_unmap(&self->pgt, hole, 4096));
+	EXPECT_EQ(base + 2, tables_in_use());
+	nr_flushes = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, hole, 4096, hole, KVM_PGTABLE_PROT_RWX));
+	EXPECT_EQ(base, tables_in_use());
+	EXPECT_EQ(1, ref_walk(&self->pgt, hole).level);
+	EXPECT_TRUE(same_xlate(before, ref_walk(&self->pgt, GiB + 12345 * 4096)));
+	/* The merged tables' range was invalidated before they were freed. */
+	EXPECT_GE(nr_flushes, 1);
+}
+
+/* A block-sized run annotated page by page merges into one annotated block. */
+TEST_F(s2, uniform_annotations_merge)
+{
+	u64 a;
+	long base = tables_in_use();
+
+	for (a = 0; a < 2 * MiB; a += 4096)
+		ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, GiB + a, 4096, 2));
+	EXPECT_EQ(2, ref_walk(&self->pgt, GiB).level);
+	EXPECT_EQ(2u, ref_walk(&self->pgt, GiB + MiB).owner);
+	/* Only the level-1 (and level-0 pointer) tables remain. */
+	EXPECT_LE(tables_in_use(), base + 2);
+	ASSERT_EQ(0, kvm_pgtable_stage2_unmap(&self->pgt, GiB, 2 * MiB));
+	EXPECT_EQ(base, tables_in_use());
+}
+
+/* Normal memory at 4 KiB only, Device still in blocks; and no merging. */
+TEST_F(s2, fixed_small_granule_for_normal_memory)
+{
+	self->pgt.flags |= KVM_PGTABLE_S2_NORMAL_PAGES | KVM_PGTABLE_S2_NO_MERGE;
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, GiB, 4 * MiB, GiB, KVM_PGTABLE_PROT_RW));
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 2 * GiB, GiB, 2 * GiB,
+					    KVM_PGTABLE_PROT_RW | KVM_PGTABLE_PROT_DEVICE));
+	EXPECT_EQ(3, ref_walk(&self->pgt, GiB).level);
+	EXPECT_EQ(3, ref_walk(&self->pgt, GiB + 4 * MiB - 4096).level);
+	EXPECT_EQ(1, ref_walk(&self->pgt, 2 * GiB + 5 * MiB).level);
+	/* Unmapping a page needs no table and splits nothing. */
+	nr_flushes = 0;
+	pool.fail_after = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_unmap(&self->pgt, GiB + MiB, 4096));
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, GiB + MiB, 4096, GiB + MiB,
+					    KVM_PGTABLE_PROT_RW));
+	pool.fail_after = -1;
+	EXPECT_EQ(3, ref_walk(&self->pgt, GiB + MiB).level);
+	EXPECT_EQ(1, nr_flushes);
 }
 
 /* set_owner annotates invalid entries; get_leaf and a walk see the owner. */

@@ -212,7 +212,25 @@ static bool ste_ok(const struct smmu_model *m, const u64 *ste, unsigned int *sta
 	return !(*ttb & 0xfff);
 }
 
+static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool write,
+				 bool use_tlb, bool record);
+
 struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool write)
+{
+	return translate(m, sid, addr, write, true, true);
+}
+
+static void record_event_if(struct smmu_model *m, bool record, u8 id, u32 sid, u64 addr,
+			    bool write, bool s2, struct smmu_dma *r)
+{
+	if (record)
+		record_event(m, id, sid, addr, write, s2, r);
+	else
+		r->fault = id;
+}
+
+static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool write,
+				 bool use_tlb, bool record)
 {
 	struct smmu_dma r = { 0 };
 	unsigned int level, ia_bits, i;
@@ -228,15 +246,15 @@ struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool wri
 		return r;
 	}
 	if (sid >= (1u << GET(m->idr[1], 5, 0)) || !(ste = find_ste(m, sid))) {
-		record_event(m, sid >= (1u << GET(m->idr[1], 5, 0)) ? EVT_BAD_STREAMID : EVT_BAD_STE,
+		record_event_if(m, record, sid >= (1u << GET(m->idr[1], 5, 0)) ? EVT_BAD_STREAMID : EVT_BAD_STE,
 			     sid, addr, write, false, &r);
 		return r;
 	}
 	if (!ste_ok(m, ste, &level, &ia_bits, &ttb)) {
-		record_event(m, EVT_BAD_STE, sid, addr, write, false, &r);
+		record_event_if(m, record, EVT_BAD_STE, sid, addr, write, false, &r);
 		return r;
 	}
-	for (i = 0; i < SMMU_MODEL_TLB; i++)
+	for (i = 0; use_tlb && i < SMMU_MODEL_TLB; i++)
 		if (m->tlb[i].valid && m->tlb[i].page == (addr & ~0xfffull)) {
 			if (!(m->tlb[i].s2ap & (write ? 2 : 1)))
 				break; /* a permission miss walks again */
@@ -245,7 +263,7 @@ struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool wri
 			return r;
 		}
 	if (addr >> ia_bits) {
-		record_event(m, EVT_TRANSLATION, sid, addr, write, true, &r);
+		record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
 		return r;
 	}
 	table = (const u64 *)(uintptr_t)ttb;
@@ -254,7 +272,7 @@ struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool wri
 
 		d = table[(addr >> shift) & 511];
 		if (!(d & 1) || (level == 3 && !(d & 2)) || (level == 0 && !(d & 2))) {
-			record_event(m, EVT_TRANSLATION, sid, addr, write, true, &r);
+			record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
 			return r;
 		}
 		if (level < 3 && (d & 2)) {
@@ -265,20 +283,22 @@ struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool wri
 		break;
 	}
 	if (!(d & (1ull << 10))) {
-		record_event(m, EVT_ACCESS, sid, addr, write, true, &r);
+		record_event_if(m, record, EVT_ACCESS, sid, addr, write, true, &r);
 		return r;
 	}
 	if (!(GET(d, 7, 6) & (write ? 2 : 1))) {
-		record_event(m, EVT_PERMISSION, sid, addr, write, true, &r);
+		record_event_if(m, record, EVT_PERMISSION, sid, addr, write, true, &r);
 		return r;
 	}
 	if (r.pa >> ps_bits[GET(m->idr[5], 2, 0)]) {
-		record_event(m, EVT_ADDR_SIZE, sid, addr, write, true, &r);
+		record_event_if(m, record, EVT_ADDR_SIZE, sid, addr, write, true, &r);
 		return r;
 	}
 	r.ok = true;
 	r.memattr = GET(d, 5, 2);
 	r.sh = GET(d, 9, 8);
+	if (!use_tlb)
+		return r;
 	i = m->tlb_next++ % SMMU_MODEL_TLB;
 	m->tlb[i].valid = true;
 	m->tlb[i].page = addr & ~0xfffull;
@@ -365,6 +385,11 @@ static void consume_cmdq(struct smmu_model *m)
 	if ((m->gerror ^ m->gerrorn) & GERROR_CMDQ_ERR)
 		return; /* stopped until software acknowledges the error */
 	while ((m->cmdq_cons & mask) != (m->cmdq_prod & mask)) {
+		unsigned int w;
+
+		for (w = 0; w < m->nr_watch; w++)
+			if (!translate(m, 0, m->watch[w], false, false, false).ok)
+				m->transient_faults++;
 		if (!exec_cmd(m, q_ent(m->cmdq_base, m->cmdq_cons, 2))) {
 			m->nr_bad_cmds++;
 			m->cmdq_cons = (m->cmdq_cons & mask) | (1u << 24); /* CERROR_ILL */

@@ -52,6 +52,13 @@ struct smmu_model {
 		unsigned int memattr, sh, s2ap;
 	} tlb[SMMU_MODEL_TLB];
 	unsigned int tlb_next;
+	/*
+	 * Addresses a device keeps using: each is translated afresh (no TLB)
+	 * whenever the SMMU consumes a command, and a failure is counted -- an
+	 * invalid window of break-before-make shows up here.
+	 */
+	u64 watch[16];
+	unsigned int nr_watch, transient_faults;
 };
 
 /* QEMU 10's virt SMMU, as ARCHITECTURE.md section 7 reads it. */
