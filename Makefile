@@ -39,7 +39,7 @@ AUTOCONF	:= $(BUILD)/include/generated/autoconf.h
 
 .DEFAULT_GOAL := all
 .PHONY: all run check debug deps defconfig menuconfig savedefconfig olddefconfig \
-	clean distclean unit-tests target-images FORCE
+	clean distclean unit-tests target-images bench FORCE
 
 # ---- dependencies and configuration ------------------------------------
 
@@ -329,6 +329,42 @@ $(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
 	$(BUILD)/crash/esp.img $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img
+
+# ---- benchmarks (not part of check) --------------------------------------
+
+BENCH_SRCS := bench/smmu_bench.c drivers/smmuv3/smmuv3.c drivers/smmuv3/queue.c \
+	drivers/smmuv3/strtab.c hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
+	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c
+
+$(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-Itests/unit/fake -Iinclude $(BENCH_SRCS) -o $@
+
+BENCH_CMDLINE := console=ttyAMA0 panic=-1 isohyp.bench=1
+
+$(BUILD)/bench/hyp.conf: FORCE
+	$(call write_conf,$@,# make bench: Linux under isohyp\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\n)
+
+$(BUILD)/bench/nohyp.conf: FORCE
+	$(call write_conf,$@,# make bench: the same Linux without isohyp\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\ninstall=0\n)
+
+$(BUILD)/bench/esp-%.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/bench/%.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 128 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/bench/$*.conf:EFI/BOOT/isohyp.conf \
+		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
+
+$(BUILD)/bench/data.img:
+	@mkdir -p $(dir $@)
+	$(Q)head -c 268435456 /dev/urandom > $@.tmp && mv $@.tmp $@
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/bench/smmu_bench $(BUILD)/bench/esp-hyp.img \
+		$(BUILD)/bench/esp-nohyp.img $(BUILD)/bench/data.img
+	$(Q)$(BUILD)/bench/smmu_bench | tee $(BUILD)/bench/smmu.txt
+	$(Q)BUILD=$(BUILD) scripts/bench-qemu.sh | tee $(BUILD)/bench/qemu.txt
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests target-images

@@ -224,6 +224,7 @@ static kvm_pte_t stage2_split_child(kvm_pte_t old, u32 level, u64 i)
 static void stage2_write_pte(struct kvm_pgtable *pgt, kvm_pte_t *ptep, kvm_pte_t pte)
 {
 	*(volatile kvm_pte_t *)ptep = pte;
+	pgt->nr_pte_writes++;
 	if (pgt->mm_ops->dcache_clean_inval_poc)
 		pgt->mm_ops->dcache_clean_inval_poc(ptep, sizeof(*ptep));
 }
@@ -359,6 +360,7 @@ static int stage2_split(struct stage2_op *op, const struct kvm_pgtable_visit_ctx
 	op->cache_nr--;
 	for (i = 0; i < KVM_PTES_PER_TABLE; i++)
 		table[i] = stage2_split_child(ctx->old, ctx->level, i);
+	pgt->nr_pte_writes += KVM_PTES_PER_TABLE;
 	if (pgt->mm_ops->dcache_clean_inval_poc)
 		pgt->mm_ops->dcache_clean_inval_poc(table, SZ_4K);
 	/* The table's entries are visible before the descriptor that points to it. */
@@ -535,6 +537,7 @@ int kvm_pgtable_stage2_init(struct kvm_pgtable *pgt, u32 ia_bits,
 	/* One root page: level 0 above 39 bits, level 1 otherwise (no concatenation). */
 	pgt->start_level = ia_bits > 39 ? 0 : 1;
 	pgt->flags = 0;
+	pgt->nr_pte_writes = 0;
 	pgt->mm_ops = mm_ops;
 	pgt->mm_arg = mm_arg;
 	pgt->pgd = mm_ops->zalloc_page(mm_arg);

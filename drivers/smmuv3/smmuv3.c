@@ -426,6 +426,7 @@ static void smmu_info(struct kvm_iommu_info *info)
 
 	info->nr_iommus = nr_smmus;
 	info->nr_table_pages = smmu_idmap_pages;
+	info->nr_pte_writes = smmu_idmap.nr_pte_writes;
 	info->nr_faults = 0;
 	info->last_fault_addr = 0;
 	if (nr_smmus) {

@@ -23,6 +23,7 @@ struct kvm_iommu_info {
 	u64 nr_faults; /* DMA faults at stage-2 recorded since boot */
 	u64 last_fault_addr; /* 0 if none */
 	u64 nr_table_pages; /* the identity map's page-table pages */
+	u64 nr_pte_writes; /* descriptors the identity map wrote so far */
 	/*
 	 * Where the first IOMMU's own structures live (for tests and debugging;
 	 * all inside the carve-out): driver-defined, e.g. stream table, command

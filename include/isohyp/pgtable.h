@@ -90,6 +90,7 @@ struct kvm_pgtable {
 	u32 ia_bits;
 	u32 start_level;
 	u32 flags; /* KVM_PGTABLE_S2_* */
+	u64 nr_pte_writes; /* descriptors written so far, for benchmarks */
 	kvm_pte_t *pgd;
 	const struct kvm_pgtable_mm_ops *mm_ops;
 	void *mm_arg;

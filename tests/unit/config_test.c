@@ -173,6 +173,16 @@ TEST_F(cfg, test_hooks_values)
 	EXPECT_EQ(0u, self->cfg.test_hooks);
 }
 
+/* install= is 1 by default; 0 (comparison runs) or 1, nothing else. */
+TEST_F(cfg, install_values)
+{
+	EXPECT_EQ(1u, self->cfg.install);
+	EXPECT_REJECTED(parse(self, "install=no\n"), "line 1: install must be 0 or 1");
+	EXPECT_REJECTED(parse(self, "install=2\n"), "install must be 0 or 1");
+	ASSERT_EQ(0, parse(self, "install=0\n"));
+	EXPECT_EQ(0u, self->cfg.install);
+}
+
 /* A value longer than its buffer is rejected, not truncated. */
 TEST_F(cfg, value_too_long_rejected)
 {

@@ -26,6 +26,7 @@ void config_init_defaults(struct isohyp_config *cfg, unsigned int carveout_mb, i
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->carveout_mb = carveout_mb;
 	cfg->log_level = log_level;
+	cfg->install = 1;
 }
 
 static int fail(struct cursor *c, const char *what, const char *key, size_t key_len)
@@ -97,12 +98,17 @@ static int set_log(struct cursor *c, struct isohyp_config *cfg, const char *val,
 	return fail(c, "log level must be error|warn|info|debug, not", val, len);
 }
 
-static int set_test_hooks(struct cursor *c, struct isohyp_config *cfg, const char *val,
-			  size_t len)
+/* A 0|1 switch named @key into *@dst. */
+static int set_bool(struct cursor *c, unsigned int *dst, const char *key, const char *val,
+		    size_t len)
 {
-	if (len != 1 || (val[0] != '0' && val[0] != '1'))
-		return fail(c, "test_hooks must be 0 or 1, not", val, len);
-	cfg->test_hooks = val[0] == '1';
+	char what[40];
+
+	if (len != 1 || (val[0] != '0' && val[0] != '1')) {
+		hyp_snprintf(what, sizeof(what), "%s must be 0 or 1, not", key);
+		return fail(c, what, val, len);
+	}
+	*dst = val[0] == '1';
 	return 0;
 }
 
@@ -139,6 +145,8 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		bit = CFG_LOG;
 	else if (key_is(key, key_len, "test_hooks"))
 		bit = CFG_TEST_HOOKS;
+	else if (key_is(key, key_len, "install"))
+		bit = CFG_INSTALL;
 	else
 		return fail(c, "unknown key", key, key_len);
 	if (c->seen & bit)
@@ -158,7 +166,10 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		ret = set_carveout(c, cfg, val, val_len);
 		break;
 	case CFG_TEST_HOOKS:
-		ret = set_test_hooks(c, cfg, val, val_len);
+		ret = set_bool(c, &cfg->test_hooks, "test_hooks", val, val_len);
+		break;
+	case CFG_INSTALL:
+		ret = set_bool(c, &cfg->install, "install", val, val_len);
 		break;
 	default:
 		ret = set_log(c, cfg, val, val_len);

@@ -16,6 +16,8 @@
  *	log=      error | warn | info | debug
  *	test_hooks=  0 | 1: accept the test-only hypercall TEST_HOOK (default 0;
  *	          for the test suites, never for a machine that matters)
+ *	install=  1 | 0: 0 starts next WITHOUT installing the hypervisor, at
+ *	          EL2 (default 1; for comparison runs of make bench only)
  * A key may appear once per source. Unknown keys and malformed lines are
  * errors that name the source and line.
  *
@@ -41,6 +43,7 @@ enum config_key {
 	CFG_CARVEOUT_MB = 1 << 3,
 	CFG_LOG = 1 << 4,
 	CFG_TEST_HOOKS = 1 << 5,
+	CFG_INSTALL = 1 << 6,
 };
 
 struct isohyp_config {
@@ -50,6 +53,7 @@ struct isohyp_config {
 	unsigned int carveout_mb;
 	int log_level; /* 0 error .. 3 debug, as CONFIG_LOG_LEVEL */
 	unsigned int test_hooks; /* 0 or 1 */
+	unsigned int install; /* 1 (default) or 0 */
 	unsigned int set; /* enum config_key bits given by any source */
 };
 
