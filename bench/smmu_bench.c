@@ -30,6 +30,7 @@
 #include <isohyp/page_alloc.h>
 
 #include "../drivers/smmuv3/smmuv3.h"
+#include "../tests/unit/lib/heap_pages.h"
 #include "../tests/unit/lib/smmu_model.h"
 
 #define GiB (1ull << 30)
@@ -41,40 +42,7 @@
 
 static const char *const mode_names[] = { "blocks", "ram4k", "baseline" };
 
-/* ---- the host stage-2's tables: heap pages ------------------------------------ */
-
-static void *zalloc(void *arg)
-{
-	void *p = aligned_alloc(4096, 4096);
-
-	if (p)
-		memset(p, 0, 4096);
-	return p;
-}
-
-static void put(void *p)
-{
-	free(p);
-}
-
-static void *p2v(phys_addr_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
-static phys_addr_t v2p(void *va)
-{
-	return (phys_addr_t)(uintptr_t)va;
-}
-
-static void cpu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
-{
-}
-
-static const struct kvm_pgtable_mm_ops host_mm_ops = {
-	.zalloc_page = zalloc, .put_page = put, .phys_to_virt = p2v, .virt_to_phys = v2p,
-	.tlb_flush = cpu_tlb_flush,
-};
+/* ---- the host stage-2's own page tables: heap pages (lib/heap_pages.h) ---------- */
 
 static void zero_pages(phys_addr_t pa, u64 size)
 {
@@ -125,7 +93,7 @@ static double machine_up(u64 gib, enum smmu_map_policy policy)
 	ram_size = gib * GiB;
 	ram = (struct boot_mem_range){ RAM0, ram_size };
 	carve = RAM0 + ram_size - (32ull << 20);
-	if ((ret = host_stage2_init(&ram, 1, IA_BITS, &host_mm_ops, NULL, &mp_ops)))
+	if ((ret = host_stage2_init(&ram, 1, IA_BITS, &heap_mm_ops, NULL, &mp_ops)))
 		die("host_stage2_init", ret);
 	if ((ret = host_stage2_protect_hyp(carve, 32ull << 20)))
 		die("protect carve-out", ret);

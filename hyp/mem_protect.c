@@ -234,7 +234,13 @@ static int host_range(u64 pfn, u64 nr_pages, u64 *addr, u64 *size)
 	return 0;
 }
 
-int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages)
+/*
+ * One host range call: the range checked, then under host_mmu.lock every
+ * page checked to be in state @want, then @change_locked applied -- all or
+ * nothing.
+ */
+static int host_range_call(u64 pfn, u64 nr_pages, enum host_page_state want,
+			   int (*change_locked)(u64 addr, u64 size))
 {
 	u64 addr, size;
 	int ret = host_range(pfn, nr_pages, &addr, &size);
@@ -242,64 +248,59 @@ int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages)
 	if (ret)
 		return ret;
 	hyp_spin_lock(&host_mmu.lock);
-	ret = check_range_state_locked(addr, size, HOST_STATE_OWNED);
+	ret = check_range_state_locked(addr, size, want);
 	if (!ret)
-		ret = kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr,
-					     PKVM_HOST_MEM_PROT | PKVM_PAGE_SHARED_OWNED);
+		ret = change_locked(addr, size);
 	hyp_spin_unlock(&host_mmu.lock);
 	return ret;
+}
+
+/* Shared pages stay the host's (and DMA-able): only the software bit changes. */
+static int share_locked(u64 addr, u64 size)
+{
+	return kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr,
+				      PKVM_HOST_MEM_PROT | PKVM_PAGE_SHARED_OWNED);
+}
+
+static int unshare_locked(u64 addr, u64 size)
+{
+	return kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr, PKVM_HOST_MEM_PROT);
+}
+
+static int donate_locked(u64 addr, u64 size)
+{
+	return host_stage2_set_owner_locked(addr, size, PKVM_ID_DONATED);
+}
+
+static int reclaim_locked(u64 addr, u64 size)
+{
+	/*
+	 * Zero while still the hypervisor's: the host cannot map the pages (its
+	 * fault path needs this lock) before they are clean. If the owner change
+	 * then fails, they stay donated -- and zeroed.
+	 */
+	mp_ops->zero_pages(addr, size);
+	return host_stage2_set_owner_locked(addr, size, PKVM_ID_HOST);
+}
+
+int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages)
+{
+	return host_range_call(pfn, nr_pages, HOST_STATE_OWNED, share_locked);
 }
 
 int __pkvm_host_unshare_hyp(u64 pfn, u64 nr_pages)
 {
-	u64 addr, size;
-	int ret = host_range(pfn, nr_pages, &addr, &size);
-
-	if (ret)
-		return ret;
-	hyp_spin_lock(&host_mmu.lock);
-	ret = check_range_state_locked(addr, size, HOST_STATE_SHARED);
-	if (!ret)
-		ret = kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr, PKVM_HOST_MEM_PROT);
-	hyp_spin_unlock(&host_mmu.lock);
-	return ret;
+	return host_range_call(pfn, nr_pages, HOST_STATE_SHARED, unshare_locked);
 }
 
 int __pkvm_host_donate_hyp(u64 pfn, u64 nr_pages)
 {
-	u64 addr, size;
-	int ret = host_range(pfn, nr_pages, &addr, &size);
-
-	if (ret)
-		return ret;
-	hyp_spin_lock(&host_mmu.lock);
-	ret = check_range_state_locked(addr, size, HOST_STATE_OWNED);
-	if (!ret)
-		ret = host_stage2_set_owner_locked(addr, size, PKVM_ID_DONATED);
-	hyp_spin_unlock(&host_mmu.lock);
-	return ret;
+	return host_range_call(pfn, nr_pages, HOST_STATE_OWNED, donate_locked);
 }
 
 int __pkvm_host_reclaim(u64 pfn, u64 nr_pages)
 {
-	u64 addr, size;
-	int ret = host_range(pfn, nr_pages, &addr, &size);
-
-	if (ret)
-		return ret;
-	hyp_spin_lock(&host_mmu.lock);
-	ret = check_range_state_locked(addr, size, HOST_STATE_DONATED);
-	if (!ret) {
-		/*
-		 * Zero while still the hypervisor's: the host cannot map the pages
-		 * (its fault path needs this lock) before they are clean. If the
-		 * owner change then fails, they stay donated -- and zeroed.
-		 */
-		mp_ops->zero_pages(addr, size);
-		ret = host_stage2_set_owner_locked(addr, size, PKVM_ID_HOST);
-	}
-	hyp_spin_unlock(&host_mmu.lock);
-	return ret;
+	return host_range_call(pfn, nr_pages, HOST_STATE_DONATED, reclaim_locked);
 }
 
 int __pkvm_host_page_state(u64 pfn)

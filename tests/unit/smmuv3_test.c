@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "lib/heap_pages.h"
 #include "lib/smmu_model.h"
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
@@ -49,43 +50,7 @@ static struct hyp_pool pool;
 static void *pool_mem;
 static const struct boot_mem_range ram_ranges[] = { { RAM0, RAM0_SIZE }, { RAM1, RAM1_SIZE } };
 
-/* ---- the host stage-2's own page tables: plain heap pages ------------------ */
-
-static long host_tables; /* the host stage-2's table pages in use */
-
-static void *zalloc(void *arg)
-{
-	void *p = aligned_alloc(4096, 4096);
-
-	memset(p, 0, 4096);
-	host_tables++;
-	return p;
-}
-
-static void put(void *p)
-{
-	host_tables--;
-	free(p);
-}
-
-static void *p2v(phys_addr_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
-static phys_addr_t v2p(void *va)
-{
-	return (phys_addr_t)(uintptr_t)va;
-}
-
-static void cpu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
-{
-}
-
-static const struct kvm_pgtable_mm_ops host_mm_ops = {
-	.zalloc_page = zalloc, .put_page = put, .phys_to_virt = p2v, .virt_to_phys = v2p,
-	.tlb_flush = cpu_tlb_flush,
-};
+/* ---- the host stage-2's own page tables: heap pages (lib/heap_pages.h) ---------- */
 
 static void zero_pages(phys_addr_t pa, u64 size)
 {
@@ -125,7 +90,7 @@ static int machine_register(const struct smmu_cfg *cfg)
 	struct boot_smmu b = { .base = SMMU_PA, .size = cfg->size, .coherent = cfg->coherent };
 	int ret;
 
-	ret = host_stage2_init(ram_ranges, 2, IA_BITS, &host_mm_ops, NULL, &mp_ops);
+	ret = host_stage2_init(ram_ranges, 2, IA_BITS, &heap_mm_ops, NULL, &mp_ops);
 	if (!ret)
 		ret = host_stage2_protect_hyp(CARVE, CARVE_SIZE);
 	if (!ret)
@@ -540,6 +505,16 @@ TEST(ram_at_4k_never_splits)
 	ASSERT_EQ(0, kvm_arm_smmu_v3_set_policy(SMMU_MAP_BLOCKS));
 }
 
+/* The i-th of 1000 pages spread over RAM0, outside the carve-out. */
+static u64 scattered_pfn(u64 i)
+{
+	u64 pfn = (RAM0 >> 12) + (i * 37) % (RAM0_SIZE >> 12);
+
+	if (pfn >= CARVE >> 12 && pfn < (CARVE + CARVE_SIZE) >> 12)
+		pfn += CARVE_SIZE >> 12;
+	return pfn;
+}
+
 /*
  * 1000 scattered 4 KiB donations split blocks in both stage-2s; reclaiming
  * them merges the blocks back: both tables return to their page counts.
@@ -554,28 +529,18 @@ TEST(table_pages_return_after_reclaim)
 	ASSERT_EQ(0, kvm_iommu_init());
 	kvm_iommu_info(&info);
 	smmu_pages = info.nr_table_pages;
-	cpu_pages = host_tables;
-	for (i = 0; i < 1000; i++) {
-		u64 pfn = (RAM0 >> 12) + (i * 37) % (RAM0_SIZE >> 12);
-
-		if (pfn >= CARVE >> 12 && pfn < (CARVE + CARVE_SIZE) >> 12)
-			pfn += CARVE_SIZE >> 12;
-		ASSERT_EQ(0, __pkvm_host_donate_hyp(pfn, 1));
-	}
+	cpu_pages = heap_tables;
+	for (i = 0; i < 1000; i++)
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(scattered_pfn(i), 1));
 	kvm_iommu_info(&info);
 	EXPECT_GT(info.nr_table_pages, smmu_pages);
 	TH_LOG("SMMU table pages: %llu after the snapshot, %llu with 1000 pages donated",
 	       (unsigned long long)smmu_pages, (unsigned long long)info.nr_table_pages);
-	for (i = 0; i < 1000; i++) {
-		u64 pfn = (RAM0 >> 12) + (i * 37) % (RAM0_SIZE >> 12);
-
-		if (pfn >= CARVE >> 12 && pfn < (CARVE + CARVE_SIZE) >> 12)
-			pfn += CARVE_SIZE >> 12;
-		ASSERT_EQ(0, __pkvm_host_reclaim(pfn, 1));
-	}
+	for (i = 0; i < 1000; i++)
+		ASSERT_EQ(0, __pkvm_host_reclaim(scattered_pfn(i), 1));
 	kvm_iommu_info(&info);
 	EXPECT_EQ(smmu_pages, info.nr_table_pages);
-	EXPECT_EQ(cpu_pages, host_tables);
+	EXPECT_EQ(cpu_pages, heap_tables);
 	EXPECT_DMA_OK(0, RAM0 + 37 * 4096, ATTR_NORMAL_WB);
 	machine_down();
 }
@@ -641,7 +606,7 @@ TEST(every_smmu_follows_the_host)
 	machine_up(&qemu_cfg);
 	smmu_model_init(&second, SMMU_PA + SMMU_SIZE, SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU,
 			SMMU_MODEL_IDR3_QEMU & ~(1u << 10), SMMU_MODEL_IDR5_QEMU);
-	ASSERT_EQ(0, host_stage2_init(ram_ranges, 2, IA_BITS, &host_mm_ops, NULL, &mp_ops));
+	ASSERT_EQ(0, host_stage2_init(ram_ranges, 2, IA_BITS, &heap_mm_ops, NULL, &mp_ops));
 	ASSERT_EQ(0, host_stage2_protect_hyp(CARVE, CARVE_SIZE));
 	ASSERT_EQ(0, host_stage2_protect_hyp(SMMU_PA, 2 * SMMU_SIZE));
 	ASSERT_EQ(0, kvm_arm_smmu_v3_register(b, 2, &pool, IA_BITS));
