@@ -117,6 +117,17 @@ target_manifest() {
 	done
 }
 
+# download_debs MANIFEST DIR: every name=version of MANIFEST into DIR.
+download_debs() {
+	local p
+	for p in $1; do
+		(cd "$2" && apt-get download -q "${p%%=*}:arm64=${p#*=}" >/dev/null 2>&1) || {
+			log "download of ${p%%=*}:arm64=${p#*=} failed"
+			return 1
+		}
+	done
+}
+
 fetch_sysroot() {
 	local manifest tmp p
 	manifest=$(target_manifest || true)
@@ -134,10 +145,16 @@ fetch_sysroot() {
 	tmp=$(mktemp -d "$BUILD_DIR/.sysroot.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	mkdir -p "$tmp/debs" "$tmp/root"
-	for p in $manifest; do
-		(cd "$tmp/debs" && apt-get download -q "${p%%=*}:arm64=${p#*=}" >/dev/null 2>&1) ||
-			die "download of ${p%%=*}:arm64 failed: is the Debian archive reachable?"
-	done
+	if ! download_debs "$manifest" "$tmp/debs"; then
+		# Stale package lists name versions the archive no longer has.
+		log "download failed: refreshing the package lists and trying once more"
+		apt_update
+		manifest=$(target_manifest) || die "cannot resolve linux-image-arm64:arm64 in the archive"
+		rm -f "$tmp"/debs/*.deb
+		log "fetching arm64 packages: $(echo $manifest)"
+		download_debs "$manifest" "$tmp/debs" ||
+			die "download of the arm64 packages failed: is the Debian archive reachable?"
+	fi
 	for p in "$tmp"/debs/*.deb; do dpkg-deb -x "$p" "$tmp/root" || die "cannot unpack $p"; done
 	printf '%s\n' "$manifest" >"$tmp/root/.manifest"
 	rm -rf "$SYSROOT"
