@@ -115,6 +115,8 @@ int kvm_iommu_init(void)
 	ret = kvm_iommu_snapshot_host_stage2();
 	if (ret) {
 		pr_err("iommu: snapshot of the host stage-2 failed: %d\n", ret);
+		if (kvm_iommu_ops->teardown)
+			kvm_iommu_ops->teardown();
 		return ret;
 	}
 	kvm_iommu_ops->info(&info);

@@ -254,7 +254,10 @@ static int smmu_reset(struct arm_smmu_device *smmu)
 	u64 cmd[CMDQ_ENT_DWORDS];
 	int ret;
 
-	if (smmu_read(smmu, ARM_SMMU_CR0) & CR0_SMMUEN)
+	smmu->fw_cr0 = smmu_read(smmu, ARM_SMMU_CR0);
+	smmu->fw_gbpa = smmu_read(smmu, ARM_SMMU_GBPA) & ~GBPA_UPDATE;
+	smmu->touched = true;
+	if (smmu->fw_cr0 & CR0_SMMUEN)
 		pr_info("smmu@%lx: firmware left it enabled: taking it over\n",
 			(unsigned long)smmu->pa);
 	ret = smmu_wait_reg(smmu, ARM_SMMU_GBPA, GBPA_UPDATE, 0);
@@ -347,6 +350,8 @@ static u32 smmu_table_flags(void)
 	}
 }
 
+static void smmu_teardown(void);
+
 static int smmu_init(void)
 {
 	u32 ia_bits = smmu_host_ia_bits;
@@ -368,6 +373,7 @@ static int smmu_init(void)
 		ret = smmu_reset(smmu);
 		if (ret) {
 			pr_err("smmu@%lx: reset failed: %d\n", (unsigned long)smmu->pa, ret);
+			smmu_teardown();
 			return ret;
 		}
 		pr_info("smmu@%lx: SMMUv3.%u, stage-2 only, %u-bit stream IDs in a %s stream "
@@ -379,6 +385,33 @@ static int smmu_init(void)
 			(unsigned int)FIELD_GET(IDR3_BBML, smmu->idr3));
 	}
 	return 0;
+}
+
+/*
+ * The hypervisor will not run after all: stop translating through tables
+ * that are about to be freed and hand the SMMU back as firmware left it
+ * (disabled, its global bypass/abort setting). An SMMU firmware had enabled
+ * with its own tables stays disabled: those are gone.
+ */
+static void smmu_teardown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_smmus; i++) {
+		struct arm_smmu_device *smmu = &smmus[i];
+
+		if (!smmu->touched)
+			continue;
+		if (smmu_write_cr0(smmu, 0) ||
+		    (smmu_write(smmu, ARM_SMMU_GBPA, smmu->fw_gbpa | GBPA_UPDATE),
+		     smmu_wait_reg(smmu, ARM_SMMU_GBPA, GBPA_UPDATE, 0)))
+			pr_err("smmu@%lx: could not hand it back to firmware\n",
+			       (unsigned long)smmu->pa);
+		else if (smmu->fw_cr0 & CR0_SMMUEN)
+			pr_warn("smmu@%lx: left disabled (firmware had enabled it)\n",
+				(unsigned long)smmu->pa);
+		smmu->touched = false;
+	}
 }
 
 static enum kvm_pgtable_prot smmu_pgt_prot(int prot)
@@ -450,6 +483,7 @@ static void smmu_info(struct kvm_iommu_info *info)
 
 static const struct kvm_iommu_ops smmu_ops = {
 	.init = smmu_init,
+	.teardown = smmu_teardown,
 	.host_stage2_idmap = smmu_host_stage2_idmap,
 	.info = smmu_info,
 };

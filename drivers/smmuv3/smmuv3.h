@@ -219,6 +219,8 @@ struct arm_smmu_device {
 	volatile u8 *base;
 	u64 pa, size;
 	u32 idr0, idr1, idr3, idr5;
+	u32 fw_cr0, fw_gbpa; /* as firmware left them, to hand back on failure */
+	bool touched; /* reset started: registers no longer as firmware left them */
 	u32 sid_bits;
 	u32 oas_bits;
 	bool two_level;

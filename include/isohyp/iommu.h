@@ -34,6 +34,8 @@ struct kvm_iommu_info {
 
 struct kvm_iommu_ops {
 	int (*init)(void);
+	/* init() succeeded but the hypervisor will not run: give the IOMMUs back. */
+	void (*teardown)(void);
 	/*
 	 * Identity-map [start, end) with @prot, or unmap it when @prot is 0. Any
 	 * translation of the old mapping is invalidated in every IOMMU before it

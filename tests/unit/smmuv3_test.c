@@ -48,6 +48,7 @@ extern unsigned long hyp_test_log_count[4];
 static struct smmu_model model;
 static struct hyp_pool pool;
 static void *pool_mem;
+static u64 pool_pages = POOL_PAGES;
 static const struct boot_mem_range ram_ranges[] = { { RAM0, RAM0_SIZE }, { RAM1, RAM1_SIZE } };
 
 /* ---- the host stage-2's own page tables: heap pages (lib/heap_pages.h) ---------- */
@@ -78,7 +79,7 @@ static void machine_up(const struct smmu_cfg *cfg)
 	kvm_iommu_ops = NULL;
 	free(pool_mem);
 	pool_mem = aligned_alloc(4096, POOL_PAGES * 4096);
-	hyp_pool_init(&pool, (u64)(uintptr_t)pool_mem, POOL_PAGES);
+	hyp_pool_init(&pool, (u64)(uintptr_t)pool_mem, pool_pages);
 	if (host_mmu.pgt.pgd)
 		kvm_pgtable_stage2_destroy(&host_mmu.pgt);
 	host_mmu.pgt.pgd = NULL;
@@ -577,6 +578,23 @@ TEST(takeover_of_an_enabled_smmu)
 	EXPECT_NE(0u, model.strtab_base);
 	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
 	EXPECT_DMA_FAULT(0, CARVE);
+	machine_down();
+}
+
+/*
+ * Out of memory half way (here: the snapshot): the hypervisor will not run,
+ * so the SMMU goes back to firmware's settings instead of translating
+ * through tables about to be freed.
+ */
+TEST(failed_init_hands_the_smmu_back)
+{
+	pool_pages = 8;
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	EXPECT_EQ(-ENOMEM, kvm_iommu_init());
+	EXPECT_EQ(0u, model.cr0);
+	EXPECT_EQ(0x1000u, model.gbpa); /* firmware's bypass again */
+	pool_pages = POOL_PAGES;
 	machine_down();
 }
 
