@@ -102,9 +102,11 @@ LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.
 # its R_AARCH64_RELATIVE relocations (arch/arm64/hyp/hyp.lds).
 HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
+SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
+	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
-	iommu/iommu.c drivers/smmuv3/smmuv3.c drivers/smmuv3/queue.c drivers/smmuv3/strtab.c \
+	iommu/iommu.c $(SMMUV3_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
@@ -332,8 +334,7 @@ target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/targe
 
 # ---- benchmarks (not part of check) --------------------------------------
 
-BENCH_SRCS := bench/smmu_bench.c drivers/smmuv3/smmuv3.c drivers/smmuv3/queue.c \
-	drivers/smmuv3/strtab.c hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
+BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
 	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c
 
 $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)

@@ -42,22 +42,22 @@ void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits)
 
 	for (i = 0; i < STRTAB_STE_DWORDS; i++)
 		ste[i] = 0;
-	ste[1] = FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
-	ste[2] = FIELD_PREP(STRTAB_STE_2_S2VMID, ARM_SMMU_HOST_VMID) |
-		 FIELD_PREP(STRTAB_STE_2_S2T0SZ, 64 - pgt->ia_bits) |
+	ste[1] = FIELD_PREP(STE_1_SHCFG, STE_1_SHCFG_INCOMING);
+	ste[2] = FIELD_PREP(STE_2_S2VMID, SMMU_HOST_VMID) |
+		 FIELD_PREP(STE_2_S2T0SZ, 64 - pgt->ia_bits) |
 		 /* 4 KiB granule: SL0 2 starts at level 0, 1 at level 1 (5.2). */
-		 FIELD_PREP(STRTAB_STE_2_S2SL0, pgt->start_level == 0 ? 2 : 1) |
-		 FIELD_PREP(STRTAB_STE_2_S2IR0, S2_RGN_WBWA) |
-		 FIELD_PREP(STRTAB_STE_2_S2OR0, S2_RGN_WBWA) |
-		 FIELD_PREP(STRTAB_STE_2_S2SH0, S2_SH_ISH) |
-		 FIELD_PREP(STRTAB_STE_2_S2TG, S2_TG_4K) |
-		 FIELD_PREP(STRTAB_STE_2_S2PS, pa_bits_to_ps(oas_bits)) | STRTAB_STE_2_S2AA64 |
+		 FIELD_PREP(STE_2_S2SL0, pgt->start_level == 0 ? 2 : 1) |
+		 FIELD_PREP(STE_2_S2IR0, S2_RGN_WBWA) |
+		 FIELD_PREP(STE_2_S2OR0, S2_RGN_WBWA) |
+		 FIELD_PREP(STE_2_S2SH0, S2_SH_ISH) |
+		 FIELD_PREP(STE_2_S2TG, S2_TG_4K) |
+		 FIELD_PREP(STE_2_S2PS, pa_bits_to_ps(oas_bits)) | STE_2_S2AA64 |
 		 /* Faults terminate the transaction and are recorded, never stall. */
-		 STRTAB_STE_2_S2PTW | STRTAB_STE_2_S2R;
-	ste[3] = FIELD_PREP(STRTAB_STE_3_S2TTB, kvm_pgtable_root_pa(pgt) >> 4);
+		 STE_2_S2PTW | STE_2_S2R;
+	ste[3] = FIELD_PREP(STE_3_S2TTB, kvm_pgtable_root_pa(pgt) >> 4);
 	/* Valid last (3.21.3): the SMMU never sees a valid STE half written. */
 	dma_wmb();
-	ste[0] = FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS) | STRTAB_STE_0_V;
+	ste[0] = FIELD_PREP(STE_0_CFG, STE_0_CFG_S2_TRANS) | STE_0_V;
 }
 
 static void fill_stes(u64 *table, u64 nr, const struct kvm_pgtable *pgt, u32 oas_bits)
@@ -103,9 +103,9 @@ int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_LINEAR);
 	}
 	cfg |= FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, smmu->sid_bits);
-	smmu_write64(smmu, ARM_SMMU_STRTAB_BASE,
+	smmu_write64(smmu, SMMU_STRTAB_BASE,
 		     STRTAB_BASE_RA |
 			     FIELD_PREP(STRTAB_BASE_ADDR, (u64)(uintptr_t)smmu->strtab >> 6));
-	smmu_write(smmu, ARM_SMMU_STRTAB_BASE_CFG, cfg);
+	smmu_write(smmu, SMMU_STRTAB_BASE_CFG, cfg);
 	return 0;
 }

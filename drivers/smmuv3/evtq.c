@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SMMUv3 events and global errors (IHI 0070 chapter 7): the event queue is
+ * drained on request (IOMMU_INFO), each record decoded, stage-2 faults
+ * counted with the last faulting address, the first few logged in full, an
+ * overflow (7.4) reported and acknowledged; active GERROR bits (7.5)
+ * reported and acknowledged. No interrupts: the host owns the GIC. Callers
+ * hold smmu->lock.
+ */
+#include <asm/io.h>
+#include <isohyp/console.h>
+#include <isohyp/errno.h>
+#include <isohyp/panic.h>
+
+#include "smmuv3.h"
+
+/* Log at most this many events in full; count all of them. */
+#define SMMU_EVENT_LOG_LIMIT 32
+
+int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
+{
+	u32 evtqs = FIELD_GET(IDR1_EVTQS, smmu->idr1);
+	int ret = smmu_queue_alloc(&smmu->evtq, pool, evtqs < EVTQ_LOG2SIZE ? evtqs : EVTQ_LOG2SIZE,
+				   EVTQ_ENT_DWORDS, SMMU_EVTQ_PROD, SMMU_EVTQ_CONS);
+
+	if (ret)
+		return ret;
+	smmu_write64(smmu, SMMU_EVTQ_BASE, smmu_queue_base_reg(&smmu->evtq));
+	smmu_write(smmu, SMMU_EVTQ_PROD, 0);
+	smmu_write(smmu, SMMU_EVTQ_CONS, 0);
+	return 0;
+}
+
+const char *smmu_event_name(u8 id)
+{
+	switch (id) {
+	case EVT_ID_BAD_STREAMID:
+		return "C_BAD_STREAMID";
+	case EVT_ID_STE_FETCH:
+		return "F_STE_FETCH";
+	case EVT_ID_BAD_STE:
+		return "C_BAD_STE";
+	case EVT_ID_WALK_EABT:
+		return "F_WALK_EABT";
+	case EVT_ID_TRANSLATION:
+		return "F_TRANSLATION";
+	case EVT_ID_ADDR_SIZE:
+		return "F_ADDR_SIZE";
+	case EVT_ID_ACCESS:
+		return "F_ACCESS";
+	case EVT_ID_PERMISSION:
+		return "F_PERMISSION";
+	default:
+		return "event";
+	}
+}
+
+static bool event_is_s2_fault(const u64 *evt)
+{
+	u8 id = FIELD_GET(EVTQ_0_ID, evt[0]);
+
+	return id >= EVT_ID_TRANSLATION && id <= EVT_ID_PERMISSION;
+}
+
+static void smmu_handle_event(struct arm_smmu_device *smmu, const u64 *evt)
+{
+	u8 id = FIELD_GET(EVTQ_0_ID, evt[0]);
+	u32 sid = FIELD_GET(EVTQ_0_SID, evt[0]);
+
+	if (event_is_s2_fault(evt)) {
+		smmu->nr_s2_faults++;
+		smmu->last_fault_addr = evt[2];
+	} else {
+		smmu->nr_other_events++;
+	}
+	if (smmu->nr_fault_logs < SMMU_EVENT_LOG_LIMIT) {
+		pr_warn("smmu@%lx: %s (0x%x) stream %x %s addr %lx%s\n", (unsigned long)smmu->pa,
+			smmu_event_name(id), id, sid, evt[1] & EVTQ_1_RNW ? "read" : "write",
+			(unsigned long)evt[2], evt[1] & EVTQ_1_S2 ? " at stage 2" : "");
+	} else if (smmu->nr_fault_logs == SMMU_EVENT_LOG_LIMIT) {
+		pr_warn("smmu@%lx: further events are counted, not logged\n",
+			(unsigned long)smmu->pa);
+	}
+	smmu->nr_fault_logs++;
+}
+
+/* Consume every event the SMMU has written (7.2, 7.4 for overflow). */
+void smmu_evtq_drain(struct arm_smmu_device *smmu)
+{
+	struct arm_smmu_queue *q = &smmu->evtq;
+	u32 prod_reg, mask = BIT(q->log2size + 1) - 1;
+	unsigned int n = 0;
+
+	hyp_assert_lock_held(&smmu->lock);
+	/* readl: the entries are read after the PROD that covers them. */
+	prod_reg = readl(smmu->base + q->prod_reg);
+	q->prod = prod_reg & mask;
+	while (!q_empty(q) && n++ < BIT(q->log2size)) {
+		smmu_handle_event(smmu, &q->base[q_idx(q, q->cons) * q->dwords]);
+		q->cons = q_inc(q, q->cons);
+	}
+	if ((prod_reg ^ smmu_read(smmu, q->cons_reg)) & Q_OVERFLOW_FLAG) {
+		pr_warn("smmu@%lx: event queue overflowed: events were lost\n",
+			(unsigned long)smmu->pa);
+		smmu->nr_other_events++;
+	}
+	smmu_write(smmu, q->cons_reg, q->cons | (prod_reg & Q_OVERFLOW_FLAG));
+}
+
+static const char *const gerror_names[] = {
+	"CMDQ_ERR", "reserved", "EVTQ_ABT_ERR", "PRIQ_ABT_ERR", "MSI_CMDQ_ABT_ERR",
+	"MSI_EVTQ_ABT_ERR", "MSI_PRIQ_ABT_ERR", "MSI_GERROR_ABT_ERR", "SFM_ERR",
+};
+
+/*
+ * Active global errors are GERROR ^ GERRORN (7.5): report each, acknowledge
+ * them, -EIO if there were any. A command error is handled by the CMD_SYNC
+ * path, which knows which command failed.
+ */
+int smmu_gerror_check(struct arm_smmu_device *smmu)
+{
+	u32 gerror = smmu_read(smmu, SMMU_GERROR);
+	u32 active = (gerror ^ smmu_read(smmu, SMMU_GERRORN)) & GERROR_ALL;
+	unsigned int i;
+
+	if (active & GERROR_CMDQ_ERR) {
+		smmu_cmdq_skip_err(smmu);
+		active &= ~GERROR_CMDQ_ERR;
+		gerror = smmu_read(smmu, SMMU_GERROR);
+	}
+	if (!active)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(gerror_names); i++)
+		if (active & BIT(i))
+			pr_err("smmu@%lx: global error %s\n", (unsigned long)smmu->pa,
+			       gerror_names[i]);
+	if (active & GERROR_SFM_ERR)
+		pr_err("smmu@%lx: service failure mode: the SMMU stopped translating\n",
+		       (unsigned long)smmu->pa);
+	smmu_write(smmu, SMMU_GERRORN, gerror);
+	return -EIO;
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The SMMUs' identity stage-2 (ARCHITECTURE.md section 6): one table for
+ * every SMMU, built by the shared hyp/pgtable engine with SMMU memory
+ * attributes -- Device-nGnRE for MMIO, Normal write-back inner-shareable for
+ * RAM -- and kept equal to the host's CPU stage-2 through the iommu core's
+ * host_stage2_idmap(). Whatever the engine invalidates (once per update) is
+ * invalidated on every SMMU by TLBI_S2_IPA (4.4.7) and CMD_SYNC before the
+ * update returns; a failed invalidation fails the update and leaves a whole
+ * VMID invalidation owed to the next one.
+ *
+ * Serialised by the iommu core's caller (host_mmu.lock); each SMMU's
+ * commands under its own lock. The hypervisor's memory is identity-mapped
+ * (VA == PA) and the SMMUs walk tables coherently: no cache maintenance.
+ */
+#include <isohyp/console.h>
+#include <isohyp/errno.h>
+#include <isohyp/iommu.h>
+#include <isohyp/panic.h>
+
+#include "smmuv3.h"
+
+/* The identity stage-2 every STE points at; serialised by the core's caller. */
+struct kvm_pgtable smmu_idmap;
+static u64 smmu_idmap_pages;
+/* An invalidation that failed inside a table update, reported by its caller. */
+static int smmu_idmap_err;
+/*
+ * Some SMMU may still hold translations a failed invalidation should have
+ * removed: the next update starts by invalidating the whole VMID.
+ */
+static bool smmu_tlb_stale;
+
+/* Above this many pages, without range invalidation, invalidate the VMID. */
+#define SMMU_TLBI_PAGE_LIMIT 16
+
+#if defined(CONFIG_SMMUV3_MAP_RAM_4K)
+static enum smmu_map_policy smmu_policy = SMMU_MAP_RAM_PAGES;
+#elif defined(CONFIG_SMMUV3_MAP_REFERENCE_BASELINE)
+static enum smmu_map_policy smmu_policy = SMMU_MAP_BASELINE;
+#else
+static enum smmu_map_policy smmu_policy = SMMU_MAP_BLOCKS;
+#endif
+
+int kvm_arm_smmu_v3_set_policy(enum smmu_map_policy policy)
+{
+	if (policy > SMMU_MAP_BASELINE || kvm_iommu_ops)
+		return -EINVAL; /* only before the driver registers */
+	smmu_policy = policy;
+	return 0;
+}
+
+static void *smmu_zalloc_page(void *arg)
+{
+	void *p = hyp_alloc_page(arg);
+
+	if (p)
+		smmu_idmap_pages++;
+	return p;
+}
+
+static void smmu_put_page(void *addr)
+{
+	smmu_idmap_pages--;
+	hyp_free_page(smmu_pool, addr);
+}
+
+static void *smmu_phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
+static phys_addr_t smmu_virt_to_phys(void *va)
+{
+	return (phys_addr_t)(uintptr_t)va;
+}
+
+/* Invalidate [addr, addr + size) for the host VMID on one SMMU, then sync. */
+static int smmu_tlb_inv_range(struct arm_smmu_device *smmu, u64 addr, u64 size)
+{
+	u64 cmd[CMDQ_ENT_DWORDS], pages = size >> 12, end = addr + size;
+	int ret = 0;
+
+	hyp_spin_lock(&smmu->lock);
+	if (smmu_policy == SMMU_MAP_BASELINE) {
+		/* The reference patch's way, for comparison: one command per page. */
+		for (; !ret && addr < end; addr += SZ_4K) {
+			smmu_build_tlbi_s2_ipa(cmd, addr, 0, 0, false);
+			ret = smmu_cmdq_issue(smmu, cmd);
+			arm_smmu_stats.nr_tlbi++;
+		}
+	} else if (smmu->ril) {
+		/*
+		 * One range command (4.4.1.1): (num + 1) << scale pages from addr,
+		 * the smallest scale that covers the range with num <= 31. It may
+		 * reach past the end: invalidating more is always safe.
+		 */
+		u32 scale = 0;
+
+		while (pages > (u64)(CMDQ_TLBI_RANGE_NUM_MAX + 1) << scale)
+			scale++;
+		smmu_build_tlbi_s2_ipa(cmd, addr, ALIGN_UP(pages, BIT(scale)) / BIT(scale) - 1,
+				       scale, true);
+		ret = smmu_cmdq_issue(smmu, cmd);
+		arm_smmu_stats.nr_tlbi++;
+	} else if (pages > SMMU_TLBI_PAGE_LIMIT) {
+		smmu_build_vmall(cmd, SMMU_HOST_VMID);
+		ret = smmu_cmdq_issue(smmu, cmd);
+		arm_smmu_stats.nr_tlbi++;
+	} else {
+		for (; !ret && addr < end; addr += SZ_4K) {
+			smmu_build_tlbi_s2_ipa(cmd, addr, 0, 0, false);
+			ret = smmu_cmdq_issue(smmu, cmd);
+			arm_smmu_stats.nr_tlbi++;
+		}
+	}
+	if (!ret)
+		ret = smmu_cmdq_sync(smmu);
+	hyp_spin_unlock(&smmu->lock);
+	return ret;
+}
+
+/* The engine invalidated part of the table: no SMMU may still use it. */
+static void smmu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	unsigned int i;
+
+	/*
+	 * The descriptor writes reach the SMMUs' table walkers before the TLBI:
+	 * the command's doorbell is a writel, whose DSB orders every earlier
+	 * write, the tables' included.
+	 */
+	for (i = 0; i < nr_smmus; i++) {
+		int ret = smmu_tlb_inv_range(&smmus[i], addr, size);
+
+		if (ret && !smmu_idmap_err)
+			smmu_idmap_err = ret;
+		if (ret)
+			smmu_tlb_stale = true;
+	}
+}
+
+/* After a failed invalidation: forget every translation of the host VMID. */
+static int smmu_tlb_inv_all(void)
+{
+	u64 cmd[CMDQ_ENT_DWORDS];
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < nr_smmus; i++) {
+		struct arm_smmu_device *smmu = &smmus[i];
+
+		hyp_spin_lock(&smmu->lock);
+		smmu_build_vmall(cmd, SMMU_HOST_VMID);
+		ret = smmu_cmdq_issue(smmu, cmd);
+		if (!ret)
+			ret = smmu_cmdq_sync(smmu);
+		hyp_spin_unlock(&smmu->lock);
+	}
+	if (!ret)
+		smmu_tlb_stale = false;
+	return ret;
+}
+
+static const struct kvm_pgtable_mm_ops smmu_mm_ops = {
+	.zalloc_page = smmu_zalloc_page,
+	.put_page = smmu_put_page,
+	.phys_to_virt = smmu_phys_to_virt,
+	.virt_to_phys = smmu_virt_to_phys,
+	.tlb_flush = smmu_tlb_flush,
+};
+
+static const char *const policy_names[] = {
+	[SMMU_MAP_BLOCKS] = "RAM in blocks",
+	[SMMU_MAP_RAM_PAGES] = "RAM at 4 KiB (CONFIG_SMMUV3_MAP_RAM_4K)",
+	[SMMU_MAP_BASELINE] = "RAM at 4 KiB, per-page invalidation (reference baseline)",
+};
+
+/*
+ * How the identity map may change (ARCHITECTURE.md section 6). In blocks, a
+ * donation splits the block around it: in place when every SMMU has
+ * IDR3.BBML == 2 (no invalid window, no conflict aborts); otherwise by
+ * break-before-make, where a DMA to a still-host-owned page of that block
+ * can fault during the window between the break and the TLBI's CMD_SYNC --
+ * platforms that cannot tolerate that use CONFIG_SMMUV3_MAP_RAM_4K, which
+ * never splits or merges RAM.
+ */
+static u32 smmu_table_flags(void)
+{
+	bool inplace = true;
+	unsigned int i;
+
+	for (i = 0; i < nr_smmus; i++)
+		inplace &= FIELD_GET(IDR3_BBML, smmus[i].idr3) == 2;
+	switch (smmu_policy) {
+	case SMMU_MAP_RAM_PAGES:
+	case SMMU_MAP_BASELINE:
+		pr_info("smmu: identity map: %s\n", policy_names[smmu_policy]);
+		return KVM_PGTABLE_S2_NORMAL_PAGES | KVM_PGTABLE_S2_NO_MERGE;
+	default:
+		pr_info("smmu: identity map: %s, %s\n", policy_names[smmu_policy],
+			inplace ? "split and merged in place (BBML 2)" :
+				  "split and merged by break-before-make (BBML < 2)");
+		return inplace ? KVM_PGTABLE_S2_INPLACE_RESIZE : 0;
+	}
+}
+
+int smmu_idmap_init(u32 host_ia_bits)
+{
+	u32 ia_bits = host_ia_bits;
+	unsigned int i;
+	int ret;
+
+	/* Nothing past the smallest output size is reachable by DMA anyway. */
+	for (i = 0; i < nr_smmus; i++)
+		if (smmus[i].oas_bits < ia_bits)
+			ia_bits = smmus[i].oas_bits;
+	smmu_idmap_pages = 0;
+	smmu_tlb_stale = false;
+	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
+	if (!ret)
+		smmu_idmap.flags = smmu_table_flags();
+	return ret;
+}
+
+static enum kvm_pgtable_prot smmu_pgt_prot(int prot)
+{
+	enum kvm_pgtable_prot p = 0;
+
+	if (prot & IOMMU_READ)
+		p |= KVM_PGTABLE_PROT_R;
+	if (prot & IOMMU_WRITE)
+		p |= KVM_PGTABLE_PROT_W;
+	/* Device unless it is known to be memory: never cacheable MMIO. */
+	if ((prot & IOMMU_MMIO) || !(prot & IOMMU_CACHE))
+		p |= KVM_PGTABLE_PROT_DEVICE;
+	return p;
+}
+
+/* The iommu core's call: identity-map [start, end) with @prot, 0 = unmap. */
+int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
+{
+	u64 limit = BIT(smmu_idmap.ia_bits);
+	int ret;
+
+	/* Beyond the SMMUs' address size DMA cannot reach: nothing to map. */
+	if (start >= limit)
+		return 0;
+	if (end > limit)
+		end = limit;
+	if (smmu_tlb_stale) {
+		ret = smmu_tlb_inv_all();
+		if (ret)
+			return ret;
+	}
+	smmu_idmap_err = 0;
+	if (prot & (IOMMU_READ | IOMMU_WRITE))
+		ret = kvm_pgtable_stage2_map(&smmu_idmap, start, end - start, start,
+					     smmu_pgt_prot(prot));
+	else
+		ret = kvm_pgtable_stage2_unmap(&smmu_idmap, start, end - start);
+	return ret ? ret : smmu_idmap_err;
+}
+
+void smmu_idmap_info(struct kvm_iommu_info *info)
+{
+	info->nr_table_pages = smmu_idmap_pages;
+	info->nr_pte_writes = smmu_idmap.nr_pte_writes;
+	info->structs[3] = kvm_pgtable_root_pa(&smmu_idmap);
+}
