@@ -307,6 +307,24 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 	return r;
 }
 
+/* Check the STE of every stream ID the SMMU can see (see smmu_model.h). */
+static void check_all_stes(struct smmu_model *m)
+{
+	u32 sid, nr = 1u << GET(m->idr[1], 5, 0);
+	unsigned int level, ia_bits;
+	u64 ttb;
+
+	m->ste_checks++;
+	for (sid = 0; sid < nr; sid++) {
+		const u64 *ste = find_ste(m, sid);
+
+		if (!ste || !(ste[0] & 1))
+			m->missing_stes++;
+		else if (!ste_ok(m, ste, &level, &ia_bits, &ttb))
+			m->bad_stes++;
+	}
+}
+
 /* ---- the command queue (chapter 4) --------------------------------------- */
 
 static void log_cmd(struct smmu_model *m, struct smmu_cmd_log l)
@@ -325,9 +343,11 @@ static bool exec_cmd(struct smmu_model *m, const u64 *c)
 		return false;
 	switch (op) {
 	case 0x03: /* CFGI_STE */
+		break;
 	case 0x04: /* CFGI_ALL: Range must be 31 */
-		if (op == 0x04 && GET(c[1], 4, 0) != 31)
+		if (GET(c[1], 4, 0) != 31)
 			return false;
+		check_all_stes(m);
 		break;
 	case 0x20: /* TLBI_EL2_ALL: only with IDR0.HYP */
 		if (!(m->idr[0] & (1u << 9)))
@@ -481,6 +501,8 @@ void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 
 	switch (off) {
 	case R_CR0:
+		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN))
+			check_all_stes(m);
 		m->cr0 = val;
 		if (!m->cr0ack_stuck)
 			m->cr0ack = val;

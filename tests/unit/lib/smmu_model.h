@@ -46,6 +46,12 @@ struct smmu_model {
 	/* Observations. */
 	struct smmu_cmd_log log[SMMU_MODEL_LOG];
 	unsigned int nr_log, nr_sync, nr_tlbi, nr_bad_cmds;
+	/*
+	 * Every stream ID's STE is checked when the SMMU is enabled and at each
+	 * CFGI_ALL: valid but not a complete stage-2 STE (half written, wrong
+	 * field) counts in bad_stes; missing ones in missing_stes.
+	 */
+	unsigned int ste_checks, bad_stes, missing_stes;
 	struct {
 		bool valid;
 		u64 page, pa;
