@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Linux under isohyp, sourced by the tests/linux/boot*.test suites with CPU
-# (QEMU CPU model) and NAME set: the Debian arm64 kernel, started by
+# (QEMU CPU model), NAME and optionally SMMU_STAGE (QEMU's SMMU: nested by
+# default, 2 for a stage-2-only SMMU) set: the Debian arm64 kernel, started by
 # isohyp.efi through its EFI stub, boots at EL1 on 4 CPUs with a busybox
 # initramfs whose /init (tests/linux/init) checks the machine from inside
 # and powers off.
@@ -11,8 +12,11 @@ log=$BUILD/results/linux-$NAME.log
 data=$BUILD/linux/data.img
 want=$(sha256sum "$data" | cut -d' ' -f1)
 
-ktap_plan 14
-scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus 4 --cpu "$CPU" --timeout 600 --log "$log" \
+plan=14
+[ "${SMMU_STAGE:-nested}" = 2 ] && plan=15
+ktap_plan $plan
+scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus 4 --cpu "$CPU" --smmu-stage "${SMMU_STAGE:-nested}" \
+	--timeout 600 --log "$log" \
 	--fail-on 'Kernel panic|PANIC|Synchronous Exception' -- \
 	-no-reboot \
 	-drive "if=none,id=data,file=$data,format=raw,readonly=on" \
@@ -38,6 +42,11 @@ ktap_marker "edu DMA from user space reaches its own buffer" "$log" \
 	'^edu-probe: own-buffer: ok '
 ktap_marker "no carve-out byte reaches the edu device" "$log" \
 	'^edu-probe: carveout-read: ok 0x[0-9a-f]+: no carve-out byte reached the device'
+if [ "${SMMU_STAGE:-nested}" = 2 ]; then
+	# IDR0.S1P (bit 1) clear: the last hex digit is one of 0 1 4 5 8 9 c d.
+	ktap_marker "the SMMU had stage 2 only (IDR0.S1P = 0)" "$log" \
+		'^isohyp: smmu@[0-9a-f]+: IDR0 [0-9a-f]*[014589cd] '
+fi
 ktap_marker "Linux powered off through PSCI" "$log" 'reboot: Power down'
 ktap_result $rc "QEMU exited by itself after the power-off (exit $rc)"
 ktap_done
