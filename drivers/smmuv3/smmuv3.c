@@ -109,12 +109,13 @@ static int smmu_write_cr0(struct arm_smmu_device *smmu, u32 val)
 }
 
 /*
- * Stop the SMMU, whatever firmware left running (abort while disabled with
- * the GBPA.UPDATE handshake, 6.3.14), then program and enable it (6.3.9).
+ * Stop the SMMU, whatever firmware left running: abort every transaction
+ * while it is disabled (GBPA with the UPDATE handshake, 6.3.14), disable it
+ * and wait for CR0ACK (6.3.9), forget the previous owner's errors, no
+ * interrupts (the hypervisor polls; the host owns the GIC).
  */
-static int smmu_reset(struct arm_smmu_device *smmu)
+static int smmu_quiesce(struct arm_smmu_device *smmu)
 {
-	u64 cmd[CMDQ_ENT_DWORDS];
 	int ret;
 
 	smmu->fw_cr0 = smmu_read(smmu, SMMU_CR0);
@@ -132,11 +133,44 @@ static int smmu_reset(struct arm_smmu_device *smmu)
 		ret = smmu_write_cr0(smmu, 0);
 	if (ret)
 		return ret;
-	/* Stale errors of the previous owner are not ours. */
 	smmu_write(smmu, SMMU_GERRORN, smmu_read(smmu, SMMU_GERROR));
-	/* No interrupts: the hypervisor polls events. */
 	smmu_write(smmu, SMMU_IRQ_CTRL, 0);
-	ret = smmu_wait_reg(smmu, SMMU_IRQ_CTRLACK, ~0U, 0);
+	return smmu_wait_reg(smmu, SMMU_IRQ_CTRLACK, ~0U, 0);
+}
+
+/* Forget anything cached from before the tables were ours: configuration, TLBs. */
+static int smmu_invalidate_all(struct arm_smmu_device *smmu)
+{
+	u64 cmd[CMDQ_ENT_DWORDS];
+	int ret;
+
+	hyp_spin_lock(&smmu->lock);
+	smmu_build_cfgi_all(cmd);
+	ret = smmu_cmdq_issue(smmu, cmd);
+	if (!ret && (smmu->idr0 & IDR0_HYP)) {
+		smmu_build_opcode(cmd, CMDQ_OP_TLBI_EL2_ALL); /* illegal without IDR0.HYP */
+		ret = smmu_cmdq_issue(smmu, cmd);
+	}
+	if (!ret) {
+		smmu_build_opcode(cmd, CMDQ_OP_TLBI_NSNH_ALL);
+		ret = smmu_cmdq_issue(smmu, cmd);
+	}
+	if (!ret)
+		ret = smmu_cmdq_sync(smmu);
+	hyp_spin_unlock(&smmu->lock);
+	return ret;
+}
+
+/*
+ * Take the SMMU over and enable it (6.3.9's order): quiesce; table and queue
+ * attributes (write-back, inner shareable: walks are coherent); the stream
+ * table (every STE complete) and queues; the command queue alone first, to
+ * invalidate; then events, then translation.
+ */
+static int smmu_reset(struct arm_smmu_device *smmu)
+{
+	int ret = smmu_quiesce(smmu);
+
 	if (ret)
 		return ret;
 	smmu_write(smmu, SMMU_CR1,
@@ -154,23 +188,8 @@ static int smmu_reset(struct arm_smmu_device *smmu)
 		ret = smmu_evtq_init(smmu, smmu_pool);
 	if (!ret)
 		ret = smmu_write_cr0(smmu, CR0_CMDQEN);
-	if (ret)
-		return ret;
-	/* Forget anything cached from before: configuration and TLBs. */
-	hyp_spin_lock(&smmu->lock);
-	smmu_build_cfgi_all(cmd);
-	ret = smmu_cmdq_issue(smmu, cmd);
-	if (!ret && (smmu->idr0 & IDR0_HYP)) {
-		smmu_build_opcode(cmd, CMDQ_OP_TLBI_EL2_ALL);
-		ret = smmu_cmdq_issue(smmu, cmd);
-	}
-	if (!ret) {
-		smmu_build_opcode(cmd, CMDQ_OP_TLBI_NSNH_ALL);
-		ret = smmu_cmdq_issue(smmu, cmd);
-	}
 	if (!ret)
-		ret = smmu_cmdq_sync(smmu);
-	hyp_spin_unlock(&smmu->lock);
+		ret = smmu_invalidate_all(smmu);
 	if (!ret)
 		ret = smmu_write_cr0(smmu, CR0_CMDQEN | CR0_EVTQEN);
 	if (!ret)
