@@ -3,7 +3,8 @@
  * The host's traps to EL2, by exception class (Arm ARM D23.2.41): hypercalls,
  * SMCs (PSCI proxy), stage-2 aborts. Anything else the host manages to trap
  * is reflected back to it as an Undefined Instruction: the host never crashes
- * the hypervisor.
+ * the hypervisor. The hypervisor takes no interrupts, so each trap is also
+ * when it looks at what the IOMMUs recorded.
  */
 #include <asm/esr.h>
 #include <asm/host_stage2.h>
@@ -12,6 +13,7 @@
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
 #include <isohyp/hcall.h>
+#include <isohyp/iommu.h>
 
 #include <asm/host_ctxt.h>
 
@@ -36,4 +38,5 @@ void handle_host_trap(struct host_ctxt *ctxt)
 		inject_host_undef();
 		break;
 	}
+	kvm_iommu_poll();
 }

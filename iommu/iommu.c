@@ -22,7 +22,10 @@
 const struct kvm_iommu_ops *kvm_iommu_ops;
 unsigned long kvm_iommu_prot_warnings;
 
-/* Protected by host_mmu.lock. */
+/*
+ * Written under host_mmu.lock, once, before the host runs (so readers that
+ * only run on host traps may read it without the lock).
+ */
 static bool kvm_idmap_initialized;
 
 int kvm_iommu_register(const struct kvm_iommu_ops *ops)
@@ -131,6 +134,23 @@ void kvm_iommu_info(struct kvm_iommu_info *info)
 	*info = (struct kvm_iommu_info){ 0 };
 	if (kvm_iommu_ops)
 		kvm_iommu_ops->info(info);
+}
+
+void kvm_iommu_poll(void)
+{
+	if (kvm_idmap_initialized && kvm_iommu_ops->poll)
+		kvm_iommu_ops->poll();
+}
+
+void kvm_iommu_report(void)
+{
+	struct kvm_iommu_info info;
+
+	if (!kvm_idmap_initialized)
+		return;
+	kvm_iommu_info(&info);
+	pr_info("iommu: %lu DMA faults at stage 2 since boot, last at %lx\n",
+		(unsigned long)info.nr_faults, (unsigned long)info.last_fault_addr);
 }
 
 /**

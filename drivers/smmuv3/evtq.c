@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * SMMUv3 events and global errors (IHI 0070 chapter 7): the event queue is
- * drained on request (IOMMU_INFO), each record decoded, stage-2 faults
+ * drained on host traps and on IOMMU_INFO, each record decoded, stage-2 faults
  * counted with the last faulting address, the first few logged in full, an
  * overflow (7.4) reported and acknowledged; active GERROR bits (7.5)
  * reported and acknowledged. No interrupts: the host owns the GIC. Callers
@@ -14,7 +14,7 @@
 
 #include "smmuv3.h"
 
-/* Log at most this many events in full; count all of them. */
+/* Log at most this many unlike events in full; count all of them. */
 #define SMMU_EVENT_LOG_LIMIT 32
 
 int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
@@ -62,10 +62,30 @@ static bool event_is_s2_fault(const u64 *evt)
 	return id >= EVT_ID_TRANSLATION && id <= EVT_ID_PERMISSION;
 }
 
+/*
+ * Two events are alike for the log when type, stream, direction and page
+ * match. A device that faults tends to fault in bursts (QEMU records every
+ * beat of a refused transfer): the log says so once.
+ */
+static u64 event_key(const u64 *evt)
+{
+	return FIELD_GET(EVTQ_0_ID, evt[0]) | (u64)FIELD_GET(EVTQ_0_SID, evt[0]) << 8 |
+	       (u64)!!(evt[1] & EVTQ_1_RNW) << 40;
+}
+
+static void smmu_log_like_events(struct arm_smmu_device *smmu)
+{
+	if (smmu->nr_like_logged)
+		pr_warn("smmu@%lx: ...and %u more like it\n", (unsigned long)smmu->pa,
+			smmu->nr_like_logged);
+	smmu->nr_like_logged = 0;
+}
+
 static void smmu_handle_event(struct arm_smmu_device *smmu, const u64 *evt)
 {
 	u8 id = FIELD_GET(EVTQ_0_ID, evt[0]);
 	u32 sid = FIELD_GET(EVTQ_0_SID, evt[0]);
+	u64 key = event_key(evt), page = evt[2] & ~(SZ_4K - 1);
 
 	if (event_is_s2_fault(evt)) {
 		smmu->nr_s2_faults++;
@@ -73,14 +93,22 @@ static void smmu_handle_event(struct arm_smmu_device *smmu, const u64 *evt)
 	} else {
 		smmu->nr_other_events++;
 	}
-	if (smmu->nr_fault_logs < SMMU_EVENT_LOG_LIMIT) {
+	if (smmu->nr_fault_logs > SMMU_EVENT_LOG_LIMIT)
+		return; /* counted only */
+	if (smmu->nr_fault_logs && key == smmu->logged_key && page == smmu->logged_page) {
+		smmu->nr_like_logged++;
+		return;
+	}
+	smmu_log_like_events(smmu);
+	smmu->logged_key = key;
+	smmu->logged_page = page;
+	if (smmu->nr_fault_logs < SMMU_EVENT_LOG_LIMIT)
 		pr_warn("smmu@%lx: %s (0x%x) stream %x %s addr %lx%s\n", (unsigned long)smmu->pa,
 			smmu_event_name(id), id, sid, evt[1] & EVTQ_1_RNW ? "read" : "write",
 			(unsigned long)evt[2], evt[1] & EVTQ_1_S2 ? " at stage 2" : "");
-	} else if (smmu->nr_fault_logs == SMMU_EVENT_LOG_LIMIT) {
+	else
 		pr_warn("smmu@%lx: further events are counted, not logged\n",
 			(unsigned long)smmu->pa);
-	}
 	smmu->nr_fault_logs++;
 }
 
@@ -99,6 +127,7 @@ void smmu_evtq_drain(struct arm_smmu_device *smmu)
 		smmu_handle_event(smmu, &q->base[q_idx(q, q->cons) * q->dwords]);
 		q->cons = q_inc(q, q->cons);
 	}
+	smmu_log_like_events(smmu);
 	if ((prod_reg ^ smmu_read(smmu, q->cons_reg)) & Q_OVERFLOW_FLAG) {
 		pr_warn("smmu@%lx: event queue overflowed: events were lost\n",
 			(unsigned long)smmu->pa);

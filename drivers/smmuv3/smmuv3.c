@@ -282,11 +282,38 @@ static void smmu_info(struct kvm_iommu_info *info)
 	}
 }
 
+/*
+ * On host traps: an SMMU whose event queue moved or that raised a global
+ * error is drained and checked under its lock. The unlocked look is only a
+ * hint -- a stale one costs a lock or defers the log to the next trap.
+ */
+static void smmu_poll(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_smmus; i++) {
+		struct arm_smmu_device *smmu = &smmus[i];
+		u32 mask = BIT(smmu->evtq.log2size + 1) - 1;
+		u32 cons = __atomic_load_n(&smmu->evtq.cons, __ATOMIC_RELAXED);
+		bool events = (smmu_read(smmu, SMMU_EVTQ_PROD) & mask) != cons;
+		bool errors = (smmu_read(smmu, SMMU_GERROR) ^ smmu_read(smmu, SMMU_GERRORN)) &
+			      GERROR_ALL;
+
+		if (!events && !errors)
+			continue;
+		hyp_spin_lock(&smmu->lock);
+		smmu_gerror_check(smmu);
+		smmu_evtq_drain(smmu);
+		hyp_spin_unlock(&smmu->lock);
+	}
+}
+
 static const struct kvm_iommu_ops smmu_ops = {
 	.init = smmu_init,
 	.teardown = smmu_teardown,
 	.host_stage2_idmap = smmu_host_stage2_idmap,
 	.info = smmu_info,
+	.poll = smmu_poll,
 };
 
 int kvm_arm_smmu_v3_register(const struct boot_smmu *boot, unsigned int nr,

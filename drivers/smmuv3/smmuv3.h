@@ -47,6 +47,9 @@ struct arm_smmu_device {
 	/* Event accounting, under lock. */
 	u64 nr_s2_faults, nr_other_events, last_fault_addr;
 	u32 nr_fault_logs;
+	/* The last event logged, and how many like it followed. */
+	u64 logged_key, logged_page;
+	u32 nr_like_logged;
 };
 
 /* What the driver asked of the hardware, for tests and benchmarks. */

@@ -45,6 +45,12 @@ struct kvm_iommu_ops {
 	int (*host_stage2_idmap)(phys_addr_t start, phys_addr_t end, int prot);
 	/* Drain pending fault records first: the count includes all so far. */
 	void (*info)(struct kvm_iommu_info *info);
+	/*
+	 * Optional. Log and count what the IOMMUs recorded since the last look
+	 * (faults, global errors); cheap when there is nothing. Called on host
+	 * traps: the hypervisor takes no interrupts.
+	 */
+	void (*poll)(void);
 };
 
 /* The one driver; NULL when the platform has none (DMA is then not isolated). */
@@ -56,6 +62,10 @@ int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgt
 int pkvm_to_iommu_prot(enum kvm_pgtable_prot prot, bool is_memory);
 /* All zero without a driver. */
 void kvm_iommu_info(struct kvm_iommu_info *info);
+/* Nothing before a successful kvm_iommu_init(). */
+void kvm_iommu_poll(void);
+/* The DMA fault summary, logged as the system goes down. */
+void kvm_iommu_report(void);
 /* "Cannot happen but survivable" events, for tests: unknown prot bits seen. */
 extern unsigned long kvm_iommu_prot_warnings;
 

@@ -331,6 +331,65 @@ TEST_F(smmu, events_are_counted_and_drained)
 	EXPECT_EQ(3u, info.nr_faults);
 }
 
+/*
+ * The hypervisor takes no interrupts: a host trap is when it looks. A poll
+ * with nothing recorded logs nothing; one after a fault logs it, drains the
+ * queue and counts it once.
+ */
+TEST_F(smmu, poll_logs_events_on_host_traps)
+{
+	unsigned long warns = hyp_test_log_count[LOG_WARN];
+	struct kvm_iommu_info info;
+
+	kvm_iommu_poll();
+	EXPECT_EQ(warns, hyp_test_log_count[LOG_WARN]);
+	dma(4, CARVE + 0x3000, true);
+	EXPECT_NE(model.evtq_prod, model.evtq_cons);
+	kvm_iommu_poll();
+	EXPECT_EQ(warns + 1, hyp_test_log_count[LOG_WARN]);
+	EXPECT_EQ(model.evtq_prod, model.evtq_cons);
+	kvm_iommu_poll();
+	EXPECT_EQ(warns + 1, hyp_test_log_count[LOG_WARN]);
+	kvm_iommu_info(&info);
+	EXPECT_EQ(1u, info.nr_faults);
+	EXPECT_EQ(CARVE + 0x3000, info.last_fault_addr);
+}
+
+/*
+ * A burst of alike faults (stream, direction, type, page) is logged as its
+ * first event and a count; each is still counted.
+ */
+TEST_F(smmu, a_burst_of_alike_faults_is_logged_once)
+{
+	unsigned long warns = hyp_test_log_count[LOG_WARN];
+	struct kvm_iommu_info info;
+	unsigned int i;
+
+	for (i = 0; i < 20; i++)
+		dma(6, CARVE + 0x5000 + 8 * i, false);
+	dma(6, CARVE + 0x6000, false); /* another page */
+	dma(7, CARVE + 0x6000, false); /* another stream */
+	dma(7, CARVE + 0x6008, true); /* another direction */
+	kvm_iommu_info(&info);
+	EXPECT_EQ(23u, info.nr_faults);
+	/* The first, "...and 19 more like it", then one line per unlike event. */
+	EXPECT_EQ(warns + 5, hyp_test_log_count[LOG_WARN]);
+}
+
+/* A global error is reported on the next trap, not only when asked. */
+TEST_F(smmu, poll_reports_global_errors)
+{
+	unsigned long errors = hyp_test_log_count[LOG_ERROR];
+
+	model.gerror ^= 1u << 2; /* EVTQ_ABT_ERR */
+	kvm_iommu_poll();
+	EXPECT_GT(hyp_test_log_count[LOG_ERROR], errors);
+	errors = hyp_test_log_count[LOG_ERROR];
+	EXPECT_EQ(model.gerror, model.gerrorn);
+	kvm_iommu_poll(); /* acknowledged: said once */
+	EXPECT_EQ(errors, hyp_test_log_count[LOG_ERROR]);
+}
+
 /* An event queue that filled up: the overflow is reported and acknowledged. */
 TEST_F(smmu, event_queue_overflow_is_reported)
 {

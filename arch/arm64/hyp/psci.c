@@ -13,6 +13,7 @@
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
+#include <isohyp/iommu.h>
 
 #include <asm/host_ctxt.h>
 
@@ -176,6 +177,13 @@ void handle_host_smc(struct host_ctxt *ctxt)
 		/* Still here: firmware refused; the CPU stays on. */
 		this_cpu()->state = HYP_CPU_ON;
 		return;
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_SYSTEM_RESET2:
+	case PSCI_FN64(18):
+		/* The last chance to say what DMA the IOMMUs refused. */
+		kvm_iommu_report();
+		break;
 	case PSCI_FEATURES:
 	case SMCCC_ARCH_FEATURES:
 		if (!psci_fn_proxied((u32)r[1])) {
