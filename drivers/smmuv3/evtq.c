@@ -25,6 +25,12 @@ int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
 
 	if (ret)
 		return ret;
+	/*
+	 * The CPU never writes the queue again: cleaned and invalidated now, no
+	 * dirty line of it can later be evicted over what the SMMU wrote.
+	 */
+	if (!smmu->coherent)
+		dcache_clean_inval_poc(smmu->evtq.base, SZ_4K);
 	smmu_write64(smmu, SMMU_EVTQ_BASE, smmu_queue_base_reg(&smmu->evtq));
 	smmu_write(smmu, SMMU_EVTQ_PROD, 0);
 	smmu_write(smmu, SMMU_EVTQ_CONS, 0);
@@ -124,7 +130,10 @@ void smmu_evtq_drain(struct arm_smmu_device *smmu)
 	prod_reg = readl(smmu->base + q->prod_reg);
 	q->prod = prod_reg & mask;
 	while (!q_empty(q) && n++ < BIT(q->log2size)) {
-		smmu_handle_event(smmu, &q->base[q_idx(q, q->cons) * q->dwords]);
+		u64 *evt = &q->base[q_idx(q, q->cons) * q->dwords];
+
+		smmu_sync_for_cpu(smmu, evt, EVTQ_ENT_DWORDS * sizeof(u64));
+		smmu_handle_event(smmu, evt);
 		q->cons = q_inc(q, q->cons);
 	}
 	smmu_log_like_events(smmu);

@@ -11,7 +11,8 @@
  *
  * Serialised by the iommu core's caller (host_mmu.lock); each SMMU's
  * commands under its own lock. The hypervisor's memory is identity-mapped
- * (VA == PA) and the SMMUs walk tables coherently: no cache maintenance.
+ * (VA == PA). When some SMMU walks without snooping the CPU's caches, the
+ * engine cleans every descriptor and new table it writes to the PoC.
  */
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
@@ -170,6 +171,21 @@ static const struct kvm_pgtable_mm_ops smmu_mm_ops = {
 	.tlb_flush = smmu_tlb_flush,
 };
 
+static void smmu_dcache_clean_inval(void *addr, size_t size)
+{
+	dcache_clean_inval_poc(addr, size);
+}
+
+/* For when some SMMU's walks are not coherent. */
+static const struct kvm_pgtable_mm_ops smmu_mm_ops_noncoherent = {
+	.zalloc_page = smmu_zalloc_page,
+	.put_page = smmu_put_page,
+	.phys_to_virt = smmu_phys_to_virt,
+	.virt_to_phys = smmu_virt_to_phys,
+	.tlb_flush = smmu_tlb_flush,
+	.dcache_clean_inval_poc = smmu_dcache_clean_inval,
+};
+
 static const char *const policy_names[] = {
 	[SMMU_MAP_BLOCKS] = "RAM in blocks",
 	[SMMU_MAP_RAM_PAGES] = "RAM at 4 KiB (CONFIG_SMMUV3_MAP_RAM_4K)",
@@ -207,17 +223,21 @@ static u32 smmu_table_flags(void)
 
 int smmu_idmap_init(u32 host_ia_bits)
 {
+	const struct kvm_pgtable_mm_ops *mm_ops = &smmu_mm_ops;
 	u32 ia_bits = host_ia_bits;
 	unsigned int i;
 	int ret;
 
 	/* Nothing past the smallest output size is reachable by DMA anyway. */
-	for (i = 0; i < nr_smmus; i++)
+	for (i = 0; i < nr_smmus; i++) {
 		if (smmus[i].oas_bits < ia_bits)
 			ia_bits = smmus[i].oas_bits;
+		if (!smmus[i].coherent)
+			mm_ops = &smmu_mm_ops_noncoherent;
+	}
 	smmu_idmap_pages = 0;
 	smmu_tlb_stale = false;
-	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
+	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, mm_ops, smmu_pool);
 	if (!ret)
 		smmu_idmap.flags = smmu_table_flags();
 	return ret;

@@ -60,7 +60,9 @@
 #define CR1_QUEUE_SH GENMASK(5, 4)
 #define CR1_QUEUE_OC GENMASK(3, 2)
 #define CR1_QUEUE_IC GENMASK(1, 0)
+#define CR1_CACHE_NC 0
 #define CR1_CACHE_WB 1
+#define CR1_SH_OSH 2
 #define CR1_SH_ISH 3
 
 #define SMMU_CR2 0x2c
@@ -147,7 +149,9 @@
 #define STE_2_S2S BIT(57)
 #define STE_2_S2R BIT(58)
 #define STE_3_S2TTB GENMASK(51, 4)
+#define S2_RGN_NC 0
 #define S2_RGN_WBWA 1
+#define S2_SH_OSH 2
 #define S2_SH_ISH 3
 #define S2_TG_4K 0
 

@@ -10,8 +10,10 @@
  * identity table is io_pgtable.c's, the queues cmdq.c's and evtq.c's, the
  * stream table strtab.c's.
  *
- * The SMMUs' table walks must be coherent (IDR0.COHACC and "dma-coherent"):
- * the driver does no cache maintenance for them.
+ * An SMMU walks coherently only when it can (IDR0.COHACC) and the device tree
+ * says the system lets it ("dma-coherent"). Otherwise it is given
+ * Non-cacheable, outer-shareable attributes and everything it reads is
+ * cleaned to the PoC first (smmu_sync_for_device(), io_pgtable.c's mm_ops).
  */
 #include <isohyp/console.h>
 #include <isohyp/delay.h>
@@ -55,12 +57,12 @@ static int smmu_probe(struct arm_smmu_device *smmu, bool dt_coherent)
 		pr_err("smmu@%lx: big-endian table walks only\n", (unsigned long)smmu->pa);
 		return -EOPNOTSUPP;
 	}
-	if (!(smmu->idr0 & IDR0_COHACC) || !dt_coherent) {
-		pr_err("smmu@%lx: table walks are not coherent (IDR0.COHACC %u, dma-coherent %u): "
-		       "not supported\n", (unsigned long)smmu->pa,
-		       !!(smmu->idr0 & IDR0_COHACC), dt_coherent);
-		return -EOPNOTSUPP;
-	}
+	/* Either one saying "not coherent" is enough: cache maintenance is always safe. */
+	smmu->coherent = (smmu->idr0 & IDR0_COHACC) && dt_coherent;
+	if (!!(smmu->idr0 & IDR0_COHACC) != dt_coherent)
+		pr_warn("smmu@%lx: IDR0.COHACC %u but dma-coherent %u in the device tree: "
+			"non-coherent table walks, with cache maintenance\n",
+			(unsigned long)smmu->pa, !!(smmu->idr0 & IDR0_COHACC), dt_coherent);
 	if (smmu->idr1 & (IDR1_TABLES_PRESET | IDR1_QUEUES_PRESET)) {
 		pr_err("smmu@%lx: preset tables or queues (IDR1 %x): cannot own them\n",
 		       (unsigned long)smmu->pa, smmu->idr1);
@@ -163,22 +165,23 @@ static int smmu_invalidate_all(struct arm_smmu_device *smmu)
 
 /*
  * Take the SMMU over and enable it (6.3.9's order): quiesce; table and queue
- * attributes (write-back, inner shareable: walks are coherent); the stream
+ * attributes (write-back inner shareable when coherent, else Non-cacheable
+ * outer shareable: the PoC, where the CPU cleaned them); the stream
  * table (every STE complete) and queues; the command queue alone first, to
  * invalidate; then events, then translation.
  */
 static int smmu_reset(struct arm_smmu_device *smmu)
 {
+	u32 sh = smmu->coherent ? CR1_SH_ISH : CR1_SH_OSH;
+	u32 cache = smmu->coherent ? CR1_CACHE_WB : CR1_CACHE_NC;
 	int ret = smmu_quiesce(smmu);
 
 	if (ret)
 		return ret;
 	smmu_write(smmu, SMMU_CR1,
-		   FIELD_PREP(CR1_TABLE_SH, CR1_SH_ISH) | FIELD_PREP(CR1_TABLE_OC, CR1_CACHE_WB) |
-			   FIELD_PREP(CR1_TABLE_IC, CR1_CACHE_WB) |
-			   FIELD_PREP(CR1_QUEUE_SH, CR1_SH_ISH) |
-			   FIELD_PREP(CR1_QUEUE_OC, CR1_CACHE_WB) |
-			   FIELD_PREP(CR1_QUEUE_IC, CR1_CACHE_WB));
+		   FIELD_PREP(CR1_TABLE_SH, sh) | FIELD_PREP(CR1_TABLE_OC, cache) |
+			   FIELD_PREP(CR1_TABLE_IC, cache) | FIELD_PREP(CR1_QUEUE_SH, sh) |
+			   FIELD_PREP(CR1_QUEUE_OC, cache) | FIELD_PREP(CR1_QUEUE_IC, cache));
 	/* Record transactions with stream IDs beyond SIDSIZE as C_BAD_STREAMID. */
 	smmu_write(smmu, SMMU_CR2, CR2_PTM | CR2_RECINVSID);
 	ret = smmu_strtab_init(smmu, smmu_pool, &smmu_idmap);
@@ -219,12 +222,14 @@ static int smmu_init(void)
 			return ret;
 		}
 		pr_info("smmu@%lx: SMMUv3.%u, stage-2 only, %u-bit stream IDs in a %s stream "
-			"table (%u pages), OAS %u bits, %s, BBML %u\n",
+			"table (%u pages), OAS %u bits, %s, BBML %u, %s\n",
 			(unsigned long)smmu->pa,
 			(unsigned int)FIELD_GET(AIDR_ARCH_MINOR, smmu_read(smmu, SMMU_AIDR)),
 			smmu->sid_bits, smmu->two_level ? "2-level" : "linear", smmu->strtab_pages,
 			smmu->oas_bits, smmu->ril ? "range invalidation" : "page invalidation",
-			(unsigned int)FIELD_GET(IDR3_BBML, smmu->idr3));
+			(unsigned int)FIELD_GET(IDR3_BBML, smmu->idr3),
+			smmu->coherent ? "coherent walks" :
+					 "non-coherent walks (cache maintenance)");
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #ifndef ISOHYP_SMMUV3_H
 #define ISOHYP_SMMUV3_H
 
+#include <asm/cache.h>
 #include <asm/spinlock.h>
 #include <isohyp/boot_info.h>
 #include <isohyp/iommu.h>
@@ -39,6 +40,7 @@ struct arm_smmu_device {
 	u32 oas_bits;
 	bool two_level;
 	bool ril;
+	bool coherent; /* table and queue accesses snoop the CPU's caches */
 	struct arm_smmu_queue cmdq, evtq;
 	u64 *strtab; /* linear table, or level 1 */
 	u64 *l2_strtab; /* the one level-2 table every level-1 descriptor shares */
@@ -84,7 +86,7 @@ const char *smmu_event_name(u8 id);
 /* strtab.c: the stream table and the STE every stream ID gets. */
 int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 		     const struct kvm_pgtable *pgt);
-void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits);
+void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits, bool coherent);
 
 /* io_pgtable.c: the identity stage-2 every STE points at. */
 extern struct kvm_pgtable smmu_idmap;
@@ -109,6 +111,24 @@ static inline void smmu_write64(struct arm_smmu_device *smmu, u64 off, u64 v)
 	writeq(v, smmu->base + off);
 }
 
+/*
+ * A non-coherent SMMU (ARCHITECTURE.md section 6) reads tables and queues
+ * from the PoC with Non-cacheable attributes: what the CPU wrote for it is
+ * cleaned there first, and what it wrote is read only after the CPU's copy is
+ * invalidated. A coherent one needs neither.
+ */
+static inline void smmu_sync_for_device(const struct arm_smmu_device *smmu, const void *p,
+					size_t size)
+{
+	if (!smmu->coherent)
+		dcache_clean_poc(p, size);
+}
+
+static inline void smmu_sync_for_cpu(const struct arm_smmu_device *smmu, const void *p, size_t size)
+{
+	if (!smmu->coherent)
+		dcache_inval_poc(p, size);
+}
 
 /* Queues: PROD/CONS hold an index and, right above it, the wrap bit (3.5). */
 static inline u32 q_idx(const struct arm_smmu_queue *q, u32 p)

@@ -9,7 +9,8 @@
  * points at one shared level-2 table of 2^STRTAB_SPLIT STEs. 65536 stream
  * IDs then cost 8 KiB of level 1 and 4 KiB of level 2, not 4 MiB.
  *
- * Written before the SMMU is enabled: CFGI_ALL follows (smmuv3.c).
+ * Written before the SMMU is enabled (and cleaned to the PoC for a
+ * non-coherent SMMU): CFGI_ALL follows (smmuv3.c).
  */
 #include <asm/barrier.h>
 #include <isohyp/console.h>
@@ -36,8 +37,10 @@ static u32 pa_bits_to_ps(u32 bits)
 	}
 }
 
-void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits)
+void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits, bool coherent)
 {
+	/* The walk's attributes: cacheable only where the SMMU snoops the CPU's caches. */
+	u32 rgn = coherent ? S2_RGN_WBWA : S2_RGN_NC, sh = coherent ? S2_SH_ISH : S2_SH_OSH;
 	unsigned int i;
 
 	for (i = 0; i < STRTAB_STE_DWORDS; i++)
@@ -47,10 +50,8 @@ void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits)
 		 FIELD_PREP(STE_2_S2T0SZ, 64 - pgt->ia_bits) |
 		 /* 4 KiB granule: SL0 2 starts at level 0, 1 at level 1 (5.2). */
 		 FIELD_PREP(STE_2_S2SL0, pgt->start_level == 0 ? 2 : 1) |
-		 FIELD_PREP(STE_2_S2IR0, S2_RGN_WBWA) |
-		 FIELD_PREP(STE_2_S2OR0, S2_RGN_WBWA) |
-		 FIELD_PREP(STE_2_S2SH0, S2_SH_ISH) |
-		 FIELD_PREP(STE_2_S2TG, S2_TG_4K) |
+		 FIELD_PREP(STE_2_S2IR0, rgn) | FIELD_PREP(STE_2_S2OR0, rgn) |
+		 FIELD_PREP(STE_2_S2SH0, sh) | FIELD_PREP(STE_2_S2TG, S2_TG_4K) |
 		 FIELD_PREP(STE_2_S2PS, pa_bits_to_ps(oas_bits)) | STE_2_S2AA64 |
 		 /* Faults terminate the transaction and are recorded, never stall. */
 		 STE_2_S2PTW | STE_2_S2R;
@@ -60,12 +61,14 @@ void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits)
 	ste[0] = FIELD_PREP(STE_0_CFG, STE_0_CFG_S2_TRANS) | STE_0_V;
 }
 
-static void fill_stes(u64 *table, u64 nr, const struct kvm_pgtable *pgt, u32 oas_bits)
+static void fill_stes(struct arm_smmu_device *smmu, u64 *table, u64 nr,
+		      const struct kvm_pgtable *pgt)
 {
 	u64 i;
 
 	for (i = 0; i < nr; i++)
-		smmu_ste_s2(&table[i * STRTAB_STE_DWORDS], pgt, oas_bits);
+		smmu_ste_s2(&table[i * STRTAB_STE_DWORDS], pgt, smmu->oas_bits, smmu->coherent);
+	smmu_sync_for_device(smmu, table, nr * STRTAB_STE_SIZE);
 }
 
 int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
@@ -83,11 +86,12 @@ int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 		smmu->l2_strtab = hyp_alloc_pages_contig(pool, 1);
 		if (!smmu->strtab || !smmu->l2_strtab)
 			return -ENOMEM;
-		fill_stes(smmu->l2_strtab, BIT(STRTAB_SPLIT), pgt, smmu->oas_bits);
+		fill_stes(smmu, smmu->l2_strtab, BIT(STRTAB_SPLIT), pgt);
 		for (i = 0; i < nr_l1; i++)
 			smmu->strtab[i] = FIELD_PREP(STRTAB_L1_DESC_SPAN, STRTAB_SPLIT + 1) |
 					  FIELD_PREP(STRTAB_L1_DESC_L2PTR,
 						     (u64)(uintptr_t)smmu->l2_strtab >> 6);
+		smmu_sync_for_device(smmu, smmu->strtab, bytes);
 		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
 		      FIELD_PREP(STRTAB_BASE_CFG_SPLIT, STRTAB_SPLIT);
 	} else {
@@ -99,7 +103,7 @@ int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 			       (unsigned long)smmu->pa, (unsigned long)(bytes >> 10));
 			return -ENOMEM;
 		}
-		fill_stes(smmu->strtab, BIT(smmu->sid_bits), pgt, smmu->oas_bits);
+		fill_stes(smmu, smmu->strtab, BIT(smmu->sid_bits), pgt);
 		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_LINEAR);
 	}
 	cfg |= FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, smmu->sid_bits);

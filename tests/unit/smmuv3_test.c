@@ -2,123 +2,43 @@
 /*
  * DMA isolation end to end on the host: the real hyp/mem_protect, pgtable,
  * page pool, iommu core and SMMUv3 driver against the software SMMUv3 of
- * lib/smmu_model.c, which consumes the command queue, validates commands and
- * STEs, and walks the stage-2 tables by itself.
- *
- * The machine: RAM at [RAM0, RAM0 + 64 MiB) and [RAM1, RAM1 + 8 MiB), the
- * carve-out at CARVE (2 MiB), the SMMU's registers at SMMU_PA, MMIO
- * everywhere else; a 40-bit host stage-2.
+ * lib/smmu_model.c, on the machine of lib/smmu_machine.h. Every test of the
+ * smmu fixture runs twice: on an SMMU whose walks snoop the CPU's caches,
+ * and on one that reads tables and queues at the PoC (no "dma-coherent"),
+ * where a missing clean or invalidate reads garbage.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "harness.h"
-#include "lib/heap_pages.h"
-#include "lib/smmu_model.h"
+#include "lib/smmu_machine.h"
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
 #include <isohyp/iommu.h>
 #include <isohyp/iommu_drivers.h>
 #include <isohyp/mem_protect.h>
-#include <isohyp/page_alloc.h>
 #include <uapi/isohyp.h>
-
-#define RAM0 0x40000000ull
-#define RAM0_SIZE (64ull << 20)
-#define RAM1 0x100000000ull
-#define RAM1_SIZE (8ull << 20)
-#define CARVE (RAM0 + (32ull << 20))
-#define CARVE_SIZE (2ull << 20)
-#define SMMU_PA 0x9050000ull
-#define SMMU_SIZE 0x20000ull
-#define UART 0x9000000ull
-#define IA_BITS 40
-#define POOL_PAGES 1024
-
-/* Stage-2 MemAttr / SH the SMMU must see (ARCHITECTURE.md section 6). */
-#define ATTR_NORMAL_WB 0xf
-#define ATTR_DEVICE_nGnRE 0x1
-#define SH_INNER 3
-
-#define EVT_BAD_STREAMID 0x02
-#define EVT_TRANSLATION 0x10
-
-extern unsigned long hyp_test_log_count[4];
-
-static struct smmu_model model;
-static struct hyp_pool pool;
-static void *pool_mem;
-static u64 pool_pages = POOL_PAGES;
-static const struct boot_mem_range ram_ranges[] = { { RAM0, RAM0_SIZE }, { RAM1, RAM1_SIZE } };
-
-/* ---- the host stage-2's own page tables: heap pages (lib/heap_pages.h) ---------- */
-
-static void zero_pages(phys_addr_t pa, u64 size)
-{
-	/* The test's RAM is fictional: nothing to zero. */
-}
-
-static const struct mem_protect_ops mp_ops = { .zero_pages = zero_pages };
-
-/* ---- bring-up ---------------------------------------------------------------- */
-
-struct smmu_cfg {
-	u32 idr0, idr1, idr3, idr5;
-	bool coherent;
-	u64 size;
-};
-
-static const struct smmu_cfg qemu_cfg = {
-	SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU, SMMU_MODEL_IDR5_QEMU,
-	true, SMMU_SIZE,
-};
-
-/* The hypervisor's boot up to (not including) the driver. */
-static void machine_up(const struct smmu_cfg *cfg)
-{
-	kvm_iommu_ops = NULL;
-	free(pool_mem);
-	pool_mem = aligned_alloc(4096, POOL_PAGES * 4096);
-	hyp_pool_init(&pool, (u64)(uintptr_t)pool_mem, pool_pages);
-	if (host_mmu.pgt.pgd)
-		kvm_pgtable_stage2_destroy(&host_mmu.pgt);
-	host_mmu.pgt.pgd = NULL;
-	smmu_model_init(&model, SMMU_PA, cfg->idr0, cfg->idr1, cfg->idr3, cfg->idr5);
-}
-
-static int machine_register(const struct smmu_cfg *cfg)
-{
-	struct boot_smmu b = { .base = SMMU_PA, .size = cfg->size, .coherent = cfg->coherent };
-	int ret;
-
-	ret = host_stage2_init(ram_ranges, 2, IA_BITS, &heap_mm_ops, NULL, &mp_ops);
-	if (!ret)
-		ret = host_stage2_protect_hyp(CARVE, CARVE_SIZE);
-	if (!ret)
-		ret = host_stage2_protect_hyp(SMMU_PA, SMMU_SIZE);
-	if (!ret)
-		ret = kvm_arm_smmu_v3_register(&b, 1, &pool, IA_BITS);
-	return ret;
-}
-
-static void machine_down(void)
-{
-	if (host_mmu.pgt.pgd)
-		kvm_pgtable_stage2_destroy(&host_mmu.pgt);
-	host_mmu.pgt.pgd = NULL;
-	smmu_model_remove(&model);
-	kvm_iommu_ops = NULL;
-}
 
 FIXTURE(smmu)
 {
 	int unused;
 };
 
+FIXTURE_VARIANT(smmu)
+{
+	bool dt_coherent;
+};
+
+/* QEMU's SMMU as QEMU's device tree describes it. */
+FIXTURE_VARIANT_ADD(smmu, coherent){ .dt_coherent = true };
+/* The same SMMU behind an interconnect that does not snoop: no "dma-coherent". */
+FIXTURE_VARIANT_ADD(smmu, noncoherent){ .dt_coherent = false };
+
 FIXTURE_SETUP(smmu)
 {
-	machine_up(&qemu_cfg);
-	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	struct smmu_cfg cfg = qemu_cfg;
+
+	cfg.coherent = variant->dt_coherent;
+	machine_up(&cfg);
+	ASSERT_EQ(!variant->dt_coherent, model.noncoherent);
+	ASSERT_EQ(0, machine_register(&cfg));
 	ASSERT_EQ(0, kvm_iommu_init());
 }
 
@@ -126,29 +46,6 @@ FIXTURE_TEARDOWN(smmu)
 {
 	machine_down();
 }
-
-static struct smmu_dma dma(u32 sid, u64 addr, bool write)
-{
-	return smmu_model_dma(&model, sid, addr, write);
-}
-
-/* A DMA by @sid to @addr, both directions, translates to @addr with @attr. */
-#define EXPECT_DMA_OK(sid, addr, attr)                                                  \
-	do {                                                                           \
-		struct smmu_dma __r = dma(sid, addr, false), __w = dma(sid, addr, true); \
-		EXPECT_TRUE(__r.ok && __w.ok);                                         \
-		EXPECT_EQ((u64)(addr), __r.pa);                                        \
-		EXPECT_EQ((unsigned int)(attr), __r.memattr);                          \
-		if ((attr) == ATTR_NORMAL_WB)                                          \
-			EXPECT_EQ((unsigned int)SH_INNER, __r.sh);                     \
-	} while (0)
-
-#define EXPECT_DMA_FAULT(sid, addr)                                                     \
-	do {                                                                           \
-		struct smmu_dma __r = dma(sid, addr, false), __w = dma(sid, addr, true); \
-		EXPECT_FALSE(__r.ok);                                                  \
-		EXPECT_FALSE(__w.ok);                                                  \
-	} while (0)
 
 static const u32 sids[] = { 0, 1, 8, 63, 64, 255, 0x1234, 0xffff };
 
@@ -202,10 +99,12 @@ TEST_F(smmu, snapshot_maps_what_the_host_owns)
 /*
  * When the SMMU was enabled, and at the CFGI_ALL before, every stream ID
  * already had a complete stage-2 STE: none missing (nothing bypasses or
- * aborts for lack of one), none half written.
+ * aborts for lack of one), none half written, none asking for walk
+ * attributes that do not fit how the SMMU is attached.
  */
 TEST_F(smmu, every_ste_complete_before_enable)
 {
+	EXPECT_FALSE(model.bad_cr1); /* and its tables and queues read with fitting attributes */
 	EXPECT_GE(model.ste_checks, 2u);
 	EXPECT_EQ(0u, model.missing_stes);
 	EXPECT_EQ(0u, model.bad_stes);
@@ -601,7 +500,7 @@ TEST(table_pages_return_after_reclaim)
 	ASSERT_EQ(0, kvm_iommu_init());
 	kvm_iommu_info(&info);
 	smmu_pages = info.nr_table_pages;
-	cpu_pages = heap_tables;
+	cpu_pages = machine_host_tables();
 	for (i = 0; i < 1000; i++)
 		ASSERT_EQ(0, __pkvm_host_donate_hyp(scattered_pfn(i), 1));
 	kvm_iommu_info(&info);
@@ -612,173 +511,9 @@ TEST(table_pages_return_after_reclaim)
 		ASSERT_EQ(0, __pkvm_host_reclaim(scattered_pfn(i), 1));
 	kvm_iommu_info(&info);
 	EXPECT_EQ(smmu_pages, info.nr_table_pages);
-	EXPECT_EQ(cpu_pages, heap_tables);
+	EXPECT_EQ(cpu_pages, (u64)machine_host_tables());
 	EXPECT_DMA_OK(0, RAM0 + 37 * 4096, ATTR_NORMAL_WB);
 	machine_down();
-}
-
-/* A small SIDSIZE without 2-level support: a linear stream table, all STEs valid. */
-TEST(linear_stream_table)
-{
-	struct smmu_cfg cfg = qemu_cfg;
-
-	cfg.idr0 &= ~(3u << 27); /* ST_LVL: linear only */
-	cfg.idr1 = (cfg.idr1 & ~0x3fu) | 8; /* SIDSIZE 8 */
-	machine_up(&cfg);
-	ASSERT_EQ(0, machine_register(&cfg));
-	ASSERT_EQ(0, kvm_iommu_init());
-	EXPECT_EQ(0u, model.strtab_base_cfg >> 16 & 3);
-	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
-	EXPECT_DMA_OK(255, RAM0, ATTR_NORMAL_WB);
-	EXPECT_EQ(EVT_BAD_STREAMID, dma(256, RAM0, false).fault);
-	machine_down();
-}
-
-/* Firmware left the SMMU translating and with errors pending: taken over cleanly. */
-TEST(takeover_of_an_enabled_smmu)
-{
-	machine_up(&qemu_cfg);
-	model.cr0 = model.cr0ack = 0xd; /* SMMUEN | EVTQEN | CMDQEN */
-	model.gbpa = 0;
-	model.gerror = 1u << 8;
-	ASSERT_EQ(0, machine_register(&qemu_cfg));
-	ASSERT_EQ(0, kvm_iommu_init());
-	EXPECT_NE(0u, model.gbpa & (1u << 20)); /* abort while disabled */
-	EXPECT_EQ(0xdu, model.cr0);
-	EXPECT_EQ(model.gerror, model.gerrorn);
-	EXPECT_NE(0u, model.strtab_base);
-	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
-	EXPECT_DMA_FAULT(0, CARVE);
-	machine_down();
-}
-
-/*
- * Out of memory half way (here: the snapshot): the hypervisor will not run,
- * so the SMMU goes back to firmware's settings instead of translating
- * through tables about to be freed.
- */
-TEST(failed_init_hands_the_smmu_back)
-{
-	pool_pages = 8;
-	machine_up(&qemu_cfg);
-	ASSERT_EQ(0, machine_register(&qemu_cfg));
-	EXPECT_EQ(-ENOMEM, kvm_iommu_init());
-	EXPECT_EQ(0u, model.cr0);
-	EXPECT_EQ(0x1000u, model.gbpa); /* firmware's bypass again */
-	pool_pages = POOL_PAGES;
-	machine_down();
-}
-
-/* CR0 never acknowledged: init fails with a timeout instead of hanging. */
-TEST(cr0_never_acknowledged_times_out)
-{
-	machine_up(&qemu_cfg);
-	model.cr0ack_stuck = true;
-	model.cr0ack = 0x1;
-	ASSERT_EQ(0, machine_register(&qemu_cfg));
-	EXPECT_EQ(-ETIMEDOUT, kvm_iommu_init());
-	machine_down();
-}
-
-/* Two SMMUs share the identity map; every change is invalidated on both. */
-TEST(every_smmu_follows_the_host)
-{
-	static struct smmu_model second;
-	struct boot_smmu b[2] = {
-		{ .base = SMMU_PA, .size = SMMU_SIZE, .coherent = 1 },
-		{ .base = SMMU_PA + SMMU_SIZE, .size = SMMU_SIZE, .coherent = 1 },
-	};
-	u64 p = RAM0 + (21ull << 20);
-	unsigned int mark1, mark2;
-	struct kvm_iommu_info info;
-
-	machine_up(&qemu_cfg);
-	smmu_model_init(&second, SMMU_PA + SMMU_SIZE, SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU,
-			SMMU_MODEL_IDR3_QEMU & ~(1u << 10), SMMU_MODEL_IDR5_QEMU);
-	ASSERT_EQ(0, host_stage2_init(ram_ranges, 2, IA_BITS, &heap_mm_ops, NULL, &mp_ops));
-	ASSERT_EQ(0, host_stage2_protect_hyp(CARVE, CARVE_SIZE));
-	ASSERT_EQ(0, host_stage2_protect_hyp(SMMU_PA, 2 * SMMU_SIZE));
-	ASSERT_EQ(0, kvm_arm_smmu_v3_register(b, 2, &pool, IA_BITS));
-	ASSERT_EQ(0, kvm_iommu_init());
-	kvm_iommu_info(&info);
-	EXPECT_EQ(2u, info.nr_iommus);
-	EXPECT_TRUE(smmu_model_dma(&second, 9, p, true).ok);
-	EXPECT_TRUE(smmu_model_dma(&model, 9, p, true).ok);
-	EXPECT_FALSE(smmu_model_dma(&second, 9, SMMU_PA + SMMU_SIZE, false).ok);
-	mark1 = model.nr_log, mark2 = second.nr_log;
-	ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, 1));
-	EXPECT_TRUE(smmu_model_invalidated(&model, mark1, p));
-	EXPECT_TRUE(smmu_model_invalidated(&second, mark2, p));
-	EXPECT_FALSE(smmu_model_dma(&model, 9, p, true).ok);
-	EXPECT_FALSE(smmu_model_dma(&second, 9, p, true).ok);
-	EXPECT_EQ(0u, model.nr_bad_cmds + second.nr_bad_cmds);
-	smmu_model_remove(&second);
-	machine_down();
-}
-
-/* What the driver cannot drive safely is refused at probe, before any write. */
-FIXTURE(refuse)
-{
-	int unused;
-};
-
-FIXTURE_VARIANT(refuse)
-{
-	struct smmu_cfg cfg;
-	int err;
-};
-
-FIXTURE_VARIANT_ADD(refuse, no_stage2){
-	.cfg = { SMMU_MODEL_IDR0_QEMU & ~1u, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU, true, SMMU_SIZE }, .err = -EOPNOTSUPP,
-};
-FIXTURE_VARIANT_ADD(refuse, aarch32_tables_only){
-	.cfg = { (SMMU_MODEL_IDR0_QEMU & ~0xcu) | 0x4, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU, true, SMMU_SIZE }, .err = -EOPNOTSUPP,
-};
-FIXTURE_VARIANT_ADD(refuse, no_coherent_walks){
-	.cfg = { SMMU_MODEL_IDR0_QEMU & ~0x10u, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU, true, SMMU_SIZE }, .err = -EOPNOTSUPP,
-};
-FIXTURE_VARIANT_ADD(refuse, not_dma_coherent_in_dt){
-	.cfg = { SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU, false, SMMU_SIZE }, .err = -EOPNOTSUPP,
-};
-FIXTURE_VARIANT_ADD(refuse, preset_tables){
-	.cfg = { SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU | (1u << 30), SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU, true, SMMU_SIZE }, .err = -EOPNOTSUPP,
-};
-FIXTURE_VARIANT_ADD(refuse, no_4k_granule){
-	.cfg = { SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU & ~0x10u, true, SMMU_SIZE }, .err = -EOPNOTSUPP,
-};
-FIXTURE_VARIANT_ADD(refuse, register_window_too_small){
-	.cfg = { SMMU_MODEL_IDR0_QEMU, SMMU_MODEL_IDR1_QEMU, SMMU_MODEL_IDR3_QEMU,
-		 SMMU_MODEL_IDR5_QEMU, true, 0x10000 }, .err = -EINVAL,
-};
-
-FIXTURE_SETUP(refuse)
-{
-	machine_up(&variant->cfg);
-}
-
-FIXTURE_TEARDOWN(refuse)
-{
-	machine_down();
-}
-
-TEST_F(refuse, probe)
-{
-	unsigned long errors = hyp_test_log_count[LOG_ERROR];
-
-	EXPECT_EQ(variant->err, machine_register(&variant->cfg));
-	EXPECT_NULL(kvm_iommu_ops);
-	EXPECT_EQ(-ENODEV, kvm_iommu_init());
-	EXPECT_GT(hyp_test_log_count[LOG_ERROR], errors); /* said why */
-	/* Nothing written: still bypassing, as firmware left it. */
-	EXPECT_EQ(0u, model.cr0);
-	EXPECT_EQ(0x1000u, model.gbpa);
-	EXPECT_EQ(0u, model.strtab_base);
 }
 
 TEST_HARNESS_MAIN

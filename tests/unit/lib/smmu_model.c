@@ -5,11 +5,13 @@
  * drivers/smmuv3/smmuv3.h, so a wrong field in the driver is a failing test.
  * Memory it reads (stream table, queues, page tables) is the test program's
  * own: physical address == host pointer, as for the hypervisor's identity map.
+ * A non-coherent model reads and writes it at the PoC (lib/poc_memory.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "poc_memory.h"
 #include "smmu_model.h"
 
 /* Page 0 (6.3). */
@@ -104,11 +106,41 @@ static u32 q_log2(u64 base)
 	return base & 0x1f;
 }
 
-static u64 *q_ent(u64 base, u32 idx, unsigned int dwords)
+/* The address of entry @idx of a queue. */
+static u64 q_ent(u64 base, u32 idx, unsigned int dwords)
 {
-	u64 addr = base & MASK(51, 5);
+	return (base & MASK(51, 5)) + (u64)(idx & ((1u << q_log2(base)) - 1)) * dwords * 8;
+}
 
-	return (u64 *)(uintptr_t)addr + (u64)(idx & ((1u << q_log2(base)) - 1)) * dwords;
+/* The SMMU's own memory accesses: coherent, or at the PoC. */
+static u64 mem_rd(const struct smmu_model *m, u64 addr)
+{
+	return m->noncoherent ? poc_read64(addr) : *(const u64 *)(uintptr_t)addr;
+}
+
+static void mem_wr(const struct smmu_model *m, u64 addr, u64 val)
+{
+	if (m->noncoherent)
+		poc_write64(addr, val);
+	else
+		*(u64 *)(uintptr_t)addr = val;
+}
+
+static void mem_rd_n(const struct smmu_model *m, u64 addr, u64 *out, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		out[i] = mem_rd(m, addr + 8 * i);
+}
+
+/* Walks and fetches asked for (IRGN, ORGN, SH): fit for how the SMMU is attached? */
+static bool attrs_ok(const struct smmu_model *m, u32 irgn, u32 orgn, u32 sh)
+{
+	if (m->noncoherent)
+		return irgn == 0 && orgn == 0; /* Non-cacheable: read at the PoC */
+	/* Write-back (RA, WA or both) and shareable: snoops the CPU's caches. */
+	return (irgn == 1 || irgn == 3) && (orgn == 1 || orgn == 3) && sh >= 2;
 }
 
 /* ---- translation --------------------------------------------------------- */
@@ -136,7 +168,7 @@ static void record_event(struct smmu_model *m, u8 id, u32 sid, u64 addr, bool wr
 			 struct smmu_dma *r)
 {
 	u32 log2 = q_log2(m->evtq_base), mask = (2u << log2) - 1;
-	u64 *e;
+	u64 e;
 
 	r->fault = id;
 	if (!(m->cr0 & CR0_EVTQEN))
@@ -148,37 +180,40 @@ static void record_event(struct smmu_model *m, u8 id, u32 sid, u64 addr, bool wr
 		return;
 	}
 	e = q_ent(m->evtq_base, m->evtq_prod, 4);
-	e[0] = id | (u64)sid << 32;
-	e[1] = (write ? 0 : 1ull << 35) | (s2 ? 1ull << 39 : 0);
-	e[2] = addr;
-	e[3] = addr & MASK(51, 12);
+	mem_wr(m, e, id | (u64)sid << 32);
+	mem_wr(m, e + 8, (write ? 0 : 1ull << 35) | (s2 ? 1ull << 39 : 0));
+	mem_wr(m, e + 16, addr);
+	mem_wr(m, e + 24, addr & MASK(51, 12));
+	/* The worst moment for the CPU's caches to write back a dirty copy of the entry. */
+	if (m->noncoherent)
+		poc_evict(e, 32);
 	m->evtq_prod = (m->evtq_prod & (1u << 31)) | ((m->evtq_prod + 1) & mask);
 	r->event = id;
 }
 
-/* The STE for @sid (5.2, 3.3.2), or NULL when the stream table has none. */
-static const u64 *find_ste(struct smmu_model *m, u32 sid)
+/* The address of the STE for @sid (5.2, 3.3.2), or 0 when the stream table has none. */
+static u64 find_ste(struct smmu_model *m, u32 sid)
 {
 	u32 cfg = m->strtab_base_cfg, log2size = GET(cfg, 5, 0), fmt = GET(cfg, 17, 16);
 	u64 base = m->strtab_base & MASK(51, 6);
 
 	if (sid >= (1u << log2size))
-		return NULL;
+		return 0;
 	if (fmt == 0)
-		return (const u64 *)(uintptr_t)base + (u64)sid * 8;
+		return base + (u64)sid * 64;
 	if (fmt == 1) {
 		u32 split = GET(cfg, 10, 6);
-		const u64 *l1 = (const u64 *)(uintptr_t)base + (sid >> split);
-		u32 span = GET(*l1, 4, 0);
-		u64 l2 = *l1 & MASK(51, 6);
+		u64 l1 = mem_rd(m, base + (u64)(sid >> split) * 8);
+		u32 span = GET(l1, 4, 0);
+		u64 l2 = l1 & MASK(51, 6);
 
 		if (split != 6 && split != 8 && split != 10)
-			return NULL;
+			return 0;
 		if (!span || span > split + 1 || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
-			return NULL;
-		return (const u64 *)(uintptr_t)l2 + (u64)(sid & ((1u << split) - 1)) * 8;
+			return 0;
+		return l2 + (u64)(sid & ((1u << split) - 1)) * 64;
 	}
-	return NULL;
+	return 0;
 }
 
 static const unsigned int ps_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
@@ -196,6 +231,8 @@ static bool ste_ok(const struct smmu_model *m, const u64 *ste, unsigned int *sta
 		return false; /* VMID 0, S2AA64, little-endian */
 	if (GET(ste[2], 47, 46) != 0 || !(ste[2] & (1ull << 58)) || (ste[2] & (1ull << 57)))
 		return false; /* 4 KiB granule, record faults, never stall */
+	if (!attrs_ok(m, GET(ste[2], 41, 40), GET(ste[2], 43, 42), GET(ste[2], 45, 44)))
+		return false; /* S2IR0, S2OR0, S2SH0 */
 	if (ps > oas || t0sz < 16 || t0sz > 39)
 		return false;
 	*ia_bits = 64 - t0sz;
@@ -234,8 +271,7 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 {
 	struct smmu_dma r = { 0 };
 	unsigned int level, ia_bits, i;
-	const u64 *ste, *table;
-	u64 ttb, d = 0;
+	u64 ste_pa, ste[8], table, ttb, d = 0;
 
 	if (!(m->cr0 & CR0_SMMUEN)) {
 		if (m->gbpa & GBPA_ABORT) {
@@ -245,11 +281,12 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 		r.ok = true, r.pa = addr;
 		return r;
 	}
-	if (sid >= (1u << GET(m->idr[1], 5, 0)) || !(ste = find_ste(m, sid))) {
+	if (sid >= (1u << GET(m->idr[1], 5, 0)) || !(ste_pa = find_ste(m, sid))) {
 		record_event_if(m, record, sid >= (1u << GET(m->idr[1], 5, 0)) ? EVT_BAD_STREAMID : EVT_BAD_STE,
 			     sid, addr, write, false, &r);
 		return r;
 	}
+	mem_rd_n(m, ste_pa, ste, 8);
 	if (!ste_ok(m, ste, &level, &ia_bits, &ttb)) {
 		record_event_if(m, record, EVT_BAD_STE, sid, addr, write, false, &r);
 		return r;
@@ -266,17 +303,17 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 		record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
 		return r;
 	}
-	table = (const u64 *)(uintptr_t)ttb;
+	table = ttb;
 	for (;; level++) {
 		unsigned int shift = 39 - 9 * level;
 
-		d = table[(addr >> shift) & 511];
+		d = mem_rd(m, table + ((addr >> shift) & 511) * 8);
 		if (!(d & 1) || (level == 3 && !(d & 2)) || (level == 0 && !(d & 2))) {
 			record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
 			return r;
 		}
 		if (level < 3 && (d & 2)) {
-			table = (const u64 *)(uintptr_t)(d & MASK(47, 12));
+			table = d & MASK(47, 12);
 			continue;
 		}
 		r.pa = (d & MASK(47, 12) & ~((1ull << shift) - 1)) | (addr & ((1ull << shift) - 1));
@@ -316,9 +353,11 @@ static void check_all_stes(struct smmu_model *m)
 
 	m->ste_checks++;
 	for (sid = 0; sid < nr; sid++) {
-		const u64 *ste = find_ste(m, sid);
+		u64 ste_pa = find_ste(m, sid), ste[8] = { 0 };
 
-		if (!ste || !(ste[0] & 1))
+		if (ste_pa)
+			mem_rd_n(m, ste_pa, ste, 8);
+		if (!ste_pa || !(ste[0] & 1))
 			m->missing_stes++;
 		else if (!ste_ok(m, ste, &level, &ia_bits, &ttb))
 			m->bad_stes++;
@@ -406,11 +445,13 @@ static void consume_cmdq(struct smmu_model *m)
 		return; /* stopped until software acknowledges the error */
 	while ((m->cmdq_cons & mask) != (m->cmdq_prod & mask)) {
 		unsigned int w;
+		u64 cmd[2];
 
 		for (w = 0; w < m->nr_watch; w++)
 			if (!translate(m, 0, m->watch[w], false, false, false).ok)
 				m->transient_faults++;
-		if (!exec_cmd(m, q_ent(m->cmdq_base, m->cmdq_cons, 2))) {
+		mem_rd_n(m, q_ent(m->cmdq_base, m->cmdq_cons, 2), cmd, 2);
+		if (!exec_cmd(m, cmd)) {
 			m->nr_bad_cmds++;
 			m->cmdq_cons = (m->cmdq_cons & mask) | (1u << 24); /* CERROR_ILL */
 			m->gerror ^= GERROR_CMDQ_ERR;
@@ -501,8 +542,14 @@ void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 
 	switch (off) {
 	case R_CR0:
-		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN))
+		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN)) {
+			/* CR1 (6.3.11): tables [11:6], queues [5:0], each SH, OC, IC. */
+			m->bad_cr1 = !attrs_ok(m, GET(m->cr1, 7, 6), GET(m->cr1, 9, 8),
+					       GET(m->cr1, 11, 10)) ||
+				     !attrs_ok(m, GET(m->cr1, 1, 0), GET(m->cr1, 3, 2),
+					       GET(m->cr1, 5, 4));
 			check_all_stes(m);
+		}
 		m->cr0 = val;
 		if (!m->cr0ack_stuck)
 			m->cr0ack = val;

@@ -7,7 +7,7 @@
  * stage-2 tables itself for a DMA, caches translations in a small TLB that
  * only invalidation commands empty, and records faults in the event queue.
  * Knobs make it misbehave: a command queue that never drains, a CR0ACK that
- * never follows, commands it calls illegal.
+ * never follows, commands it calls illegal -- or make it non-coherent.
  */
 #ifndef ISOHYP_TEST_SMMU_MODEL_H
 #define ISOHYP_TEST_SMMU_MODEL_H
@@ -42,6 +42,12 @@ struct smmu_model {
 	u32 cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
 	/* Knobs. */
 	bool cmdq_stuck, cr0ack_stuck;
+	/*
+	 * Not coherent: tables and queues are read, and events written, at the
+	 * PoC (lib/poc_memory.c), and walks must be asked for Non-cacheable.
+	 * Coherent (default): they must be asked for write-back and shareable.
+	 */
+	bool noncoherent;
 	u8 illegal_op; /* treat this opcode as illegal (0: none) */
 	/* Observations. */
 	struct smmu_cmd_log log[SMMU_MODEL_LOG];
@@ -52,6 +58,8 @@ struct smmu_model {
 	 * field) counts in bad_stes; missing ones in missing_stes.
 	 */
 	unsigned int ste_checks, bad_stes, missing_stes;
+	/* CR1 at enable asked for table/queue attributes that do not fit coherency. */
+	bool bad_cr1;
 	struct {
 		bool valid;
 		u64 page, pa;

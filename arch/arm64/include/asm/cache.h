@@ -17,6 +17,11 @@ static inline u64 dcache_line_size(void)
 	return 4ULL << ((ctr >> 16) & 0xf); /* CTR_EL0.DminLine, log2 words */
 }
 
+/*
+ * Every function below ends with DSB SY: the maintenance has completed for
+ * every observer, a device included, before a later access or MMIO write.
+ */
+
 /* Clean [addr, addr + size) to the PoC and wait for completion. */
 static inline void dcache_clean_poc(const void *addr, size_t size)
 {
@@ -25,7 +30,7 @@ static inline void dcache_clean_poc(const void *addr, size_t size)
 
 	for (; p < end; p += line)
 		__asm__ __volatile__("dc cvac, %0" : : "r"(p) : "memory");
-	__asm__ __volatile__("dsb ish" ::: "memory");
+	__asm__ __volatile__("dsb sy" ::: "memory");
 }
 
 /* Clean and invalidate [addr, addr + size) to the PoC. */
@@ -36,7 +41,22 @@ static inline void dcache_clean_inval_poc(const void *addr, size_t size)
 
 	for (; p < end; p += line)
 		__asm__ __volatile__("dc civac, %0" : : "r"(p) : "memory");
-	__asm__ __volatile__("dsb ish" ::: "memory");
+	__asm__ __volatile__("dsb sy" ::: "memory");
+}
+
+/*
+ * Invalidate [addr, addr + size) to the PoC: the next read fetches what a
+ * non-coherent device wrote. A dirty line is lost, so only for memory the CPU
+ * does not write (D7.5.9.1: DC IVAC may also clean, which is harmless here).
+ */
+static inline void dcache_inval_poc(const void *addr, size_t size)
+{
+	u64 line = dcache_line_size();
+	u64 p = (u64)addr & ~(line - 1), end = (u64)addr + size;
+
+	for (; p < end; p += line)
+		__asm__ __volatile__("dc ivac, %0" : : "r"(p) : "memory");
+	__asm__ __volatile__("dsb sy" ::: "memory");
 }
 
 /* Invalidate all instruction caches to the PoU, inner shareable. */
