@@ -311,6 +311,15 @@ $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD
 		$(BUILD)/target/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
+$(BUILD)/target-nc/isohyp.conf: FORCE
+	$(call write_conf,$@,# EL1 test payload with every SMMU driven as non-coherent (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\nsmmu_noncoherent=1\n)
+
+$(BUILD)/target-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target-nc/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/target-nc/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
 $(BUILD)/crash/isohyp.conf: FORCE
 	$(call write_conf,$@,# el2-crash.test: the payload asks for an EL2 abort\nnext=EFI/isohyp/payload.efi\ncmdline=el2-crash\ntest_hooks=1\n)
 
@@ -329,6 +338,7 @@ $(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
 		$(BUILD)/refuse/isohyp.conf:EFI/BOOT/isohyp.conf
 
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
+	$(BUILD)/target-nc/esp.img \
 	$(BUILD)/crash/esp.img $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img
 

@@ -173,6 +173,15 @@ TEST_F(cfg, test_hooks_values)
 	EXPECT_EQ(0u, self->cfg.test_hooks);
 }
 
+/* smmu_noncoherent= is 0 by default; 0 or 1, nothing else. */
+TEST_F(cfg, smmu_noncoherent_values)
+{
+	EXPECT_EQ(0u, self->cfg.smmu_noncoherent);
+	EXPECT_REJECTED(parse(self, "smmu_noncoherent=on\n"), "line 1: smmu_noncoherent must be 0 or 1");
+	ASSERT_EQ(0, parse(self, "smmu_noncoherent=1\n"));
+	EXPECT_EQ(1u, self->cfg.smmu_noncoherent);
+}
+
 /* install= is 1 by default; 0 (comparison runs) or 1, nothing else. */
 TEST_F(cfg, install_values)
 {

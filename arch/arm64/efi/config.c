@@ -147,6 +147,8 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		bit = CFG_TEST_HOOKS;
 	else if (key_is(key, key_len, "install"))
 		bit = CFG_INSTALL;
+	else if (key_is(key, key_len, "smmu_noncoherent"))
+		bit = CFG_SMMU_NONCOHERENT;
 	else
 		return fail(c, "unknown key", key, key_len);
 	if (c->seen & bit)
@@ -170,6 +172,9 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		break;
 	case CFG_INSTALL:
 		ret = set_bool(c, &cfg->install, "install", val, val_len);
+		break;
+	case CFG_SMMU_NONCOHERENT:
+		ret = set_bool(c, &cfg->smmu_noncoherent, "smmu_noncoherent", val, val_len);
 		break;
 	default:
 		ret = set_log(c, cfg, val, val_len);

@@ -18,6 +18,9 @@
  *	          for the test suites, never for a machine that matters)
  *	install=  1 | 0: 0 starts next WITHOUT installing the hypervisor, at
  *	          EL2 (default 1; for comparison runs of make bench only)
+ *	smmu_noncoherent=  0 | 1: 1 drives every SMMU as if its table walks
+ *	          did not snoop the CPU's caches, whatever "dma-coherent" says
+ *	          (default 0; for device trees that claim it wrongly)
  * A key may appear once per source. Unknown keys and malformed lines are
  * errors that name the source and line.
  *
@@ -44,6 +47,7 @@ enum config_key {
 	CFG_LOG = 1 << 4,
 	CFG_TEST_HOOKS = 1 << 5,
 	CFG_INSTALL = 1 << 6,
+	CFG_SMMU_NONCOHERENT = 1 << 7,
 };
 
 struct isohyp_config {
@@ -54,6 +58,7 @@ struct isohyp_config {
 	int log_level; /* 0 error .. 3 debug, as CONFIG_LOG_LEVEL */
 	unsigned int test_hooks; /* 0 or 1 */
 	unsigned int install; /* 1 (default) or 0 */
+	unsigned int smmu_noncoherent; /* 0 (default) or 1 */
 	unsigned int set; /* enum config_key bits given by any source */
 };
 

@@ -116,6 +116,7 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 	static struct boot_info bi;
 	EFI_STATUS status;
 	void *host_fdt;
+	UINT32 i;
 
 	bi.magic = BOOT_INFO_MAGIC;
 	bi.log_level = cfg->log_level;
@@ -123,6 +124,8 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 	bi.carveout_size = (UINT64)cfg->carveout_mb << 20;
 	if (fdt_gather_platform(fdt, &bi))
 		return EFI_UNSUPPORTED;
+	for (i = 0; cfg->smmu_noncoherent && i < bi.nr_smmus; i++)
+		bi.smmu[i].coherent = 0;
 	status = hyp_image_check(bi.carveout_size);
 	if (EFI_ERROR(status))
 		return status;
