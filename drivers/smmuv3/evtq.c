@@ -30,7 +30,7 @@ int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
 	 * dirty line of it can later be evicted over what the SMMU wrote.
 	 */
 	if (!smmu->coherent)
-		dcache_clean_inval_poc(smmu->evtq.base, SZ_4K);
+		dcache_clean_inval_poc(smmu->evtq.base, smmu_queue_bytes(&smmu->evtq));
 	smmu_write64(smmu, SMMU_EVTQ_BASE, smmu_queue_base_reg(&smmu->evtq));
 	smmu_write(smmu, SMMU_EVTQ_PROD, 0);
 	smmu_write(smmu, SMMU_EVTQ_CONS, 0);

@@ -197,9 +197,14 @@
 #define EVT_ID_ACCESS 0x12
 #define EVT_ID_PERMISSION 0x13
 
-/* Queue sizes we use: one page each. */
+/*
+ * Queue sizes we use, at most (IDR1 may allow less). Commands: one page, the
+ * driver waits on each CMD_SYNC. Events: 64 KiB, so a burst is kept whole
+ * until the next host trap drains it -- a refused 4 KiB DMA can be hundreds
+ * of faulting transactions (QEMU records every 4-byte beat: 1024).
+ */
 #define CMDQ_LOG2SIZE 8 /* 256 x 16 bytes */
-#define EVTQ_LOG2SIZE 7 /* 128 x 32 bytes */
+#define EVTQ_LOG2SIZE 11 /* 2048 x 32 bytes */
 
 /* Every bounded wait on the SMMU: generous for models, long for hardware. */
 #define SMMU_POLL_TIMEOUT_US 1000000

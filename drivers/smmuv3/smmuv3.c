@@ -222,11 +222,11 @@ static int smmu_init(void)
 			return ret;
 		}
 		pr_info("smmu@%lx: SMMUv3.%u, stage-2 only, %u-bit stream IDs in a %s stream "
-			"table (%u pages), OAS %u bits, %s, BBML %u, %s\n",
+			"table (%u pages), %u-entry event queue, OAS %u bits, %s, BBML %u, %s\n",
 			(unsigned long)smmu->pa,
 			(unsigned int)FIELD_GET(AIDR_ARCH_MINOR, smmu_read(smmu, SMMU_AIDR)),
 			smmu->sid_bits, smmu->two_level ? "2-level" : "linear", smmu->strtab_pages,
-			smmu->oas_bits, smmu->ril ? "range invalidation" : "page invalidation",
+			(unsigned int)BIT(smmu->evtq.log2size), smmu->oas_bits, smmu->ril ? "range invalidation" : "page invalidation",
 			(unsigned int)FIELD_GET(IDR3_BBML, smmu->idr3),
 			smmu->coherent ? "coherent walks" :
 					 "non-coherent walks (cache maintenance)");

@@ -156,10 +156,18 @@ static inline bool q_empty(const struct arm_smmu_queue *q)
 	return q->prod == q->cons;
 }
 
-static inline int smmu_queue_alloc(struct arm_smmu_queue *q, struct hyp_pool *pool, u32 log2size,
-		       u32 dwords, u64 prod_reg, u64 cons_reg)
+static inline u64 smmu_queue_bytes(const struct arm_smmu_queue *q)
 {
-	q->base = hyp_alloc_pages_contig(pool, 1);
+	return BIT(q->log2size) * q->dwords * sizeof(u64);
+}
+
+/* Whole pages, aligned to the queue's size as Q_BASE requires (6.3.23). */
+static inline int smmu_queue_alloc(struct arm_smmu_queue *q, struct hyp_pool *pool, u32 log2size,
+				   u32 dwords, u64 prod_reg, u64 cons_reg)
+{
+	u64 bytes = BIT(log2size) * dwords * sizeof(u64);
+
+	q->base = hyp_alloc_pages_contig(pool, ALIGN_UP(bytes, SZ_4K) / SZ_4K);
 	if (!q->base)
 		return -ENOMEM;
 	q->log2size = log2size;

@@ -4,6 +4,7 @@
 #   ktap_plan 3
 #   ktap_ok "name" test -f file          # runs the command; ok when it succeeds
 #   ktap_marker "name" LOG 'regex'       # ok when LOG has a line matching regex
+#   ktap_no_line "name" LOG 'regex'      # ok when LOG exists and no line matches
 #   ktap_done                            # prints totals; exit status 1 on failure
 #
 # A failed check prints the log's last lines as "# " diagnostics.
@@ -40,6 +41,17 @@ ktap_marker() {
 		ktap_result 1 "$name"
 		echo "# no line matching /$re/ in $log; its last lines:"
 		tail -n 15 "$log" 2>/dev/null | sed 's/^/#   /'
+	fi
+}
+
+ktap_no_line() {
+	local name=$1 log=$2 re=$3
+	if [ -f "$log" ] && ! grep -qE -- "$re" "$log"; then
+		ktap_result 0 "$name"
+	else
+		ktap_result 1 "$name"
+		echo "# a line matches /$re/ in $log (or it is missing):"
+		grep -E -- "$re" "$log" 2>/dev/null | head -n 5 | sed 's/^/#   /'
 	fi
 }
 
