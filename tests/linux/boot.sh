@@ -12,8 +12,8 @@ log=$BUILD/results/linux-$NAME.log
 data=$BUILD/linux/data.img
 want=$(sha256sum "$data" | cut -d' ' -f1)
 
-plan=17
-[ "${SMMU_STAGE:-nested}" = 2 ] && plan=18
+plan=19
+[ "${SMMU_STAGE:-nested}" = 2 ] && plan=20
 ktap_plan $plan
 scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus 4 --cpu "$CPU" --smmu-stage "${SMMU_STAGE:-nested}" \
 	--timeout 600 --log "$log" \
@@ -47,6 +47,10 @@ ktap_marker "no carve-out byte reaches the edu device" "$log" \
 carve=$(sed -n 's/^edu-probe: carveout-read: [a-z]* 0x\([0-9a-f]*\):.*/\1/p' "$log" 2>/dev/null)
 ktap_marker "isohyp logged the edu's refused read of the carve-out" "$log" \
 	"^isohyp: warning: smmu@[0-9a-f]+: F_TRANSLATION \(0x10\) stream [0-9a-f]+ read addr ${carve:-none} at stage 2\$"
+ktap_marker "edu DMA from user space still works after the refused ones" "$log" \
+	'^edu-probe: after: ok '
+ktap_marker "isohyp logged the edu's refused write of the carve-out" "$log" \
+	"^isohyp: warning: smmu@[0-9a-f]+: F_TRANSLATION \(0x10\) stream [0-9a-f]+ write addr ${carve:-none} at stage 2\$"
 ktap_marker "isohyp counted the refused DMA before the power-off" "$log" \
 	'^isohyp: iommu: [1-9][0-9]* DMA faults at stage 2 since boot, last at [0-9a-f]+$'
 # The event queue holds a whole refused transfer (QEMU: one fault per 4-byte beat).
