@@ -17,17 +17,9 @@ struct arm_smmu_stats arm_smmu_stats;
 
 int smmu_cmdq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
 {
-	u32 cmdqs = FIELD_GET(IDR1_CMDQS, smmu->idr1);
-	/* One page, or less when the SMMU's queue is smaller. */
-	int ret = smmu_queue_alloc(&smmu->cmdq, pool, cmdqs < CMDQ_LOG2SIZE ? cmdqs : CMDQ_LOG2SIZE,
-				   CMDQ_ENT_DWORDS, SMMU_CMDQ_PROD, SMMU_CMDQ_CONS);
-
-	if (ret)
-		return ret;
-	smmu_write64(smmu, SMMU_CMDQ_BASE, smmu_queue_base_reg(&smmu->cmdq));
-	smmu_write(smmu, SMMU_CMDQ_PROD, 0);
-	smmu_write(smmu, SMMU_CMDQ_CONS, 0);
-	return 0;
+	return smmu_queue_init(smmu, &smmu->cmdq, pool, CMDQ_LOG2SIZE,
+			       FIELD_GET(IDR1_CMDQS, smmu->idr1), CMDQ_ENT_DWORDS, SMMU_CMDQ_BASE,
+			       SMMU_CMDQ_PROD, SMMU_CMDQ_CONS);
 }
 
 static const char *const cerror_names[] = {

@@ -19,22 +19,18 @@
 
 int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
 {
-	u32 evtqs = FIELD_GET(IDR1_EVTQS, smmu->idr1);
-	int ret = smmu_queue_alloc(&smmu->evtq, pool, evtqs < EVTQ_LOG2SIZE ? evtqs : EVTQ_LOG2SIZE,
-				   EVTQ_ENT_DWORDS, SMMU_EVTQ_PROD, SMMU_EVTQ_CONS);
+	int ret = smmu_queue_init(smmu, &smmu->evtq, pool, EVTQ_LOG2SIZE,
+				  FIELD_GET(IDR1_EVTQS, smmu->idr1), EVTQ_ENT_DWORDS, SMMU_EVTQ_BASE,
+				  SMMU_EVTQ_PROD, SMMU_EVTQ_CONS);
 
-	if (ret)
-		return ret;
 	/*
-	 * The CPU never writes the queue again: cleaned and invalidated now, no
-	 * dirty line of it can later be evicted over what the SMMU wrote.
+	 * The CPU never writes the queue again: cleaned and invalidated now
+	 * (before EVTQEN), no dirty line of it can later be evicted over what
+	 * the SMMU wrote.
 	 */
-	if (!smmu->coherent)
+	if (!ret && !smmu->coherent)
 		dcache_clean_inval_poc(smmu->evtq.base, smmu_queue_bytes(&smmu->evtq));
-	smmu_write64(smmu, SMMU_EVTQ_BASE, smmu_queue_base_reg(&smmu->evtq));
-	smmu_write(smmu, SMMU_EVTQ_PROD, 0);
-	smmu_write(smmu, SMMU_EVTQ_CONS, 0);
-	return 0;
+	return ret;
 }
 
 const char *smmu_event_name(u8 id)

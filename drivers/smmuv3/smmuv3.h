@@ -161,27 +161,32 @@ static inline u64 smmu_queue_bytes(const struct arm_smmu_queue *q)
 	return BIT(q->log2size) * q->dwords * sizeof(u64);
 }
 
-/* Whole pages, aligned to the queue's size as Q_BASE requires (6.3.23). */
-static inline int smmu_queue_alloc(struct arm_smmu_queue *q, struct hyp_pool *pool, u32 log2size,
-				   u32 dwords, u64 prod_reg, u64 cons_reg)
+/*
+ * A queue of 2^min(@log2size, what IDR1 allows: @idr_log2size) entries, in
+ * whole pages aligned to its size as Q_BASE requires (6.3.23), programmed
+ * empty.
+ */
+static inline int smmu_queue_init(struct arm_smmu_device *smmu, struct arm_smmu_queue *q,
+				  struct hyp_pool *pool, u32 log2size, u32 idr_log2size, u32 dwords,
+				  u64 base_reg, u64 prod_reg, u64 cons_reg)
 {
-	u64 bytes = BIT(log2size) * dwords * sizeof(u64);
+	u64 bytes;
 
+	q->log2size = idr_log2size < log2size ? idr_log2size : log2size;
+	q->dwords = dwords;
+	bytes = smmu_queue_bytes(q);
 	q->base = hyp_alloc_pages_contig(pool, ALIGN_UP(bytes, SZ_4K) / SZ_4K);
 	if (!q->base)
 		return -ENOMEM;
-	q->log2size = log2size;
-	q->dwords = dwords;
 	q->prod = q->cons = 0;
 	q->prod_reg = prod_reg;
 	q->cons_reg = cons_reg;
+	smmu_write64(smmu, base_reg,
+		     Q_BASE_RWA | FIELD_PREP(Q_BASE_ADDR, (u64)(uintptr_t)q->base >> 5) |
+			     FIELD_PREP(Q_BASE_LOG2SIZE, q->log2size));
+	smmu_write(smmu, prod_reg, 0);
+	smmu_write(smmu, cons_reg, 0);
 	return 0;
-}
-
-static inline u64 smmu_queue_base_reg(const struct arm_smmu_queue *q)
-{
-	return Q_BASE_RWA | FIELD_PREP(Q_BASE_ADDR, (u64)(uintptr_t)q->base >> 5) |
-	       FIELD_PREP(Q_BASE_LOG2SIZE, q->log2size);
 }
 
 #endif /* ISOHYP_SMMUV3_H */

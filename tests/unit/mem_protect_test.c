@@ -19,13 +19,7 @@
 #include <isohyp/mem_protect.h>
 #include <uapi/isohyp.h>
 
-#define RAM0 0x40000000ull
-#define RAM0_SIZE (64ull << 20)
-#define RAM1 0x100000000ull
-#define RAM1_SIZE (8ull << 20)
-#define CARVE (RAM0 + (32ull << 20))
-#define CARVE_SIZE (2ull << 20)
-#define IA_BITS 40
+#include "lib/machine_layout.h"
 
 /* Pages of both RAM ranges, indexed 0..RAM_PAGES-1. */
 #define RAM0_PAGES (RAM0_SIZE >> 12)

@@ -4,9 +4,7 @@
  * hyp/mem_protect, pgtable, page pool, iommu core and SMMUv3 driver, with the
  * software SMMUv3 of smmu_model.c in place of the hardware.
  *
- * The machine: RAM at [RAM0, RAM0 + 64 MiB) and [RAM1, RAM1 + 8 MiB), the
- * carve-out at CARVE (2 MiB), the SMMU's registers at SMMU_PA, MMIO
- * everywhere else; a 40-bit host stage-2.
+ * The machine: lib/machine_layout.h's, with the SMMU's registers at SMMU_PA.
  */
 #ifndef ISOHYP_TEST_SMMU_MACHINE_H
 #define ISOHYP_TEST_SMMU_MACHINE_H
@@ -14,19 +12,13 @@
 #include <isohyp/boot_info.h>
 #include <isohyp/page_alloc.h>
 
+#include "machine_layout.h"
 #include "poc_memory.h"
 #include "smmu_model.h"
 
-#define RAM0 0x40000000ull
-#define RAM0_SIZE (64ull << 20)
-#define RAM1 0x100000000ull
-#define RAM1_SIZE (8ull << 20)
-#define CARVE (RAM0 + (32ull << 20))
-#define CARVE_SIZE (2ull << 20)
 #define SMMU_PA 0x9050000ull
 #define SMMU_SIZE 0x20000ull
 #define UART 0x9000000ull
-#define IA_BITS 40
 #define POOL_PAGES 1024
 
 /* Stage-2 MemAttr / SH the SMMU must see (ARCHITECTURE.md section 6). */

@@ -18,30 +18,30 @@ static inline u64 dcache_line_size(void)
 }
 
 /*
- * Every function below ends with DSB SY: the maintenance has completed for
- * every observer, a device included, before a later access or MMIO write.
+ * DC @op on every line of [addr, addr + size), then DSB SY: the maintenance
+ * has completed for every observer, a device included, before a later
+ * access or MMIO write.
  */
+#define dcache_by_line(op, addr, size)                                                    \
+	do {                                                                               \
+		u64 __line = dcache_line_size();                                           \
+		u64 __p = (u64)(addr) & ~(__line - 1), __end = (u64)(addr) + (size);       \
+                                                                                           \
+		for (; __p < __end; __p += __line)                                         \
+			__asm__ __volatile__("dc " #op ", %0" : : "r"(__p) : "memory");    \
+		__asm__ __volatile__("dsb sy" ::: "memory");                               \
+	} while (0)
 
-/* Clean [addr, addr + size) to the PoC and wait for completion. */
+/* Clean [addr, addr + size) to the PoC. */
 static inline void dcache_clean_poc(const void *addr, size_t size)
 {
-	u64 line = dcache_line_size();
-	u64 p = (u64)addr & ~(line - 1), end = (u64)addr + size;
-
-	for (; p < end; p += line)
-		__asm__ __volatile__("dc cvac, %0" : : "r"(p) : "memory");
-	__asm__ __volatile__("dsb sy" ::: "memory");
+	dcache_by_line(cvac, addr, size);
 }
 
 /* Clean and invalidate [addr, addr + size) to the PoC. */
 static inline void dcache_clean_inval_poc(const void *addr, size_t size)
 {
-	u64 line = dcache_line_size();
-	u64 p = (u64)addr & ~(line - 1), end = (u64)addr + size;
-
-	for (; p < end; p += line)
-		__asm__ __volatile__("dc civac, %0" : : "r"(p) : "memory");
-	__asm__ __volatile__("dsb sy" ::: "memory");
+	dcache_by_line(civac, addr, size);
 }
 
 /*
@@ -51,12 +51,7 @@ static inline void dcache_clean_inval_poc(const void *addr, size_t size)
  */
 static inline void dcache_inval_poc(const void *addr, size_t size)
 {
-	u64 line = dcache_line_size();
-	u64 p = (u64)addr & ~(line - 1), end = (u64)addr + size;
-
-	for (; p < end; p += line)
-		__asm__ __volatile__("dc ivac, %0" : : "r"(p) : "memory");
-	__asm__ __volatile__("dsb sy" ::: "memory");
+	dcache_by_line(ivac, addr, size);
 }
 
 /* Invalidate all instruction caches to the PoU, inner shareable. */
