@@ -106,10 +106,22 @@ static u32 q_log2(u64 base)
 	return base & 0x1f;
 }
 
+/*
+ * A table's or queue's effective base: the SMMU ignores the address bits
+ * below its size, and below @min bytes (6.3.23, 6.3.24, 5.1.2's L2Ptr).
+ */
+static u64 aligned_base(u64 addr, u64 bytes, u64 min)
+{
+	return addr & ~((bytes > min ? bytes : min) - 1);
+}
+
 /* The address of entry @idx of a queue. */
 static u64 q_ent(u64 base, u32 idx, unsigned int dwords)
 {
-	return (base & MASK(51, 5)) + (u64)(idx & ((1u << q_log2(base)) - 1)) * dwords * 8;
+	u64 bytes = (1ull << q_log2(base)) * dwords * 8;
+
+	return aligned_base(base & MASK(51, 5), bytes, 32) +
+	       (u64)(idx & ((1u << q_log2(base)) - 1)) * dwords * 8;
 }
 
 /* The SMMU's own memory accesses: coherent, or at the PoC. */
@@ -200,10 +212,11 @@ static u64 find_ste(struct smmu_model *m, u32 sid)
 	if (sid >= (1u << log2size))
 		return 0;
 	if (fmt == 0)
-		return base + (u64)sid * 64;
+		return aligned_base(base, (1ull << log2size) * 64, 64) + (u64)sid * 64;
 	if (fmt == 1) {
 		u32 split = GET(cfg, 10, 6);
-		u64 l1 = mem_rd(m, base + (u64)(sid >> split) * 8);
+		u64 l1_bytes = log2size > split ? (1ull << (log2size - split)) * 8 : 8;
+		u64 l1 = mem_rd(m, aligned_base(base, l1_bytes, 64) + (u64)(sid >> split) * 8);
 		u32 span = GET(l1, 4, 0);
 		u64 l2 = l1 & MASK(51, 6);
 
@@ -211,7 +224,8 @@ static u64 find_ste(struct smmu_model *m, u32 sid)
 			return 0;
 		if (!span || span > split + 1 || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
 			return 0;
-		return l2 + (u64)(sid & ((1u << split) - 1)) * 64;
+		return aligned_base(l2, (1ull << (span - 1)) * 64, 64) +
+		       (u64)(sid & ((1u << split) - 1)) * 64;
 	}
 	return 0;
 }
