@@ -46,6 +46,7 @@ void smmu_cmdq_skip_err(struct arm_smmu_device *smmu)
 	       (unsigned long)ent[0], (unsigned long)ent[1]);
 	ent[0] = FIELD_PREP(CMDQ_0_OP, CMDQ_OP_CMD_SYNC);
 	ent[1] = 0;
+	/* At the PoC before GERRORN restarts the queue there, if not coherent. */
 	smmu_sync_for_device(smmu, ent, CMDQ_ENT_DWORDS * sizeof(u64));
 	smmu_write(smmu, SMMU_GERRORN, smmu_read(smmu, SMMU_GERRORN) ^ GERROR_CMDQ_ERR);
 }
@@ -89,6 +90,7 @@ int smmu_cmdq_issue(struct arm_smmu_device *smmu, const u64 *cmd)
 	ent = &q->base[q_idx(q, q->prod) * q->dwords];
 	ent[0] = cmd[0];
 	ent[1] = cmd[1];
+	/* At the PoC before PROD moves past it, if the SMMU reads from there. */
 	smmu_sync_for_device(smmu, ent, CMDQ_ENT_DWORDS * sizeof(u64));
 	q->prod = q_inc(q, q->prod);
 	/* writel: the entry is visible to the SMMU before the new PROD. */

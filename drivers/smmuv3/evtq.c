@@ -128,6 +128,10 @@ void smmu_evtq_drain(struct arm_smmu_device *smmu)
 	while (!q_empty(q) && n++ < BIT(q->log2size)) {
 		u64 *evt = &q->base[q_idx(q, q->cons) * q->dwords];
 
+		/*
+		 * A non-coherent SMMU wrote it at the PoC: drop any stale line
+		 * (fetched on an earlier lap) now that PROD says it is there.
+		 */
 		smmu_sync_for_cpu(smmu, evt, EVTQ_ENT_DWORDS * sizeof(u64));
 		smmu_handle_event(smmu, evt);
 		q->cons = q_inc(q, q->cons);

@@ -68,6 +68,7 @@ static void fill_stes(struct arm_smmu_device *smmu, u64 *table, u64 nr,
 
 	for (i = 0; i < nr; i++)
 		smmu_ste_s2(&table[i * STRTAB_STE_DWORDS], pgt, smmu->oas_bits, smmu->coherent);
+	/* At the PoC before CFGI_ALL and SMMUEN make a non-coherent SMMU fetch them. */
 	smmu_sync_for_device(smmu, table, nr * STRTAB_STE_SIZE);
 }
 
@@ -91,6 +92,7 @@ int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 			smmu->strtab[i] = FIELD_PREP(STRTAB_L1_DESC_SPAN, STRTAB_SPLIT + 1) |
 					  FIELD_PREP(STRTAB_L1_DESC_L2PTR,
 						     (u64)(uintptr_t)smmu->l2_strtab >> 6);
+		/* The level-1 descriptors too, same pairing. */
 		smmu_sync_for_device(smmu, smmu->strtab, bytes);
 		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
 		      FIELD_PREP(STRTAB_BASE_CFG_SPLIT, STRTAB_SPLIT);
