@@ -58,7 +58,10 @@ menuconfig:
 	$(Q)$(KCONFIGLIB) menuconfig Kconfig
 
 savedefconfig: $(KCONFIG_CONFIG)
-	$(Q)$(KCONFIGLIB) savedefconfig --kconfig Kconfig --out configs/isohyp_defconfig
+	@mkdir -p $(BUILD)
+	$(Q)$(KCONFIGLIB) savedefconfig --kconfig Kconfig --out $(BUILD)/defconfig.min
+	$(Q){ echo '# isohyp default configuration (make savedefconfig writes this file)'; \
+		cat $(BUILD)/defconfig.min; } > configs/isohyp_defconfig
 	@echo "wrote configs/isohyp_defconfig"
 
 olddefconfig:
