@@ -24,6 +24,8 @@
 /* The identity stage-2 every STE points at; serialised by the core's caller. */
 struct kvm_pgtable smmu_idmap;
 static u64 smmu_idmap_pages;
+/* Some SMMU walks the table without snooping the CPU's caches. */
+static bool smmu_idmap_noncoherent;
 /* An invalidation that failed inside a table update, reported by its caller. */
 static int smmu_idmap_err;
 /*
@@ -163,21 +165,14 @@ static int smmu_tlb_inv_all(void)
 	return ret;
 }
 
-static const struct kvm_pgtable_mm_ops smmu_mm_ops = {
-	.zalloc_page = smmu_zalloc_page,
-	.put_page = smmu_put_page,
-	.phys_to_virt = smmu_phys_to_virt,
-	.virt_to_phys = smmu_virt_to_phys,
-	.tlb_flush = smmu_tlb_flush,
-};
-
+/* A descriptor or new table the engine wrote: at the PoC before any TLBI's CMD_SYNC. */
 static void smmu_dcache_clean_inval(void *addr, size_t size)
 {
-	dcache_clean_inval_poc(addr, size);
+	if (smmu_idmap_noncoherent)
+		dcache_clean_inval_poc(addr, size);
 }
 
-/* For when some SMMU's walks are not coherent. */
-static const struct kvm_pgtable_mm_ops smmu_mm_ops_noncoherent = {
+static const struct kvm_pgtable_mm_ops smmu_mm_ops = {
 	.zalloc_page = smmu_zalloc_page,
 	.put_page = smmu_put_page,
 	.phys_to_virt = smmu_phys_to_virt,
@@ -223,21 +218,20 @@ static u32 smmu_table_flags(void)
 
 int smmu_idmap_init(u32 host_ia_bits)
 {
-	const struct kvm_pgtable_mm_ops *mm_ops = &smmu_mm_ops;
 	u32 ia_bits = host_ia_bits;
 	unsigned int i;
 	int ret;
 
 	/* Nothing past the smallest output size is reachable by DMA anyway. */
+	smmu_idmap_noncoherent = false;
 	for (i = 0; i < nr_smmus; i++) {
 		if (smmus[i].oas_bits < ia_bits)
 			ia_bits = smmus[i].oas_bits;
-		if (!smmus[i].coherent)
-			mm_ops = &smmu_mm_ops_noncoherent;
+		smmu_idmap_noncoherent |= !smmus[i].coherent;
 	}
 	smmu_idmap_pages = 0;
 	smmu_tlb_stale = false;
-	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, mm_ops, smmu_pool);
+	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
 	if (!ret)
 		smmu_idmap.flags = smmu_table_flags();
 	return ret;

@@ -226,7 +226,8 @@ static int smmu_init(void)
 			(unsigned long)smmu->pa,
 			(unsigned int)FIELD_GET(AIDR_ARCH_MINOR, smmu_read(smmu, SMMU_AIDR)),
 			smmu->sid_bits, smmu->two_level ? "2-level" : "linear", smmu->strtab_pages,
-			(unsigned int)BIT(smmu->evtq.log2size), smmu->oas_bits, smmu->ril ? "range invalidation" : "page invalidation",
+			(unsigned int)BIT(smmu->evtq.log2size), smmu->oas_bits,
+			smmu->ril ? "range invalidation" : "page invalidation",
 			(unsigned int)FIELD_GET(IDR3_BBML, smmu->idr3),
 			smmu->coherent ? "coherent walks" :
 					 "non-coherent walks (cache maintenance)");

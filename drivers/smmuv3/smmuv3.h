@@ -124,7 +124,8 @@ static inline void smmu_sync_for_device(const struct arm_smmu_device *smmu, cons
 		dcache_clean_poc(p, size);
 }
 
-static inline void smmu_sync_for_cpu(const struct arm_smmu_device *smmu, const void *p, size_t size)
+static inline void smmu_sync_for_cpu(const struct arm_smmu_device *smmu, const void *p,
+				     size_t size)
 {
 	if (!smmu->coherent)
 		dcache_inval_poc(p, size);
