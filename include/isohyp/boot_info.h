@@ -15,6 +15,8 @@
 #define BOOT_INFO_MAX_RAM 64
 #define BOOT_INFO_MAX_CPUS 64
 #define BOOT_INFO_MAX_SMMUS 4
+#define BOOT_INFO_MAX_ITS 4
+#define BOOT_INFO_MAX_REMOVED 32
 
 struct boot_mem_range {
 	u64 base;
@@ -56,6 +58,17 @@ struct boot_info {
 	struct boot_mem_range ram[BOOT_INFO_MAX_RAM]; /* sorted, merged, page aligned */
 	u64 mpidr[BOOT_INFO_MAX_CPUS]; /* MPIDR affinity fields (Aff3..Aff0) */
 	struct boot_smmu smmu[BOOT_INFO_MAX_SMMUS];
+	/*
+	 * Platform DMA policy (ARCHITECTURE.md section 9): the DMA masters the
+	 * hypervisor mediates, and the register ranges of devices removed from
+	 * the host (page aligned; the hypervisor makes them its own, so a host
+	 * access is an external abort). A size of 0 means "none".
+	 */
+	u32 nr_its;
+	u32 nr_removed;
+	struct boot_mem_range its[BOOT_INFO_MAX_ITS]; /* GICv3 ITS, both 64 KiB frames */
+	struct boot_mem_range fw_cfg; /* QEMU fw_cfg (qemu,fw-cfg-mmio) */
+	struct boot_mem_range removed[BOOT_INFO_MAX_REMOVED];
 };
 
 /*

@@ -52,7 +52,13 @@
 #define ISOHYP_PAGE_SHARED_HYP 1
 #define ISOHYP_PAGE_HYP_OWNED 2
 #define ISOHYP_PAGE_MMIO_HOST 3
-#define ISOHYP_PAGE_MMIO_HYP 4
+#define ISOHYP_PAGE_MMIO_HYP 4 /* MMIO the hypervisor owns or emulates, or removed */
+/*
+ * Host-owned RAM that a device the hypervisor mediates may write (an ITS
+ * table, a redistributor's LPI tables, an emulated SMMU's queue): the host
+ * keeps it, but HOST_DONATE_HYP fails with -EBUSY until the device lets go.
+ */
+#define ISOHYP_PAGE_HOST_PINNED 5
 
 /* Device-tree names the loader adds to the host's tree. */
 #define ISOHYP_DT_CARVEOUT_COMPATIBLE "isohyp,carveout"
