@@ -111,7 +111,7 @@ HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
-	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
+	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
 
 $(BUILD)/hyp/%.o: %.c $(AUTOCONF)
@@ -252,7 +252,8 @@ debug:
 
 UNIT_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-fno-toplevel-reorder -Itests/harness -Itests/unit/fake -Iinclude
+	-fno-toplevel-reorder -Itests/harness -Itests/unit/fake -Iinclude -Idrivers \
+	-Iarch/arm64/include
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
@@ -354,7 +355,7 @@ $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-Itests/unit/fake -Iinclude $(BENCH_SRCS) -o $@
+		-Itests/unit/fake -Iinclude -Idrivers $(BENCH_SRCS) -o $@
 
 BENCH_CMDLINE := console=ttyAMA0 panic=-1 isohyp.bench=1
 

@@ -25,7 +25,7 @@
 
 #include <isohyp/errno.h>
 #include <isohyp/iommu.h>
-#include <isohyp/iommu_drivers.h>
+#include <smmuv3/arm_smmu_v3.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/page_alloc.h>
 

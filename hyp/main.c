@@ -24,7 +24,7 @@
 #include <isohyp/errno.h>
 #include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
-#include <isohyp/iommu_drivers.h>
+#include <isohyp/driver.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/page_alloc.h>
 #include <isohyp/version.h>
@@ -119,26 +119,42 @@ static int hyp_map_all(const struct boot_info *bi)
 	return ret;
 }
 
+/* Each driver of a table, in link order; the first error stops the install. */
+static int drivers_init(const struct hyp_driver *start, const struct hyp_driver *stop)
+{
+	const struct hyp_driver_env env = {
+		.bi = &boot_info, .pool = &hyp_pool, .host_ia_bits = host_mmu.pgt.ia_bits,
+	};
+	const struct hyp_driver *d;
+	int ret;
+
+	for (d = start; d < stop; d++) {
+		ret = d->init(&env);
+		if (ret) {
+			pr_err("driver %s: setup failed: %d\n", d->name, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /*
  * The SMMUs' registers become the hypervisor's MMIO (the host can never map
- * them, nor can DMA reach them), then the driver probes and registers.
+ * them, nor can DMA reach them), then the IOMMU drivers probe and register.
  */
 static int iommu_setup(const struct boot_info *bi)
 {
 	unsigned int i;
-	int ret = 0;
+	int ret;
 
-	if (!bi->nr_smmus)
-		return 0;
-	for (i = 0; !ret && i < bi->nr_smmus; i++) {
+	for (i = 0; i < bi->nr_smmus; i++) {
 		if (!IS_ALIGNED(bi->smmu[i].base | bi->smmu[i].size, SZ_4K) || !bi->smmu[i].size)
 			return -EINVAL;
 		ret = host_stage2_protect_hyp(bi->smmu[i].base, bi->smmu[i].size);
+		if (ret)
+			return ret;
 	}
-	if (!ret)
-		ret = kvm_arm_smmu_v3_register(bi->smmu, bi->nr_smmus, &hyp_pool,
-					       host_mmu.pgt.ia_bits);
-	return ret;
+	return drivers_init(__start_hyp_iommu_drivers, __stop_hyp_iommu_drivers);
 }
 
 int hyp_boot_init(const struct boot_info *bi_in)
@@ -170,6 +186,9 @@ int hyp_boot_init(const struct boot_info *bi_in)
 		ret = host_stage2_arch_init(bi, &hyp_pool, &host_s2_regs);
 	if (!ret)
 		ret = iommu_setup(bi);
+	/* The DMA masters no IOMMU fronts: mediated from here on. */
+	if (!ret)
+		ret = drivers_init(__start_hyp_device_drivers, __stop_hyp_device_drivers);
 	if (ret) {
 		pr_err("EL2 setup failed: %d\n", ret);
 		return ret;

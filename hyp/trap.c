@@ -30,7 +30,7 @@ void handle_host_trap(struct host_ctxt *ctxt)
 		break;
 	case ESR_EC_DABT_LOW:
 	case ESR_EC_IABT_LOW:
-		handle_host_mem_abort(esr);
+		handle_host_mem_abort(ctxt, esr);
 		break;
 	default:
 		pr_warn("unexpected trap from the host: ESR %lx at %lx, injecting UNDEF\n",

@@ -17,6 +17,7 @@
  */
 #include <isohyp/console.h>
 #include <isohyp/delay.h>
+#include <isohyp/driver.h>
 #include <isohyp/errno.h>
 #include <isohyp/panic.h>
 #include <isohyp/iommu.h>
@@ -353,3 +354,12 @@ int kvm_arm_smmu_v3_register(const struct boot_smmu *boot, unsigned int nr,
 	smmu_host_ia_bits = ia_bits;
 	return kvm_iommu_register(&smmu_ops);
 }
+
+static int smmuv3_driver_init(const struct hyp_driver_env *env)
+{
+	if (!env->bi->nr_smmus)
+		return 0;
+	return kvm_arm_smmu_v3_register(env->bi->smmu, env->bi->nr_smmus, env->pool,
+					env->host_ia_bits);
+}
+HYP_IOMMU_DRIVER(smmuv3, smmuv3_driver_init);

@@ -16,10 +16,10 @@
 #include <asm/spinlock.h>
 #include <isohyp/boot_info.h>
 #include <isohyp/iommu.h>
-#include <isohyp/iommu_drivers.h>
 #include <isohyp/page_alloc.h>
 #include <isohyp/pgtable.h>
 
+#include "arm_smmu_v3.h"
 #include "regs.h"
 
 struct arm_smmu_queue {

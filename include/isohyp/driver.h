@@ -13,14 +13,20 @@
 #include <isohyp/boot_info.h>
 #include <isohyp/page_alloc.h>
 
+/* What a driver's init() gets. */
+struct hyp_driver_env {
+	const struct boot_info *bi; /* the platform, validated by the core */
+	struct hyp_pool *pool; /* table memory */
+	u32 host_ia_bits; /* the host stage-2's input size */
+};
+
 struct hyp_driver {
 	const char *name;
 	/*
 	 * Called once on the boot CPU at EL2, after the host stage-2 exists and
-	 * before the host runs. Table memory comes from @pool. 0 or -errno: an
-	 * error stops the install.
+	 * before the host runs. 0 or -errno: an error stops the install.
 	 */
-	int (*init)(const struct boot_info *bi, struct hyp_pool *pool);
+	int (*init)(const struct hyp_driver_env *env);
 };
 
 #define __HYP_DRIVER(_sec, _name, _init)                                                 \

@@ -10,7 +10,7 @@
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
 #include <isohyp/iommu.h>
-#include <isohyp/iommu_drivers.h>
+#include <smmuv3/arm_smmu_v3.h>
 #include <isohyp/mem_protect.h>
 
 /*

@@ -16,6 +16,9 @@
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
 #include <isohyp/mem_protect.h>
+#include <isohyp/mmio.h>
+
+#include <asm/host_ctxt.h>
 
 static struct hyp_pool *host_s2_pool;
 
@@ -90,18 +93,49 @@ int host_stage2_arch_init(const struct boot_info *bi, struct hyp_pool *pool,
 	return 0;
 }
 
-void handle_host_mem_abort(u64 esr)
+/*
+ * An access to an emulated device's registers: decoded from the syndrome,
+ * handed to the device, and stepped over (the data abort's IL is 1: a 32-bit
+ * A64 instruction). Anything the syndrome does not describe, or that the
+ * device refuses, is an external abort, as a bus error would be.
+ */
+static void host_mmio_abort(struct host_ctxt *ctxt, struct hyp_mmio_region *r, u64 esr,
+			    u64 addr, u64 far)
+{
+	struct mmio_access acc;
+	int ret = mmio_decode(esr, &acc);
+
+	if (!ret)
+		ret = hyp_mmio_emulate(r, addr, &acc, ctxt->regs);
+	if (!ret) {
+		write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+		return;
+	}
+	pr_debug("%s: host access at %lx not emulated (esr %lx): abort\n", r->name,
+		 (unsigned long)addr, (unsigned long)esr);
+	inject_host_sea(esr, far);
+}
+
+void handle_host_mem_abort(struct host_ctxt *ctxt, u64 esr)
 {
 	u64 far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
 	u64 addr = (FIELD_GET(HPFAR_FIPA, hpfar) << 12) | (far & (SZ_4K - 1));
 	unsigned int fsc_type = FIELD_GET(ESR_FSC_TYPE, FIELD_GET(ESR_ABT_FSC, esr));
+	struct hyp_mmio_region *r;
 	int ret = -EPERM;
 
 	/* HPFAR holds the IPA for stage-2 translation faults (D23.2.58). */
-	if (fsc_type == ESR_FSC_TYPE_TRANSLATION)
-		ret = host_stage2_idmap(addr);
+	if (fsc_type != ESR_FSC_TYPE_TRANSLATION)
+		goto refuse;
+	r = hyp_mmio_find(addr);
+	if (r) {
+		host_mmio_abort(ctxt, r, esr, addr, far);
+		return;
+	}
+	ret = host_stage2_idmap(addr);
 	if (!ret)
 		return;
+refuse:
 	if (ret == -ENOMEM)
 		pr_err("host stage-2: no page-table memory to map %lx\n", (unsigned long)addr);
 	else

@@ -5,7 +5,7 @@
 #include "heap_pages.h"
 #include "smmu_machine.h"
 #include <isohyp/iommu.h>
-#include <isohyp/iommu_drivers.h>
+#include <smmuv3/arm_smmu_v3.h>
 #include <isohyp/mem_protect.h>
 
 const struct smmu_cfg qemu_cfg = {

@@ -26,7 +26,12 @@
 #define ESR_ABT_FSC GENMASK(5, 0)
 #define ESR_DABT_WNR BIT(6)
 #define ESR_ABT_S1PTW BIT(7)
+#define ESR_DABT_CM BIT(8)
 #define ESR_ABT_FNV BIT(10)
+#define ESR_DABT_SF BIT(15) /* ISV = 1: the register is 64-bit */
+#define ESR_DABT_SRT GENMASK(20, 16) /* ISV = 1: the transfer register */
+#define ESR_DABT_SSE BIT(21) /* ISV = 1: the load sign-extends */
+#define ESR_DABT_SAS GENMASK(23, 22) /* ISV = 1: log2 of the access size */
 #define ESR_DABT_ISV BIT(24)
 
 /* Fault status codes: type in [5:2], level in [1:0]. */

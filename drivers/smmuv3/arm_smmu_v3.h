@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * IOMMU drivers the hypervisor can register with the iommu core, one entry
- * point each: they take the platform description, set themselves up as far
- * as they can without the host stage-2, and call kvm_iommu_register().
+ * The SMMUv3 driver's entry points outside the driver: its registration
+ * with the iommu core (which hyp/main.c reaches through the driver table,
+ * include/isohyp/driver.h; unit tests and the benchmark call it directly)
+ * and the choice of how the identity map holds RAM.
  */
-#ifndef ISOHYP_IOMMU_DRIVERS_H
-#define ISOHYP_IOMMU_DRIVERS_H
+#ifndef ISOHYP_ARM_SMMU_V3_H
+#define ISOHYP_ARM_SMMU_V3_H
 
 #include <isohyp/boot_info.h>
 #include <isohyp/page_alloc.h>
 
 /*
- * drivers/smmuv3: the SMMUv3s of @smmus (their registers already mapped at
+ * The SMMUv3s of @smmus (their registers already mapped at
  * EL2 and taken from the host). Table memory comes from @pool; @ia_bits is
  * the host stage-2's input size, the most the identity map must cover.
  */
@@ -28,4 +29,4 @@ enum smmu_map_policy {
 /* Before kvm_arm_smmu_v3_register() only (benchmarks compare policies). */
 int kvm_arm_smmu_v3_set_policy(enum smmu_map_policy policy);
 
-#endif /* ISOHYP_IOMMU_DRIVERS_H */
+#endif /* ISOHYP_ARM_SMMU_V3_H */
