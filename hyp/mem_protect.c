@@ -28,6 +28,22 @@
 
 struct host_mmu host_mmu;
 
+/*
+ * Host RAM that a device the hypervisor mediates may write (ARCHITECTURE.md
+ * section 9, "Pinning"): ranges with a use count, under host_mmu.lock. A
+ * pinned page stays the host's; donating it fails with -EBUSY. The table is
+ * small and scanned linearly: an ITS pins one ITT per device, a
+ * redistributor its two LPI tables.
+ */
+#define HOST_MAX_PINS 256
+
+struct host_pin {
+	u64 start, end; /* [start, end), page aligned; end == 0: free slot */
+	u32 count;
+};
+
+static struct host_pin host_pins[HOST_MAX_PINS];
+
 static struct boot_mem_range ram[BOOT_INFO_MAX_RAM];
 static unsigned int nr_ram;
 static const struct mem_protect_ops *mp_ops;
@@ -173,8 +189,6 @@ unlock:
 	return ret;
 }
 
-/* ---- the host's calls ------------------------------------------------------ */
-
 enum host_page_state {
 	HOST_STATE_OWNED, /* empty or valid without SW0 */
 	HOST_STATE_SHARED,
@@ -196,6 +210,127 @@ static enum host_page_state pte_host_state(kvm_pte_t pte)
 		return HOST_STATE_HYP;
 	}
 }
+
+/* ---- pins -------------------------------------------------------------------- */
+
+static bool range_pinned_locked(u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < HOST_MAX_PINS; i++)
+		if (host_pins[i].end && host_pins[i].start < end && start < host_pins[i].end)
+			return true;
+	return false;
+}
+
+static struct host_pin *pin_find_locked(u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < HOST_MAX_PINS; i++)
+		if (host_pins[i].end == end && host_pins[i].start == start)
+			return &host_pins[i];
+	return NULL;
+}
+
+void host_mmu_lock(void)
+{
+	hyp_spin_lock(&host_mmu.lock);
+}
+
+void host_mmu_unlock(void)
+{
+	hyp_spin_unlock(&host_mmu.lock);
+}
+
+static int host_access_leaf(const struct kvm_pgtable_visit_ctx *ctx,
+			    enum kvm_pgtable_walk_flags visit)
+{
+	switch (pte_host_state(ctx->old)) {
+	case HOST_STATE_OWNED:
+	case HOST_STATE_SHARED:
+		return 0;
+	default:
+		return -EPERM;
+	}
+}
+
+/*
+ * Is [addr, addr + size) wholly inside one RAM region and the host's (owned,
+ * or shared with the hypervisor)? 0, -EINVAL (empty, wrapping, not RAM) or
+ * -EPERM. What a mediated device may be given to read or write.
+ */
+int host_range_check_locked(phys_addr_t addr, u64 size)
+{
+	struct kvm_pgtable_walker walker = {
+		.cb = host_access_leaf, .flags = KVM_PGTABLE_WALK_LEAF,
+	};
+	struct kvm_mem_range range;
+	u64 start = ALIGN_DOWN(addr, SZ_4K), end = addr + size;
+
+	hyp_assert_lock_held(&host_mmu.lock);
+	if (!size || end < addr || !find_mem_range(addr, &range) || end > range.end)
+		return -EINVAL;
+	return kvm_pgtable_walk(&host_mmu.pgt, start, ALIGN_UP(end, SZ_4K) - start, &walker);
+}
+
+int host_stage2_pin_locked(phys_addr_t addr, u64 size)
+{
+	u64 start = ALIGN_DOWN(addr, SZ_4K), end = ALIGN_UP(addr + size, SZ_4K);
+	struct host_pin *pin;
+	int ret = host_range_check_locked(addr, size);
+
+	if (ret)
+		return ret;
+	pin = pin_find_locked(start, end);
+	if (pin) {
+		if (pin->count == 0xffffffffU)
+			return -ENOSPC;
+		pin->count++;
+		return 0;
+	}
+	pin = pin_find_locked(0, 0);
+	if (!pin)
+		return -ENOSPC;
+	*pin = (struct host_pin){ .start = start, .end = end, .count = 1 };
+	return 0;
+}
+
+int host_stage2_unpin_locked(phys_addr_t addr, u64 size)
+{
+	u64 start = ALIGN_DOWN(addr, SZ_4K), end = ALIGN_UP(addr + size, SZ_4K);
+	struct host_pin *pin;
+
+	hyp_assert_lock_held(&host_mmu.lock);
+	pin = size && end > start ? pin_find_locked(start, end) : NULL;
+	if (!pin)
+		return -ENOENT;
+	if (!--pin->count)
+		*pin = (struct host_pin){ 0 };
+	return 0;
+}
+
+int host_stage2_pin(phys_addr_t addr, u64 size)
+{
+	int ret;
+
+	hyp_spin_lock(&host_mmu.lock);
+	ret = host_stage2_pin_locked(addr, size);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+int host_stage2_unpin(phys_addr_t addr, u64 size)
+{
+	int ret;
+
+	hyp_spin_lock(&host_mmu.lock);
+	ret = host_stage2_unpin_locked(addr, size);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
+}
+
+/* ---- the host's calls ------------------------------------------------------ */
 
 static int check_state_leaf(const struct kvm_pgtable_visit_ctx *ctx,
 			    enum kvm_pgtable_walk_flags visit)
@@ -267,8 +402,11 @@ static int unshare_locked(u64 addr, u64 size)
 	return kvm_pgtable_stage2_map(&host_mmu.pgt, addr, size, addr, PKVM_HOST_MEM_PROT);
 }
 
+/* A page a mediated device may write stays the host's while it can. */
 static int donate_locked(u64 addr, u64 size)
 {
+	if (range_pinned_locked(addr, addr + size))
+		return -EBUSY;
 	return host_stage2_set_owner_locked(addr, size, PKVM_ID_DONATED);
 }
 
@@ -307,7 +445,7 @@ int __pkvm_host_page_state(u64 pfn)
 {
 	kvm_pte_t pte;
 	u32 level;
-	bool mem;
+	bool mem, pinned;
 	int ret;
 
 	if (pfn >= BIT(host_mmu.pgt.ia_bits - 12))
@@ -315,9 +453,12 @@ int __pkvm_host_page_state(u64 pfn)
 	mem = addr_is_memory(pfn << 12);
 	hyp_spin_lock(&host_mmu.lock);
 	ret = kvm_pgtable_get_leaf(&host_mmu.pgt, pfn << 12, &pte, &level);
+	pinned = mem && range_pinned_locked(pfn << 12, (pfn + 1) << 12);
 	hyp_spin_unlock(&host_mmu.lock);
 	if (ret)
 		return ret;
+	if (pinned)
+		return ISOHYP_PAGE_HOST_PINNED; /* pins are only ever taken on host pages */
 	switch (pte_host_state(pte)) {
 	case HOST_STATE_OWNED:
 		return mem ? ISOHYP_PAGE_HOST_OWNED : ISOHYP_PAGE_MMIO_HOST;

@@ -68,7 +68,25 @@ int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id 
 /* The fault path: map what the host owns around @addr. 0, -EPERM or -ENOMEM. */
 int host_stage2_idmap(u64 addr);
 
-/* The host ABI (ARCHITECTURE.md section 4): 0 or -EINVAL/-EPERM/-ENOMEM. */
+/*
+ * For device mediators (ARCHITECTURE.md section 9): host_mmu.lock held
+ * across a check and the device operation it guards, so no page changes
+ * owner in between; and pins, which keep host pages a device may write from
+ * being donated (-EBUSY) while it may. A pin is a use count on exactly
+ * [ALIGN_DOWN(addr), ALIGN_UP(addr + size)); unpin names the same range.
+ */
+void host_mmu_lock(void);
+void host_mmu_unlock(void);
+/* 0 if [addr, addr + size) is RAM the host owns or shares; -EINVAL, -EPERM. */
+int host_range_check_locked(phys_addr_t addr, u64 size);
+/* 0, or host_range_check_locked()'s error, or -ENOSPC (pin table full). */
+int host_stage2_pin_locked(phys_addr_t addr, u64 size);
+int host_stage2_pin(phys_addr_t addr, u64 size);
+/* 0, or -ENOENT when the range is not pinned. */
+int host_stage2_unpin_locked(phys_addr_t addr, u64 size);
+int host_stage2_unpin(phys_addr_t addr, u64 size);
+
+/* The host ABI (ARCHITECTURE.md section 4): 0 or -EINVAL/-EPERM/-ENOMEM/-EBUSY. */
 int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages);
 int __pkvm_host_unshare_hyp(u64 pfn, u64 nr_pages);
 int __pkvm_host_donate_hyp(u64 pfn, u64 nr_pages);

@@ -124,6 +124,7 @@ static const struct kvm_iommu_ops fake_iommu = {
 
 enum model_state { M_OWNED, M_SHARED, M_DONATED, M_HYP };
 static u8 model[RAM_PAGES];
+static u8 model_pins[RAM_PAGES]; /* pins held on each page */
 
 static const struct boot_mem_range ram_ranges[] = { { RAM0, RAM0_SIZE }, { RAM1, RAM1_SIZE } };
 
@@ -141,6 +142,7 @@ static void machine_setup(void)
 	memset(iommu_prot, 0, sizeof(iommu_prot));
 	if (!kvm_iommu_ops)
 		kvm_iommu_register(&fake_iommu);
+	memset(model_pins, 0, sizeof(model_pins));
 	for (i = 0; i < RAM_PAGES; i++)
 		model[i] = page_pa(i) >= CARVE && page_pa(i) < CARVE + CARVE_SIZE ? M_HYP : M_OWNED;
 }
@@ -183,6 +185,8 @@ static int expected_page_state(u64 i)
 	static const int map[] = { ISOHYP_PAGE_HOST_OWNED, ISOHYP_PAGE_SHARED_HYP,
 				   ISOHYP_PAGE_HYP_OWNED, ISOHYP_PAGE_HYP_OWNED };
 
+	if (model_pins[i])
+		return ISOHYP_PAGE_HOST_PINNED; /* only host pages can be pinned */
 	return map[model[i]];
 }
 
@@ -528,6 +532,111 @@ TEST_F(mp, ownership_changes_reach_iommu)
 	ASSERT_EQ(0, __pkvm_host_share_hyp(pa >> 12, 1));
 	EXPECT_EQ(calls, iommu_calls);
 	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, iommu_prot[i]);
+}
+
+/* ---- pins: host pages a mediated device may write ------------------------ */
+
+/* Pin or unpin [pa, pa + size) in the hypervisor and the model; the result. */
+static int model_pin(u64 pa, u64 size, int delta)
+{
+	u64 p, i;
+	int ret = delta > 0 ? host_stage2_pin(pa, size) : host_stage2_unpin(pa, size);
+
+	for (p = pa & ~0xfffULL; !ret && p < pa + size; p += 0x1000) {
+		i = p >= RAM1 ? RAM0_PAGES + ((p - RAM1) >> 12) : (p - RAM0) >> 12;
+		model_pins[i] += delta;
+	}
+	return ret;
+}
+
+/* Every page of [pa, pa + n pages) agrees with the model. */
+static void expect_pages(struct __test_metadata *_metadata, u64 pa, u64 n)
+{
+	char why[200];
+	u64 i = pa >= RAM1 ? RAM0_PAGES + ((pa - RAM1) >> 12) : (pa - RAM0) >> 12;
+
+	for (; n--; i++)
+		if (!page_agrees(i, why, sizeof(why))) {
+			TH_LOG("%s", why);
+			ASSERT_TRUE(false);
+		}
+}
+
+/* A pinned page stays the host's: PAGE_STATE 5, donation -EBUSY, nothing changes. */
+TEST_F(mp, pinned_pages_cannot_be_donated)
+{
+	u64 pa = RAM0 + 0x123000, pfn = pa >> 12;
+
+	ASSERT_EQ(0, model_pin(pa + 0x100, 0x2000, 1)); /* covers pfn .. pfn + 2 */
+	expect_pages(_metadata, pa - 0x4000, 8);
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(pfn));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(pfn + 2));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(pfn + 3));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(pfn - 1));
+	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(pfn + 2, 1));
+	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(pfn - 4, 5)); /* overlaps the first page */
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(pfn - 4));
+	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, iommu_prot[(pa - RAM0) >> 12]);
+	expect_pages(_metadata, pa - 0x4000, 8);
+	expect_unchanged(_metadata);
+	/* Pinned pages may still be shared and unshared: they stay the host's. */
+	EXPECT_EQ(0, __pkvm_host_share_hyp(pfn, 1));
+	EXPECT_EQ(0, __pkvm_host_unshare_hyp(pfn, 1));
+	EXPECT_EQ(0, __pkvm_host_donate_hyp(pfn + 3, 1));
+	model_call(2, pfn + 3, 1, true);
+	EXPECT_EQ(0, model_pin(pa + 0x100, 0x2000, -1));
+	expect_pages(_metadata, pa - 0x4000, 8);
+	EXPECT_EQ(0, __pkvm_host_donate_hyp(pfn, 3));
+	model_call(2, pfn, 3, true);
+	expect_pages(_metadata, pa - 0x4000, 8);
+	expect_unchanged(_metadata);
+}
+
+/* Pins count: the page is free again only when every user let go. */
+TEST_F(mp, pins_are_counted)
+{
+	u64 pa = RAM1 + 0x40000, pfn = pa >> 12;
+
+	ASSERT_EQ(0, model_pin(pa, 0x1000, 1));
+	ASSERT_EQ(0, model_pin(pa, 0x1000, 1));
+	ASSERT_EQ(0, model_pin(pa, 0x800, 1)); /* the same page range */
+	EXPECT_EQ(0, model_pin(pa, 0x1000, -1));
+	EXPECT_EQ(0, model_pin(pa, 0x1000, -1));
+	expect_pages(_metadata, pa - 0x1000, 3);
+	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(pfn, 1));
+	EXPECT_EQ(0, model_pin(pa, 0x1000, -1));
+	EXPECT_EQ(-ENOENT, host_stage2_unpin(pa, 0x1000));
+	EXPECT_EQ(-ENOENT, host_stage2_unpin(pa + 0x1000, 0x1000));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(pfn));
+	EXPECT_EQ(0, __pkvm_host_donate_hyp(pfn, 1));
+	model_call(2, pfn, 1, true);
+	expect_unchanged(_metadata);
+}
+
+/* Only RAM the host owns or shares can be pinned; a refusal pins nothing. */
+TEST_F(mp, only_host_ram_can_be_pinned)
+{
+	u64 pfn = (RAM0 >> 12) + 40;
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(pfn, 1));
+	model_call(2, pfn, 1, true);
+	EXPECT_EQ(-EPERM, host_stage2_pin(pfn << 12, 0x1000));
+	EXPECT_EQ(-EPERM, host_stage2_pin((pfn - 1) << 12, 0x2000)); /* half donated */
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(pfn - 1));
+	EXPECT_EQ(-EPERM, host_stage2_pin(CARVE, 0x1000));
+	EXPECT_EQ(-EPERM, host_stage2_pin(CARVE - 0x1000, 0x2000));
+	EXPECT_EQ(-EINVAL, host_stage2_pin(0x9000000, 0x1000)); /* MMIO */
+	EXPECT_EQ(-EINVAL, host_stage2_pin(RAM0 + RAM0_SIZE - 0x1000, 0x2000)); /* leaves RAM */
+	EXPECT_EQ(-EINVAL, host_stage2_pin(RAM0, 0));
+	EXPECT_EQ(-EINVAL, host_stage2_pin(~0xfffULL, 0x2000)); /* wraps */
+	ASSERT_EQ(0, __pkvm_host_share_hyp(pfn + 1, 1));
+	model_call(0, pfn + 1, 1, true);
+	EXPECT_EQ(0, model_pin((pfn + 1) << 12, 0x1000, 1));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(pfn + 1));
+	expect_pages(_metadata, (pfn - 2) << 12, 5);
+	EXPECT_EQ(0, model_pin((pfn + 1) << 12, 0x1000, -1));
+	expect_pages(_metadata, (pfn - 2) << 12, 5);
+	expect_unchanged(_metadata);
 }
 
 /* Unknown prot bits warn and never widen access. */
