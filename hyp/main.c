@@ -119,11 +119,17 @@ static int hyp_map_all(const struct boot_info *bi)
 	return ret;
 }
 
+static int map_device(u64 pa, u64 size)
+{
+	return hyp_mmu_map(pa, size, HYP_MAP_DEVICE);
+}
+
 /* Each driver of a table, in link order; the first error stops the install. */
 static int drivers_init(const struct hyp_driver *start, const struct hyp_driver *stop)
 {
 	const struct hyp_driver_env env = {
 		.bi = &boot_info, .pool = &hyp_pool, .host_ia_bits = host_mmu.pgt.ia_bits,
+		.map_device = map_device,
 	};
 	const struct hyp_driver *d;
 	int ret;

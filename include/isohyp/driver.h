@@ -18,6 +18,8 @@ struct hyp_driver_env {
 	const struct boot_info *bi; /* the platform, validated by the core */
 	struct hyp_pool *pool; /* table memory */
 	u32 host_ia_bits; /* the host stage-2's input size */
+	/* Map [pa, pa + size) (page aligned) as Device memory at EL2: 0 or -errno. */
+	int (*map_device)(u64 pa, u64 size);
 };
 
 struct hyp_driver {
