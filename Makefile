@@ -107,9 +107,10 @@ HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protect
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
 	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c
+GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
-	iommu/iommu.c $(SMMUV3_SRCS) \
+	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
@@ -127,7 +128,12 @@ $(BUILD)/hyp/%.o: %.S $(AUTOCONF)
 $(BUILD)/hyp/isohyp-el2.elf: $(HYP_OBJS) arch/arm64/hyp/hyp.lds
 	@echo "  LD      $@"
 	$(Q)$(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-warn-rwx-segments \
-		-Bsymbolic -T arch/arm64/hyp/hyp.lds $(HYP_OBJS) -o $@
+		-Bsymbolic -T arch/arm64/hyp/hyp.lds $(HYP_OBJS) -o $@.tmp
+	@# The loader applies only what lies between __rela_start and __rela_end.
+	$(Q)test $$((0x$$($(OBJCOPY:objcopy=objdump) -h $@.tmp | awk '$$2 == ".rela.dyn" { print $$3 }'))) \
+		-eq $$((0x$$($(CROSS_COMPILE)nm $@.tmp | awk '$$3 == "__rela_size" { print $$1 }'))) || \
+		{ echo "$@: relocations outside __rela_start..__rela_end (see hyp.lds)" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/hyp/isohyp-el2.bin: $(BUILD)/hyp/isohyp-el2.elf
 	$(Q)$(OBJCOPY) -O binary $< $@

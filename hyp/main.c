@@ -95,7 +95,7 @@ static int cpus_init(const struct boot_info *bi, struct hyp_pool *pool)
 	return 0;
 }
 
-/* EL2 view: the carve-out (code and data), host RAM (data), the console. */
+/* EL2 view: the carve-out (code and data), host RAM (data), the console, the GICD. */
 static int hyp_map_all(const struct boot_info *bi)
 {
 	u64 cbase = bi->carveout_base, cend = cbase + bi->carveout_size;
@@ -114,6 +114,9 @@ static int hyp_map_all(const struct boot_info *bi)
 	}
 	if (!ret && bi->uart_base)
 		ret = hyp_mmu_map(ALIGN_DOWN(bi->uart_base, SZ_4K), SZ_4K, HYP_MAP_DEVICE);
+	/* The distributor's ID registers, for the GIC mediators (read only). */
+	if (!ret && bi->gicd_base)
+		ret = hyp_mmu_map(ALIGN_DOWN(bi->gicd_base, SZ_4K), SZ_4K, HYP_MAP_DEVICE);
 	for (i = 0; !ret && i < bi->nr_smmus; i++)
 		ret = hyp_mmu_map(bi->smmu[i].base, bi->smmu[i].size, HYP_MAP_DEVICE);
 	return ret;

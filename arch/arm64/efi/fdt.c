@@ -150,6 +150,32 @@ static void fdt_gather_gic(const void *fdt, struct boot_info *bi)
 		bi->gicd_base = bi->gicd_size = bi->gicr_base = bi->gicr_size = 0;
 }
 
+/* The GICv3 ITSes (children of the GIC, whose "ranges" is an identity map). */
+static int fdt_gather_its(const void *fdt, struct boot_info *bi)
+{
+	int node;
+
+	bi->nr_its = 0;
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3-its"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "arm,gic-v3-its")) {
+		const char *status = fdt_getprop(fdt, node, "status", NULL);
+		struct boot_mem_range *r = &bi->its[bi->nr_its];
+
+		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			continue;
+		if (bi->nr_its == BOOT_INFO_MAX_ITS) {
+			ERR(L"more than %d GICv3 ITSes in the device tree\n", BOOT_INFO_MAX_ITS);
+			return -1;
+		}
+		if (fdt_read_reg(fdt, node, 0, &r->base, &r->size)) {
+			ERR(L"GICv3 ITS node without a usable reg\n");
+			return -1;
+		}
+		bi->nr_its++;
+	}
+	return 0;
+}
+
 static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
 {
 	int node;
@@ -185,7 +211,8 @@ int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 		ERR(L"bad device tree: %a\n", fdt_strerror(err));
 		return -1;
 	}
-	if (fdt_gather_cpus(fdt, bi) || fdt_gather_psci(fdt, bi) || fdt_gather_smmus(fdt, bi))
+	if (fdt_gather_cpus(fdt, bi) || fdt_gather_psci(fdt, bi) || fdt_gather_smmus(fdt, bi) ||
+	    fdt_gather_its(fdt, bi))
 		return -1;
 	fdt_gather_uart(fdt, bi);
 	fdt_gather_gic(fdt, bi);
