@@ -256,16 +256,27 @@ UNIT_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-# Extra sources a unit test links with: unit_<test>_srcs := ...
+# Per unit test, in tests/unit/<test>.mk: extra sources it links with
+# (unit_<test>_srcs := ...), and optionally extra compiler flags
+# (unit_<test>_cflags), libraries of the build machine (unit_<test>_ldlibs)
+# and files it reads at run time, built first (unit_<test>_deps).
 include $(wildcard tests/unit/*.mk)
 
 ALL_HEADERS	:= $(shell find include arch hyp iommu drivers tests -name '*.h')
 
 .SECONDEXPANSION:
-$(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $(ALL_HEADERS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $$(unit_$$*_deps) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $< $(unit_$*_srcs) -o $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(unit_$*_cflags) $< $(unit_$*_srcs) $(unit_$*_ldlibs) -o $@
+
+# Device trees unit tests read (tests/unit/dts/), compiled by dtc; kept,
+# although only prerequisites of a test.
+.PRECIOUS: $(BUILD)/tests/dts/%.dtb
+$(BUILD)/tests/dts/%.dtb: tests/unit/dts/%.dts
+	@mkdir -p $(dir $@)
+	@echo "  DTC     $<"
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
 unit-tests: $(UNIT_BINS)
 
