@@ -112,7 +112,8 @@ HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
-	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
+	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c \
+	hyp/dma_policy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
 
 $(BUILD)/hyp/%.o: %.c $(AUTOCONF)

@@ -21,6 +21,7 @@
 #include <isohyp/boot_info.h>
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
+#include <isohyp/dma_policy.h>
 #include <isohyp/errno.h>
 #include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
@@ -170,6 +171,8 @@ int hyp_boot_init(const struct boot_info *bi_in)
 		ret = host_stage2_arch_init(bi, &hyp_pool, &host_s2_regs);
 	if (!ret)
 		ret = iommu_setup(bi);
+	if (!ret)
+		ret = hyp_dma_policy_apply(bi);
 	if (ret) {
 		pr_err("EL2 setup failed: %d\n", ret);
 		return ret;
