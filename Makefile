@@ -95,6 +95,7 @@ EFI_CFLAGS = $(FREESTANDING_CFLAGS) -fpic -fshort-wchar -fno-stack-protector \
 	-isystem $(SYSROOT)/usr/include/efi/aarch64
 
 LOADER_SRCS	:= arch/arm64/efi/main.c arch/arm64/efi/config.c arch/arm64/efi/fdt.c \
+	arch/arm64/efi/dt_policy.c arch/arm64/efi/devices.c \
 	arch/arm64/efi/memmap.c arch/arm64/efi/install.c arch/arm64/efi/next.c \
 	arch/arm64/efi/stack_chk.c hyp/string.c hyp/printf.c
 LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.o
@@ -112,7 +113,8 @@ HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
-	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
+	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c \
+	hyp/memcpy.c hyp/dma_policy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
 
 $(BUILD)/hyp/%.o: %.c $(AUTOCONF)
@@ -263,16 +265,27 @@ UNIT_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-# Extra sources a unit test links with: unit_<test>_srcs := ...
+# Per unit test, in tests/unit/<test>.mk: extra sources it links with
+# (unit_<test>_srcs := ...), and optionally extra compiler flags
+# (unit_<test>_cflags), libraries of the build machine (unit_<test>_ldlibs)
+# and files it reads at run time, built first (unit_<test>_deps).
 include $(wildcard tests/unit/*.mk)
 
 ALL_HEADERS	:= $(shell find include arch hyp iommu drivers tests -name '*.h')
 
 .SECONDEXPANSION:
-$(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $(ALL_HEADERS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $$(unit_$$*_deps) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $< $(unit_$*_srcs) -o $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(unit_$*_cflags) $< $(unit_$*_srcs) $(unit_$*_ldlibs) -o $@
+
+# Device trees unit tests read (tests/unit/dts/), compiled by dtc; kept,
+# although only prerequisites of a test.
+.PRECIOUS: $(BUILD)/tests/dts/%.dtb
+$(BUILD)/tests/dts/%.dtb: tests/unit/dts/%.dts
+	@mkdir -p $(dir $@)
+	@echo "  DTC     $<"
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
 unit-tests: $(UNIT_BINS)
 
@@ -281,6 +294,7 @@ unit-tests: $(UNIT_BINS)
 # linker script is gnu-efi's with those sections placed inside .data (so the
 # PE header's data section covers them) between __start_/__stop_ symbols.
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
+	tests/target/payload/dma_policy_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
 	tests/target/payload/enomem_tests.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c

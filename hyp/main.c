@@ -21,6 +21,7 @@
 #include <isohyp/boot_info.h>
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
+#include <isohyp/dma_policy.h>
 #include <isohyp/errno.h>
 #include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
@@ -195,7 +196,9 @@ int hyp_boot_init(const struct boot_info *bi_in)
 		ret = host_stage2_arch_init(bi, &hyp_pool, &host_s2_regs);
 	if (!ret)
 		ret = iommu_setup(bi);
-	/* The DMA masters no IOMMU fronts: mediated from here on. */
+	/* Devices removed from the host, then the DMA masters no IOMMU fronts. */
+	if (!ret)
+		ret = hyp_dma_policy_apply(bi);
 	if (!ret)
 		ret = drivers_init(__start_hyp_device_drivers, __stop_hyp_device_drivers);
 	if (ret) {

@@ -66,5 +66,26 @@
 /* /isohyp iommu-mode: the host sees no SMMU (hidden), or there is none. */
 #define ISOHYP_DT_IOMMU_HIDDEN "hidden"
 #define ISOHYP_DT_IOMMU_NONE "none"
+/*
+ * The platform DMA policy (ARCHITECTURE.md section 9) in /isohyp. Each list
+ * is a string list of node paths, absent when empty:
+ *   dma-isolation    "iommu": DMA masters the host keeps go through an
+ *                    SMMUv3 the hypervisor drives, or are mediated;
+ *                    "none": no IOMMU (allow_no_iommu=1), DMA is not isolated
+ *   dma-isolated-by  the SMMUv3s the hypervisor drives
+ *   dma-mediated     devices whose DMA the hypervisor mediates (GICv3, ITS,
+ *                    fw_cfg)
+ *   dma-removed      devices taken from the host: "disabled" in this tree,
+ *                    and their registers the hypervisor's (page state 4)
+ *   dma-unisolated   devices kept by allow_dma= although nothing isolates
+ *                    their DMA
+ */
+#define ISOHYP_DT_DMA_ISOLATION "dma-isolation"
+#define ISOHYP_DT_DMA_ISOLATION_IOMMU "iommu"
+#define ISOHYP_DT_DMA_ISOLATION_NONE "none"
+#define ISOHYP_DT_DMA_ISOLATED_BY "dma-isolated-by"
+#define ISOHYP_DT_DMA_MEDIATED "dma-mediated"
+#define ISOHYP_DT_DMA_REMOVED "dma-removed"
+#define ISOHYP_DT_DMA_UNISOLATED "dma-unisolated"
 
 #endif /* ISOHYP_UAPI_ISOHYP_H */

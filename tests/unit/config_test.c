@@ -182,6 +182,38 @@ TEST_F(cfg, smmu_noncoherent_values)
 	EXPECT_EQ(1u, self->cfg.smmu_noncoherent);
 }
 
+/* allow_dma= is empty by default; it keeps a comma-separated list as given. */
+TEST_F(cfg, allow_dma_list)
+{
+	EXPECT_STREQ("", self->cfg.allow_dma);
+	ASSERT_EQ(0, parse(self, "allow_dma = virtio,mmio,arm,pl330,cfi-flash \n"));
+	EXPECT_STREQ("virtio,mmio,arm,pl330,cfi-flash", self->cfg.allow_dma);
+	EXPECT_TRUE(self->cfg.set & CFG_ALLOW_DMA);
+	ASSERT_EQ(0, parse_opts(self, "allow_dma=foo"));
+	EXPECT_STREQ("foo", self->cfg.allow_dma);
+}
+
+/* allow_dma= items are never empty and hold no blanks: a typo keeps nothing silently. */
+TEST_F(cfg, allow_dma_malformed_rejected)
+{
+	EXPECT_REJECTED(parse(self, "allow_dma=\n"), "line 1: empty value for 'allow_dma'");
+	EXPECT_REJECTED(parse(self, "allow_dma=a,,b\n"), "empty compatible in allow_dma: 'a,,b'");
+	EXPECT_REJECTED(parse(self, "allow_dma=,a\n"), "empty compatible");
+	EXPECT_REJECTED(parse(self, "allow_dma=a,\n"), "empty compatible");
+	EXPECT_REJECTED(parse(self, "allow_dma=virtio,mmio arm,pl330\n"),
+			"allow_dma takes compatibles without blanks");
+}
+
+/* allow_no_iommu= is 0 by default (no IOMMU: no install); 0 or 1, nothing else. */
+TEST_F(cfg, allow_no_iommu_values)
+{
+	EXPECT_EQ(0u, self->cfg.allow_no_iommu);
+	EXPECT_REJECTED(parse(self, "allow_no_iommu=yes\n"), "line 1: allow_no_iommu must be 0 or 1");
+	ASSERT_EQ(0, parse(self, "allow_no_iommu=1\n"));
+	EXPECT_EQ(1u, self->cfg.allow_no_iommu);
+	EXPECT_TRUE(self->cfg.set & CFG_ALLOW_NO_IOMMU);
+}
+
 /* install= is 1 by default; 0 (comparison runs) or 1, nothing else. */
 TEST_F(cfg, install_values)
 {
@@ -205,6 +237,10 @@ TEST_F(cfg, value_too_long_rejected)
 	memset(text + 8, 'b', CONFIG_CMDLINE_MAX);
 	text[8 + CONFIG_CMDLINE_MAX] = '\0';
 	EXPECT_REJECTED(parse(self, text), "value too long for 'cmdline'");
+	strcpy(text, "allow_dma=");
+	memset(text + 10, 'd', CONFIG_ALLOW_DMA_MAX);
+	text[10 + CONFIG_ALLOW_DMA_MAX] = '\0';
+	EXPECT_REJECTED(parse(self, text), "value too long for 'allow_dma'");
 }
 
 /* The longest value that fits is accepted. */

@@ -112,6 +112,27 @@ static int set_bool(struct cursor *c, unsigned int *dst, const char *key, const 
 	return 0;
 }
 
+/*
+ * allow_dma=: compatibles separated by commas. A compatible is printable
+ * and has no blanks, and no item may be empty: "a,,b" or a trailing comma
+ * is a typo that would otherwise keep nothing, silently.
+ */
+static int set_allow_dma(struct cursor *c, struct isohyp_config *cfg, const char *val,
+			 size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return fail(c, "empty value for", "allow_dma", 9);
+	for (i = 0; i < len; i++) {
+		if (val[i] <= ' ' || val[i] > '~')
+			return fail(c, "allow_dma takes compatibles without blanks, not", val, len);
+		if (val[i] == ',' && (i == 0 || i == len - 1 || val[i + 1] == ','))
+			return fail(c, "empty compatible in allow_dma:", val, len);
+	}
+	return set_string(c, cfg->allow_dma, sizeof(cfg->allow_dma), "allow_dma", 9, val, len);
+}
+
 static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s, size_t len)
 {
 	const char *eq, *key = s, *val;
@@ -149,6 +170,10 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		bit = CFG_INSTALL;
 	else if (key_is(key, key_len, "smmu_noncoherent"))
 		bit = CFG_SMMU_NONCOHERENT;
+	else if (key_is(key, key_len, "allow_dma"))
+		bit = CFG_ALLOW_DMA;
+	else if (key_is(key, key_len, "allow_no_iommu"))
+		bit = CFG_ALLOW_NO_IOMMU;
 	else
 		return fail(c, "unknown key", key, key_len);
 	if (c->seen & bit)
@@ -175,6 +200,12 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		break;
 	case CFG_SMMU_NONCOHERENT:
 		ret = set_bool(c, &cfg->smmu_noncoherent, "smmu_noncoherent", val, val_len);
+		break;
+	case CFG_ALLOW_DMA:
+		ret = set_allow_dma(c, cfg, val, val_len);
+		break;
+	case CFG_ALLOW_NO_IOMMU:
+		ret = set_bool(c, &cfg->allow_no_iommu, "allow_no_iommu", val, val_len);
 		break;
 	default:
 		ret = set_log(c, cfg, val, val_len);

@@ -21,6 +21,15 @@
  *	smmu_noncoherent=  0 | 1: 1 drives every SMMU as if its table walks
  *	          did not snoop the CPU's caches, whatever "dma-coherent" says
  *	          (default 0; for device trees that claim it wrongly)
+ *	allow_dma=  compatible[,compatible...]: keep devices with one of these
+ *	          compatibles although no IOMMU isolates their DMA (ARCHITECTURE.md
+ *	          section 9); each is logged with a loud warning and listed in
+ *	          /isohyp dma-unisolated. Compatibles hold commas themselves
+ *	          ("virtio,mmio"): an item matches a whole compatible between
+ *	          commas or the ends. No spaces, no empty items.
+ *	allow_no_iommu=  0 | 1: install even when there is no SMMUv3 the
+ *	          hypervisor drives (default 0: refuse); DMA is then not
+ *	          isolated, which the log and /isohyp dma-isolation say
  * A key may appear once per source. Unknown keys and malformed lines are
  * errors that name the source and line.
  *
@@ -36,6 +45,7 @@
 
 #define CONFIG_PATH_MAX 256
 #define CONFIG_CMDLINE_MAX 1024
+#define CONFIG_ALLOW_DMA_MAX 512
 #define CONFIG_CARVEOUT_MIN_MB 2
 #define CONFIG_CARVEOUT_MAX_MB 1024
 
@@ -48,6 +58,8 @@ enum config_key {
 	CFG_TEST_HOOKS = 1 << 5,
 	CFG_INSTALL = 1 << 6,
 	CFG_SMMU_NONCOHERENT = 1 << 7,
+	CFG_ALLOW_DMA = 1 << 8,
+	CFG_ALLOW_NO_IOMMU = 1 << 9,
 };
 
 struct isohyp_config {
@@ -59,6 +71,8 @@ struct isohyp_config {
 	unsigned int test_hooks; /* 0 or 1 */
 	unsigned int install; /* 1 (default) or 0 */
 	unsigned int smmu_noncoherent; /* 0 (default) or 1 */
+	char allow_dma[CONFIG_ALLOW_DMA_MAX]; /* "" (default): no exceptions */
+	unsigned int allow_no_iommu; /* 0 (default) or 1 */
 	unsigned int set; /* enum config_key bits given by any source */
 };
 

@@ -2,9 +2,10 @@
 /*
  * The device tree, through libfdt: read the platform the hypervisor needs
  * (CPUs, PSCI conduit, console UART, GICv3, SMMUv3s) from the firmware's
- * tree, and install a patched copy for the host with the carve-out reserved
- * (/reserved-memory/hypervisor@ADDR, no-map) and an /isohyp node
- * (ARCHITECTURE.md section 2, steps 4 and 5). Bindings: Linux
+ * tree, classify its DMA masters (dt_policy.c), and install a patched copy
+ * for the host with the carve-out reserved (/reserved-memory/hypervisor@ADDR,
+ * no-map), an /isohyp node and the removed devices disabled
+ * (ARCHITECTURE.md section 2, steps 4 and 5, and section 9). Bindings: Linux
  * Documentation/devicetree/bindings (cpus.yaml, arm/psci.yaml,
  * reserved-memory/reserved-memory.yaml, iommu/arm,smmu-v3.yaml).
  */
@@ -150,32 +151,6 @@ static void fdt_gather_gic(const void *fdt, struct boot_info *bi)
 		bi->gicd_base = bi->gicd_size = bi->gicr_base = bi->gicr_size = 0;
 }
 
-/* The GICv3 ITSes (children of the GIC, whose "ranges" is an identity map). */
-static int fdt_gather_its(const void *fdt, struct boot_info *bi)
-{
-	int node;
-
-	bi->nr_its = 0;
-	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3-its"); node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "arm,gic-v3-its")) {
-		const char *status = fdt_getprop(fdt, node, "status", NULL);
-		struct boot_mem_range *r = &bi->its[bi->nr_its];
-
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
-			continue;
-		if (bi->nr_its == BOOT_INFO_MAX_ITS) {
-			ERR(L"more than %d GICv3 ITSes in the device tree\n", BOOT_INFO_MAX_ITS);
-			return -1;
-		}
-		if (fdt_read_reg(fdt, node, 0, &r->base, &r->size)) {
-			ERR(L"GICv3 ITS node without a usable reg\n");
-			return -1;
-		}
-		bi->nr_its++;
-	}
-	return 0;
-}
-
 static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
 {
 	int node;
@@ -184,16 +159,16 @@ static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
 	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"); node >= 0;
 	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
 		struct boot_smmu *s;
-		const char *status = fdt_getprop(fdt, node, "status", NULL);
 
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+		if (!dt_node_is_okay(fdt, node))
 			continue;
 		if (bi->nr_smmus == BOOT_INFO_MAX_SMMUS) {
 			ERR(L"more than %d SMMUv3s in the device tree\n", BOOT_INFO_MAX_SMMUS);
 			return -1;
 		}
 		s = &bi->smmu[bi->nr_smmus];
-		if (fdt_read_reg(fdt, node, 0, &s->base, &s->size)) {
+		/* A CPU address, as the DMA policy matches SMMU nodes by it. */
+		if (dt_reg_translate(fdt, node, 0, &s->base, &s->size)) {
 			ERR(L"SMMUv3 node without a usable reg\n");
 			return -1;
 		}
@@ -211,8 +186,7 @@ int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 		ERR(L"bad device tree: %a\n", fdt_strerror(err));
 		return -1;
 	}
-	if (fdt_gather_cpus(fdt, bi) || fdt_gather_psci(fdt, bi) || fdt_gather_smmus(fdt, bi) ||
-	    fdt_gather_its(fdt, bi))
+	if (fdt_gather_cpus(fdt, bi) || fdt_gather_psci(fdt, bi) || fdt_gather_smmus(fdt, bi))
 		return -1;
 	fdt_gather_uart(fdt, bi);
 	fdt_gather_gic(fdt, bi);
@@ -220,6 +194,27 @@ int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 	    (const char *)fdt_getprop(fdt, 0, "compatible", NULL) ?: "?", bi->nr_cpus,
 	    bi->uart_base, bi->gicd_base, bi->nr_smmus);
 	return 0;
+}
+
+static void dt_policy_print(void *arg, enum dt_log_level level, const char *line)
+{
+	if (level == DT_LOG_ERR)
+		ERR(L"%a\n", line);
+	else if (level == DT_LOG_WARN)
+		LOG(L"warning: %a\n", line);
+	else
+		LOG(L"%a\n", line);
+}
+
+/*
+ * The DMA policy on the firmware's tree, after fdt_gather_platform() found
+ * the SMMUs: before fdt_hide_smmus() drops the references it follows.
+ */
+int fdt_gather_dma_policy(const void *fdt, struct boot_info *bi, struct dt_policy *policy)
+{
+	policy->log = dt_policy_print;
+	policy->log_arg = NULL;
+	return dt_policy_classify(policy, fdt, bi);
 }
 
 /* /reserved-memory, created with the binding's cells and ranges if absent. */
@@ -350,10 +345,9 @@ static int fdt_hide_smmus(void *fdt)
 
 	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"); node >= 0;
 	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
-		const char *status = fdt_getprop(fdt, node, "status", NULL);
 		uint32_t h = fdt_get_phandle(fdt, node);
 
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+		if (!dt_node_is_okay(fdt, node))
 			continue;
 		if (h && nph < BOOT_INFO_MAX_SMMUS)
 			ph[nph++] = h;
@@ -383,12 +377,13 @@ static int fdt_hide_smmus(void *fdt)
 }
 
 /*
- * A copy of the firmware's tree with the carve-out reserved, /isohyp added and
- * the SMMUs hidden,
- * in ACPI reclaim memory like other loaders use (the OS keeps it until it has
- * copied it). Not installed yet: see fdt_install_host_tree().
+ * A copy of the firmware's tree with the carve-out reserved, /isohyp added,
+ * the DMA policy applied (@policy, from fdt_gather_dma_policy()) and the
+ * SMMUs hidden, in ACPI reclaim memory like other loaders use (the OS keeps
+ * it until it has copied it). Not installed yet: see fdt_install_host_tree().
  */
-void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi)
+void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi,
+			  const struct dt_policy *policy)
 {
 	UINTN size = fdt_totalsize(fdt) + FDT_EXTRA_SPACE;
 	EFI_PHYSICAL_ADDRESS buf;
@@ -404,6 +399,7 @@ void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi)
 	err = fdt_open_into(fdt, (void *)buf, size);
 	err = err ?: fdt_add_carveout((void *)buf, bi);
 	err = err ?: fdt_add_isohyp_node((void *)buf, bi);
+	err = err ?: dt_policy_publish(policy, fdt, (void *)buf);
 	err = err ?: fdt_hide_smmus((void *)buf);
 	if (err) {
 		ERR(L"cannot patch the device tree: %a\n", fdt_strerror(err));

@@ -12,15 +12,25 @@
 
 #include <isohyp/boot_info.h>
 
+#include "dt_policy.h"
+
 #define LOG(fmt, ...) Print(L"isohyp: " fmt, ##__VA_ARGS__)
 #define ERR(fmt, ...) Print(L"isohyp: error: " fmt, ##__VA_ARGS__)
 
 /* fdt.c: the platform from the firmware's device tree, then the host's tree. */
 const void *efi_find_fdt(void);
 int fdt_gather_platform(const void *fdt, struct boot_info *bi);
-void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi);
+int fdt_gather_dma_policy(const void *fdt, struct boot_info *bi, struct dt_policy *policy);
+void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi,
+			  const struct dt_policy *policy);
 void fdt_free_host_tree(void *fdt);
 EFI_STATUS fdt_install_host_tree(void *fdt);
+
+/*
+ * devices.c: disconnect the firmware's drivers from removed devices before
+ * the install (@release), or connect them again after a failed one.
+ */
+void efi_release_removed_devices(const struct boot_info *bi, bool release);
 
 /* memmap.c: RAM ranges from the UEFI memory map. */
 EFI_STATUS memmap_gather_ram(struct boot_info *bi);

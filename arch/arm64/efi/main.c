@@ -114,6 +114,7 @@ static EFI_STATUS load_config(EFI_HANDLE image, struct isohyp_config *cfg)
 static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 {
 	static struct boot_info bi;
+	static struct dt_policy policy;
 	EFI_STATUS status;
 	void *host_fdt;
 	UINT32 i;
@@ -126,6 +127,10 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 		return EFI_UNSUPPORTED;
 	for (i = 0; cfg->smmu_noncoherent && i < bi.nr_smmus; i++)
 		bi.smmu[i].coherent = 0;
+	policy.allow_dma = cfg->allow_dma;
+	policy.allow_no_iommu = cfg->allow_no_iommu;
+	if (fdt_gather_dma_policy(fdt, &bi, &policy))
+		return EFI_UNSUPPORTED;
 	status = hyp_image_check(bi.carveout_size);
 	if (EFI_ERROR(status))
 		return status;
@@ -133,13 +138,15 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 	if (EFI_ERROR(status))
 		return status;
 	status = memmap_gather_ram(&bi);
-	host_fdt = EFI_ERROR(status) ? NULL : fdt_build_host_tree(fdt, &bi);
+	host_fdt = EFI_ERROR(status) ? NULL : fdt_build_host_tree(fdt, &bi, &policy);
 	if (!host_fdt) {
 		hyp_carveout_free(bi.carveout_base, bi.carveout_size);
 		return EFI_ERROR(status) ? status : EFI_LOAD_ERROR;
 	}
+	efi_release_removed_devices(&bi, true);
 	status = hyp_install(&bi);
 	if (EFI_ERROR(status)) {
+		efi_release_removed_devices(&bi, false);
 		fdt_free_host_tree(host_fdt);
 		hyp_carveout_free(bi.carveout_base, bi.carveout_size);
 		return status;
