@@ -198,10 +198,16 @@ $(BUILD)/linux/edu-probe: tests/linux/edu-probe.c $(SYSROOT_STAMP)
 	@echo "  CC      $<  [Linux]"
 	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+$(BUILD)/linux/its-attack: tests/linux/its-attack.c $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<  [Linux]"
+	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 $(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(BUILD)/linux/edu-probe \
-		$(SYSROOT_STAMP)
+		$(BUILD)/linux/its-attack $(SYSROOT_STAMP)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe
+	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe \
+		$(BUILD)/linux/its-attack:bin/its-attack
 
 $(BUILD)/linux/data.img:
 	@mkdir -p $(dir $@)

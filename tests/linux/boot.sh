@@ -12,8 +12,8 @@ log=$BUILD/results/linux-$NAME.log
 data=$BUILD/linux/data.img
 want=$(sha256sum "$data" | cut -d' ' -f1)
 
-plan=22
-[ "${SMMU_STAGE:-nested}" = 2 ] && plan=23
+plan=28
+[ "${SMMU_STAGE:-nested}" = 2 ] && plan=29
 ktap_plan $plan
 scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus 4 --cpu "$CPU" --smmu-stage "${SMMU_STAGE:-nested}" \
 	--timeout 600 --log "$log" \
@@ -67,6 +67,19 @@ ktap_marker "isohyp counted the refused DMA before the power-off" "$log" \
 # The event queue holds a whole refused transfer (QEMU: one fault per 4-byte beat).
 ktap_no_line "no DMA fault was lost: no SMMU error, no event queue overflow" "$log" \
 	'^isohyp: (error: smmu|warning: smmu@[0-9a-f]+: event queue overflowed)'
+# The GIC's DMA: the ITS and the redistributors' LPI tables are mediated.
+ktap_marker "isohyp mediates the ITS" "$log" \
+	'^isohyp: its@[0-9a-f]+: mediated: [0-9]+-bit DeviceIDs.*; the host.s commands are checked, its ITTs pinned$'
+ktap_marker "isohyp mediates every redistributor's LPI tables" "$log" \
+	'^isohyp: gicr: 4 redistributors: LPI tables checked and pinned, [0-9]+-bit INTIDs$'
+ktap_marker "its-attack: an ITT in a host page is written by the ITS (control)" "$log" \
+	'^its-attack: control-itt-written: ok '
+ktap_marker "its-attack: the queue moves past a MAPD aimed at the carve-out" "$log" \
+	'^its-attack: attack-carveout-itt: ok '
+ktap_marker "isohyp refused the MAPD whose ITT is the carve-out" "$log" \
+	"^isohyp: warning: its@[0-9a-f]+: host command 08 \(00007f1100000008 [0-9a-f]{16} 80*${carve:-none} [0-9a-f]{16}\) refused: ITT is not host RAM\$"
+ktap_marker "isohyp refused the MAPTI for the device it did not map" "$log" \
+	'^isohyp: warning: its@[0-9a-f]+: host command 0a \(00007f110000000a [0-9a-f ]+\) refused: DeviceID not mapped$'
 if [ "${SMMU_STAGE:-nested}" = 2 ]; then
 	# IDR0.S1P (bit 1) clear: the last hex digit is one of 0 1 4 5 8 9 c d.
 	ktap_marker "the SMMU had stage 2 only (IDR0.S1P = 0)" "$log" \
