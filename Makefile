@@ -256,7 +256,8 @@ UNIT_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-# Extra sources a unit test links with: unit_<test>_srcs := ...
+# Extra sources a unit test links with: unit_<test>_srcs := ...; extra
+# compiler flags: unit_<test>_cflags := ...
 include $(wildcard tests/unit/*.mk)
 
 ALL_HEADERS	:= $(shell find include arch hyp iommu drivers tests -name '*.h')
@@ -265,7 +266,7 @@ ALL_HEADERS	:= $(shell find include arch hyp iommu drivers tests -name '*.h')
 $(BUILD)/tests/unit/%: tests/unit/%.c $$(unit_$$*_srcs) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $< $(unit_$*_srcs) -o $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(unit_$*_cflags) $< $(unit_$*_srcs) -o $@
 
 unit-tests: $(UNIT_BINS)
 
