@@ -96,7 +96,7 @@ EFI_CFLAGS = $(FREESTANDING_CFLAGS) -fpic -fshort-wchar -fno-stack-protector \
 
 LOADER_SRCS	:= arch/arm64/efi/main.c arch/arm64/efi/config.c arch/arm64/efi/fdt.c \
 	arch/arm64/efi/memmap.c arch/arm64/efi/install.c arch/arm64/efi/next.c \
-	arch/arm64/efi/stack_chk.c hyp/string.c hyp/printf.c
+	arch/arm64/efi/cpus.c arch/arm64/efi/stack_chk.c hyp/string.c hyp/printf.c
 LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.o
 
 # ---- the EL2 image (embedded in isohyp.efi) ------------------------------

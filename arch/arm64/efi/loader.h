@@ -22,6 +22,9 @@ void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi);
 void fdt_free_host_tree(void *fdt);
 EFI_STATUS fdt_install_host_tree(void *fdt);
 
+/* cpus.c: the 4 KiB granule (before anything is installed). */
+EFI_STATUS cpus_check_granule(void);
+
 /* memmap.c: RAM ranges from the UEFI memory map. */
 EFI_STATUS memmap_gather_ram(struct boot_info *bi);
 

@@ -35,6 +35,11 @@ unsigned int cpu_pa_bits(void)
 	return r < 5 ? bits[r] : 48;
 }
 
+bool cpu_has_4k_granule(void)
+{
+	return id_mmfr0_has_4k_granule(read_sysreg(id_aa64mmfr0_el1));
+}
+
 static unsigned int ps_field(unsigned int pa_bits)
 {
 	return pa_bits >= 48 ? 5 : pa_bits >= 44 ? 4 : pa_bits >= 42 ? 3 :
