@@ -19,9 +19,11 @@
 #define ISOHYP_FN_PAGE_STATE 0xC6000005U
 /*
  * IOMMU_INFO: x1 SMMUs driven, x2 stage-2 DMA faults recorded since boot,
- * x3 the last faulting address; and (SMCCC 1.2 result registers) x4..x7 the
+ * x3 the last faulting address. x4..x7 (SMCCC 1.2 result registers) are 0,
+ * except when the loader was configured with test_hooks=1: then they are the
  * physical addresses of the first SMMU's stream table, command queue, event
- * queue and identity-map root, all inside the carve-out: diagnostics.
+ * queue and identity-map root, all inside the carve-out (for tests that aim
+ * DMA at them; the hypervisor's layout is nothing a host needs otherwise).
  */
 #define ISOHYP_FN_IOMMU_INFO 0xC6000006U
 

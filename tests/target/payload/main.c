@@ -14,6 +14,8 @@
 #include "harness.h"
 #include "payload.h"
 
+bool payload_test_hooks;
+
 static void console_out(const char *s, void *ctx)
 {
 	Print(L"%a", s);
@@ -60,6 +62,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		el2_crash();
 		return EFI_ABORTED;
 	}
+	payload_test_hooks = load_option(image, L"test-hooks");
 	/* The firmware's watchdog would reset a long run; these tests are bounded. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	Print(L"isohyp-payload: start\n");
