@@ -108,7 +108,8 @@ HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protect
 SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
 	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
-	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
+	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \
+	arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c hyp/memcpy.c
@@ -275,6 +276,7 @@ unit-tests: $(UNIT_BINS)
 # linker script is gnu-efi's with those sections placed inside .data (so the
 # PE header's data section covers them) between __start_/__stop_ symbols.
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
+	tests/target/payload/psci_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
 	tests/target/payload/enomem_tests.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c

@@ -11,6 +11,7 @@
  */
 #include <asm/cpufeature.h>
 #include <asm/el2_setup.h>
+#include <asm/psci.h>
 #include <asm/sysreg.h>
 #include <isohyp/bits.h>
 
@@ -131,6 +132,7 @@ static void el2_cfg_traps(struct el2_cfg *c)
 void el2_cfg_init(u64 vtcr, u64 vttbr)
 {
 	el2_cfg_traps(&el2_cfg);
+	psci_ssbd_init();
 	el2_cfg.vtcr = vtcr;
 	el2_cfg.vttbr = vttbr;
 }
@@ -179,6 +181,7 @@ void el2_cpu_setup(struct hyp_cpu *cpu)
 	__asm__ __volatile__("tlbi vmalls12e1\n dsb nsh" ::: "memory");
 	write_sysreg(c->hcr, hcr_el2);
 	isb();
+	psci_ssbd_cpu_setup();
 }
 
 void el2_to_el1_context(void)
