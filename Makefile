@@ -309,7 +309,7 @@ $(BUILD)/target/payload.efi: $(PAYLOAD_OBJS) $(BUILD)/target/payload.lds
 	$(call efi_link,$@,$(PAYLOAD_OBJS),,-T $(BUILD)/target/payload.lds)
 
 $(BUILD)/target/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c (the payload learns\n# of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\n)
+	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c and TEST_HOOK for\n# psci_tests.c (the payload learns of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\n)
 
 $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target/isohyp.conf
 	@echo "  ESP     $@"

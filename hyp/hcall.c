@@ -5,6 +5,7 @@
  * returns x0 = 0 and its result in x1 (or more); an unknown one returns
  * x0 = -1 (NOT_SUPPORTED) and changes nothing.
  */
+#include <asm/psci.h>
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
 #include <isohyp/hcall.h>
@@ -44,10 +45,13 @@ static void handle_iommu_info(u64 *r)
 }
 
 /*
- * Test suites only (test_hooks=1 at boot): make the hypervisor itself take
- * an exception it does not expect. Page 0 is nothing the EL2 tables map
- * (they map the carve-out, RAM, the UART and the SMMUs), so this load is a
- * translation fault at EL2 -- the unexpected-exception path, dump and stop.
+ * Test suites only (test_hooks=1 at boot): put the hypervisor in a state a
+ * test cannot reach otherwise. FORGET_CPU: the PSCI relay's view of a CPU
+ * says off while it runs (psci_test_forget_cpu). EL2_ABORT: make the
+ * hypervisor itself take an exception it does not expect. Page 0 is nothing
+ * the EL2 tables map (they map the carve-out, RAM, the UART and the SMMUs),
+ * so this load is a translation fault at EL2 -- the unexpected-exception
+ * path, dump and stop.
  */
 static void handle_test_hook(u64 *r)
 {
@@ -56,6 +60,10 @@ static void handle_test_hook(u64 *r)
 		return;
 	}
 	r[0] = ISOHYP_SMCCC_SUCCESS;
+	if (r[1] == ISOHYP_TEST_HOOK_FORGET_CPU) {
+		r[1] = (u64)(s64)psci_test_forget_cpu(r[2]);
+		return;
+	}
 	if (r[1] != ISOHYP_TEST_HOOK_EL2_ABORT) {
 		r[1] = (u64)(s64)-EINVAL;
 		return;

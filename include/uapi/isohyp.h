@@ -31,10 +31,14 @@
  * TEST_HOOK: only when the loader was configured with test_hooks=1 (test
  * suites); NOT_SUPPORTED otherwise. x1 = what to do:
  * ISOHYP_TEST_HOOK_EL2_ABORT takes an unexpected data abort at EL2, to show
- * the register dump and the clean stop. Other values: x1 = -EINVAL.
+ * the register dump and the clean stop. ISOHYP_TEST_HOOK_FORGET_CPU makes the
+ * PSCI relay believe the CPU with MPIDR x2 is off, as if it ran without having
+ * entered through the relay (x1 = 0, or -EINVAL for no such CPU). Other
+ * values: x1 = -EINVAL.
  */
 #define ISOHYP_FN_TEST_HOOK 0xC600FFF0U
 #define ISOHYP_TEST_HOOK_EL2_ABORT 1
+#define ISOHYP_TEST_HOOK_FORGET_CPU 2
 
 /* x0 on return: SMCCC status. An implemented call puts its result in x1. */
 #define ISOHYP_SMCCC_SUCCESS 0

@@ -19,6 +19,7 @@
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
+#include <isohyp/errno.h>
 #include <isohyp/iommu.h>
 
 #include <asm/host_ctxt.h>
@@ -83,19 +84,29 @@ static void set_cpu_state(struct hyp_cpu *cpu, enum hyp_cpu_state state)
  * CPU_ON (SMC64) of @mpidr: only a CPU of the list, named by its affinity
  * fields alone, and only one the hypervisor has off. Firmware starts it at
  * __hyp_secondary_entry with its struct hyp_cpu as the context id.
+ *
+ * ALREADY_ON from firmware for a CPU that never left the hypervisor's control
+ * through CPU_OFF means a CPU runs that we did not start (left running by
+ * firmware, or started behind our back): it is not ours, it will never be,
+ * and we say so. The host gets DENIED -- the call is refused by policy, not
+ * a transient state it could wait out -- and so does every later CPU_ON of
+ * it, without asking firmware again.
  */
 static s64 psci_cpu_on(u64 mpidr, u64 entry, u64 ctx)
 {
 	struct hyp_cpu *cpu = psci_mpidr_valid(mpidr) ? hyp_cpu_by_mpidr(mpidr) : NULL;
+	enum hyp_cpu_state was;
 	struct smccc_res res;
 	s64 ret;
 
 	if (!cpu)
 		return PSCI_RET_INVALID_PARAMS;
 	hyp_spin_lock(&cpu->lock);
-	if (cpu->state != HYP_CPU_OFF) {
+	was = cpu->state;
+	if (was != HYP_CPU_OFF && was != HYP_CPU_OFF_PENDING) {
 		hyp_spin_unlock(&cpu->lock);
-		return cpu->state == HYP_CPU_ON ? PSCI_RET_ALREADY_ON : PSCI_RET_ON_PENDING;
+		return was == HYP_CPU_ON ? PSCI_RET_ALREADY_ON :
+		       was == HYP_CPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_DENIED;
 	}
 	cpu->host_entry = entry;
 	cpu->host_ctx = ctx;
@@ -107,18 +118,29 @@ static s64 psci_cpu_on(u64 mpidr, u64 entry, u64 ctx)
 	ret = (s64)res.a0;
 	if (ret == PSCI_RET_SUCCESS)
 		return ret;	/* the CPU marks itself on in hyp_cpu_entry() */
-	/* Firmware says it is already on: then it entered through us before. */
-	set_cpu_state(cpu, ret == PSCI_RET_ALREADY_ON ? HYP_CPU_ON : HYP_CPU_OFF);
+	if (ret == PSCI_RET_ALREADY_ON && was == HYP_CPU_OFF) {
+		pr_err("PSCI: CPU %u (MPIDR %lx) is running but was not started by the "
+		       "hypervisor: refusing it\n", cpu->index, (unsigned long)cpu->mpidr);
+		set_cpu_state(cpu, HYP_CPU_FOREIGN);
+		return PSCI_RET_DENIED;
+	}
+	/* Failed, or still powering down after its CPU_OFF: it did not enter. */
+	set_cpu_state(cpu, was);
 	pr_debug("PSCI CPU_ON %lx failed: %ld\n", (unsigned long)mpidr, (long)ret);
 	return ret;
 }
 
-/* CPU_OFF: if firmware powers this CPU down it never returns. */
+/*
+ * CPU_OFF: if firmware powers this CPU down it never returns. Until it is
+ * really off, firmware may still report it on (DEN0022 5.1.5: AFFINITY_INFO
+ * says ON until the power-down completes), so an ALREADY_ON to a CPU_ON in
+ * that window is normal: OFF_PENDING tells psci_cpu_on() so.
+ */
 static void psci_cpu_off(struct host_ctxt *ctxt)
 {
 	struct hyp_cpu *cpu = this_cpu();
 
-	set_cpu_state(cpu, HYP_CPU_OFF);
+	set_cpu_state(cpu, HYP_CPU_OFF_PENDING);
 	forward(ctxt);
 	/* Still here: firmware refused; the CPU stays on. */
 	set_cpu_state(cpu, HYP_CPU_ON);
@@ -276,6 +298,22 @@ void handle_host_smc(struct host_ctxt *ctxt)
 		forward(ctxt);
 		return;
 	}
+}
+
+/*
+ * Test hook: a CPU that runs but is recorded off is what a CPU started behind
+ * the hypervisor's back looks like to the relay (psci_cpu_on() must refuse
+ * it). Only reachable with test_hooks=1 (hyp/hcall.c).
+ */
+int psci_test_forget_cpu(u64 mpidr)
+{
+	struct hyp_cpu *cpu = psci_mpidr_valid(mpidr) ? hyp_cpu_by_mpidr(mpidr) : NULL;
+
+	if (!cpu)
+		return -EINVAL;
+	pr_warn("TEST_HOOK: the PSCI relay forgets that CPU %u is on\n", cpu->index);
+	set_cpu_state(cpu, HYP_CPU_OFF);
+	return 0;
 }
 
 void psci_system_off(void)

@@ -4,7 +4,8 @@
  * PSCI 1.1, DEN0028 SMCCC 1.4): SMC32 calls that carry an entry point are
  * NOT_SUPPORTED and PSCI_FEATURES says so; malformed or unknown MPIDRs are
  * INVALID_PARAMETERS before firmware sees them; AFFINITY_INFO still answers
- * for real CPUs; SMCCC_ARCH_WORKAROUND_2 is the hypervisor's.
+ * for real CPUs; SMCCC_ARCH_WORKAROUND_2 is the hypervisor's; a CPU that runs
+ * without having entered through the relay is refused.
  *
  * QEMU's own PSCI refuses some of the same inputs (an MPIDR with bits outside
  * the affinity fields, at level 0), and answers NOT_SUPPORTED to every SMCCC
@@ -38,6 +39,8 @@
 
 #define NOT_SUPPORTED (-1)
 #define INVALID_PARAMETERS (-2)
+#define DENIED (-3)
+#define ALREADY_ON (-4)
 #define AFF_ON 0
 #define AFF_OFF 1
 
@@ -220,4 +223,30 @@ TEST(workaround_2_is_answered_by_the_hypervisor)
 	EXPECT_EQ(NOT_SUPPORTED, smc(SMCCC_ARCH_WORKAROUND_2, 0, 0, 0));
 	EXPECT_EQ(NOT_SUPPORTED, smc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0));
 	EXPECT_EQ(NOT_SUPPORTED, smc(PSCI_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0, 0));
+}
+
+/*
+ * A CPU that runs but never entered through the relay is refused. With test
+ * hooks, the hypervisor is made to forget that this CPU is on: firmware then
+ * answers CPU_ON with ALREADY_ON, which the relay must not take for a CPU it
+ * started -- DENIED, and DENIED again without asking firmware. Without test
+ * hooks, the hook is refused and the hypervisor knows this CPU is on.
+ */
+TEST(cpu_running_outside_the_hypervisor_is_denied)
+{
+	u64 self = self_mpidr(), entry = (u64)(uintptr_t)payload_secondary_entry;
+	struct smccc_res res;
+
+	payload_hvc(ISOHYP_FN_TEST_HOOK, ISOHYP_TEST_HOOK_FORGET_CPU, self, 0, &res);
+	if (!payload_test_hooks) {
+		EXPECT_EQ((u64)-1, res.a0);
+		EXPECT_EQ(ALREADY_ON, smc(PSCI_CPU_ON_64, self, entry, 0));
+		return;
+	}
+	ASSERT_EQ(0u, res.a0);
+	ASSERT_EQ(0u, res.a1);
+	EXPECT_EQ(DENIED, smc(PSCI_CPU_ON_64, self, entry, 0));
+	EXPECT_EQ(DENIED, smc(PSCI_CPU_ON_64, self, entry, 0));
+	/* Still running, as firmware says. */
+	EXPECT_EQ(AFF_ON, smc(PSCI_AFFINITY_INFO_64, self, 0, 0));
 }
