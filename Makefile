@@ -278,7 +278,7 @@ unit-tests: $(UNIT_BINS)
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
 	tests/target/payload/psci_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
-	tests/target/payload/enomem_tests.c \
+	tests/target/payload/enomem_tests.c tests/target/payload/preload.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder
@@ -343,7 +343,15 @@ $(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
 	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
 		$(BUILD)/refuse/isohyp.conf:EFI/BOOT/isohyp.conf
 
+# refusals.test: the payload, started by the firmware at EL2, makes machines
+# the loader must refuse (preload.c) and starts isohyp.efi on them.
+$(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/target/payload.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/isohyp.efi:EFI/isohyp/isohyp.efi
+
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
+	$(BUILD)/preload/esp.img \
 	$(BUILD)/target-nc/esp.img \
 	$(BUILD)/crash/esp.img $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img

@@ -22,7 +22,8 @@ void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi);
 void fdt_free_host_tree(void *fdt);
 EFI_STATUS fdt_install_host_tree(void *fdt);
 
-/* cpus.c: the 4 KiB granule (before anything is installed). */
+/* cpus.c: every other CPU off, the 4 KiB granule (before anything is installed). */
+EFI_STATUS cpus_check_secondaries_off(const struct boot_info *bi);
 EFI_STATUS cpus_check_granule(void);
 
 /* memmap.c: RAM ranges from the UEFI memory map. */

@@ -127,6 +127,9 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 		return status;
 	if (fdt_gather_platform(fdt, &bi))
 		return EFI_UNSUPPORTED;
+	status = cpus_check_secondaries_off(&bi);
+	if (EFI_ERROR(status))
+		return status;
 	for (i = 0; cfg->smmu_noncoherent && i < bi.nr_smmus; i++)
 		bi.smmu[i].coherent = 0;
 	status = hyp_image_check(bi.carveout_size);

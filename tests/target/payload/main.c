@@ -9,6 +9,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include <asm/sysreg.h>
 #include <uapi/isohyp.h>
 
 #include "harness.h"
@@ -58,6 +59,8 @@ static void el2_crash(void)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
+	if (current_el() == 2)
+		return payload_preload(image);
 	if (load_option(image, L"el2-crash")) {
 		el2_crash();
 		return EFI_ABORTED;
