@@ -97,7 +97,7 @@ EFI_CFLAGS = $(FREESTANDING_CFLAGS) -fpic -fshort-wchar -fno-stack-protector \
 LOADER_SRCS	:= arch/arm64/efi/main.c arch/arm64/efi/config.c arch/arm64/efi/fdt.c \
 	arch/arm64/efi/dt_policy.c arch/arm64/efi/devices.c \
 	arch/arm64/efi/memmap.c arch/arm64/efi/install.c arch/arm64/efi/next.c \
-	arch/arm64/efi/stack_chk.c hyp/string.c hyp/printf.c
+	arch/arm64/efi/cpus.c arch/arm64/efi/stack_chk.c hyp/string.c hyp/printf.c
 LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.o
 
 # ---- the EL2 image (embedded in isohyp.efi) ------------------------------
@@ -110,7 +110,8 @@ SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq
 	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c
 GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
-	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/host_stage2.c \
+	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \
+	arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c \
@@ -300,9 +301,9 @@ unit-tests: $(UNIT_BINS)
 # linker script is gnu-efi's with those sections placed inside .data (so the
 # PE header's data section covers them) between __start_/__stop_ symbols.
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
-	tests/target/payload/dma_policy_tests.c \
+	tests/target/payload/dma_policy_tests.c tests/target/payload/psci_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
-	tests/target/payload/enomem_tests.c \
+	tests/target/payload/enomem_tests.c tests/target/payload/preload.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder
@@ -333,7 +334,7 @@ $(BUILD)/target/payload.efi: $(PAYLOAD_OBJS) $(BUILD)/target/payload.lds
 	$(call efi_link,$@,$(PAYLOAD_OBJS),,-T $(BUILD)/target/payload.lds)
 
 $(BUILD)/target/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n)
+	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c and TEST_HOOK for\n# psci_tests.c (the payload learns of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\n)
 
 $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target/isohyp.conf
 	@echo "  ESP     $@"
@@ -367,7 +368,15 @@ $(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
 	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
 		$(BUILD)/refuse/isohyp.conf:EFI/BOOT/isohyp.conf
 
+# refusals.test: the payload, started by the firmware at EL2, makes machines
+# the loader must refuse (preload.c) and starts isohyp.efi on them.
+$(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/target/payload.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/isohyp.efi:EFI/isohyp/isohyp.efi
+
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
+	$(BUILD)/preload/esp.img \
 	$(BUILD)/target-nc/esp.img \
 	$(BUILD)/crash/esp.img $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img

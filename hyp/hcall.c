@@ -5,6 +5,7 @@
  * returns x0 = 0 and its result in x1 (or more); an unknown one returns
  * x0 = -1 (NOT_SUPPORTED) and changes nothing.
  */
+#include <asm/psci.h>
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
 #include <isohyp/hcall.h>
@@ -23,26 +24,34 @@ static void handle_call_uid(u64 *r)
 	r[3] = ISOHYP_UUID_W3;
 }
 
+/*
+ * x4..x7 say where the first SMMU's structures are in the carve-out: what a
+ * test needs to aim DMA at them, and what nobody else should learn about the
+ * hypervisor's layout. Only with test hooks; 0 otherwise.
+ */
 static void handle_iommu_info(u64 *r)
 {
 	struct kvm_iommu_info info;
+	bool layout = hyp_test_hooks_enabled();
+	unsigned int i;
 
 	kvm_iommu_info(&info);
 	r[0] = ISOHYP_SMCCC_SUCCESS;
 	r[1] = info.nr_iommus;
 	r[2] = info.nr_faults;
 	r[3] = info.last_fault_addr;
-	r[4] = info.structs[0];
-	r[5] = info.structs[1];
-	r[6] = info.structs[2];
-	r[7] = info.structs[3];
+	for (i = 0; i < 4; i++)
+		r[4 + i] = layout ? info.structs[i] : 0;
 }
 
 /*
- * Test suites only (test_hooks=1 at boot): make the hypervisor itself take
- * an exception it does not expect. Page 0 is nothing the EL2 tables map
- * (they map the carve-out, RAM, the UART and the SMMUs), so this load is a
- * translation fault at EL2 -- the unexpected-exception path, dump and stop.
+ * Test suites only (test_hooks=1 at boot): put the hypervisor in a state a
+ * test cannot reach otherwise. FORGET_CPU: the PSCI relay's view of a CPU
+ * says off while it runs (psci_test_forget_cpu). EL2_ABORT: make the
+ * hypervisor itself take an exception it does not expect. Page 0 is nothing
+ * the EL2 tables map (they map the carve-out, RAM, the UART and the SMMUs),
+ * so this load is a translation fault at EL2 -- the unexpected-exception
+ * path, dump and stop.
  */
 static void handle_test_hook(u64 *r)
 {
@@ -51,6 +60,10 @@ static void handle_test_hook(u64 *r)
 		return;
 	}
 	r[0] = ISOHYP_SMCCC_SUCCESS;
+	if (r[1] == ISOHYP_TEST_HOOK_FORGET_CPU) {
+		r[1] = (u64)(s64)psci_test_forget_cpu(r[2]);
+		return;
+	}
 	if (r[1] != ISOHYP_TEST_HOOK_EL2_ABORT) {
 		r[1] = (u64)(s64)-EINVAL;
 		return;

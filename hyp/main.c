@@ -175,6 +175,9 @@ int hyp_boot_init(const struct boot_info *bi_in)
 
 	if (bi_in->magic != BOOT_INFO_MAGIC)
 		return -EINVAL;
+	/* Every table isohyp builds is 4 KiB-granule; the loader checked first. */
+	if (!cpu_has_4k_granule())
+		return -ENODEV;
 	memcpy(bi, bi_in, sizeof(*bi));
 	ret = boot_info_check(bi);
 	if (ret)

@@ -14,6 +14,13 @@ enum hyp_cpu_state {
 	HYP_CPU_OFF = 0,
 	HYP_CPU_ON_PENDING, /* CPU_ON forwarded, the CPU has not entered yet */
 	HYP_CPU_ON,
+	HYP_CPU_OFF_PENDING, /* called CPU_OFF through us; firmware may still say on */
+	/*
+	 * Firmware says this CPU is on, but it never entered through us: it
+	 * runs outside the hypervisor's control. Never ours again: CPU_ON of
+	 * it is DENIED without asking firmware.
+	 */
+	HYP_CPU_FOREIGN,
 };
 
 struct hyp_cpu {

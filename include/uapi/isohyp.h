@@ -19,9 +19,11 @@
 #define ISOHYP_FN_PAGE_STATE 0xC6000005U
 /*
  * IOMMU_INFO: x1 SMMUs driven, x2 stage-2 DMA faults recorded since boot,
- * x3 the last faulting address; and (SMCCC 1.2 result registers) x4..x7 the
+ * x3 the last faulting address. x4..x7 (SMCCC 1.2 result registers) are 0,
+ * except when the loader was configured with test_hooks=1: then they are the
  * physical addresses of the first SMMU's stream table, command queue, event
- * queue and identity-map root, all inside the carve-out: diagnostics.
+ * queue and identity-map root, all inside the carve-out (for tests that aim
+ * DMA at them; the hypervisor's layout is nothing a host needs otherwise).
  */
 #define ISOHYP_FN_IOMMU_INFO 0xC6000006U
 
@@ -29,10 +31,14 @@
  * TEST_HOOK: only when the loader was configured with test_hooks=1 (test
  * suites); NOT_SUPPORTED otherwise. x1 = what to do:
  * ISOHYP_TEST_HOOK_EL2_ABORT takes an unexpected data abort at EL2, to show
- * the register dump and the clean stop. Other values: x1 = -EINVAL.
+ * the register dump and the clean stop. ISOHYP_TEST_HOOK_FORGET_CPU makes the
+ * PSCI relay believe the CPU with MPIDR x2 is off, as if it ran without having
+ * entered through the relay (x1 = 0, or -EINVAL for no such CPU). Other
+ * values: x1 = -EINVAL.
  */
 #define ISOHYP_FN_TEST_HOOK 0xC600FFF0U
 #define ISOHYP_TEST_HOOK_EL2_ABORT 1
+#define ISOHYP_TEST_HOOK_FORGET_CPU 2
 
 /* x0 on return: SMCCC status. An implemented call puts its result in x1. */
 #define ISOHYP_SMCCC_SUCCESS 0

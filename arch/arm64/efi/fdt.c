@@ -65,11 +65,34 @@ static int fdt_read_reg(const void *fdt, int node, int idx, UINT64 *base, UINT64
 	return 0;
 }
 
+/*
+ * Every CPU is started through PSCI (Linux Documentation/devicetree/bindings/
+ * arm/cpus.yaml, "enable-method"): that is the one way in that the
+ * hypervisor relays. A "spin-table" CPU waits in firmware memory for a write
+ * to its release address, which the host could make behind the hypervisor's
+ * back: that CPU would run outside it. Only the CPU running this loader may
+ * have no enable-method at all (it is started already).
+ */
+static int fdt_check_enable_method(const void *fdt, int node, UINT64 mpidr, bool is_self)
+{
+	const char *method;
+	int len;
+
+	method = fdt_getprop(fdt, node, "enable-method", &len);
+	if (method && len == sizeof("psci") && !memcmp(method, "psci", len))
+		return 0;
+	if (!method && is_self)
+		return 0;
+	ERR(L"CPU %lx: enable-method \"%a\", not \"psci\": the hypervisor could not keep it\n",
+	    mpidr, method && len > 0 && !method[len - 1] ? method : "(none)");
+	return -1;
+}
+
 static int fdt_gather_cpus(const void *fdt, struct boot_info *bi)
 {
 	UINT64 self = read_sysreg(mpidr_el1) & 0xff00ffffffULL;
 	int cpus = fdt_path_offset(fdt, "/cpus"), node, ac;
-	bool found_self = false;
+	bool found_self = false, is_self;
 
 	if (cpus < 0) {
 		ERR(L"device tree has no /cpus\n");
@@ -92,7 +115,10 @@ static int fdt_gather_cpus(const void *fdt, struct boot_info *bi)
 			return -1;
 		}
 		bi->mpidr[bi->nr_cpus] = read_cells(reg, ac);
-		if (bi->mpidr[bi->nr_cpus] == self) {
+		is_self = bi->mpidr[bi->nr_cpus] == self;
+		if (fdt_check_enable_method(fdt, node, bi->mpidr[bi->nr_cpus], is_self))
+			return -1;
+		if (is_self) {
 			bi->boot_cpu = bi->nr_cpus;
 			found_self = true;
 		}

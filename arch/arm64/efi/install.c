@@ -145,13 +145,61 @@ static EFI_STATUS hyp_relocate(UINT64 base)
 	return EFI_SUCCESS;
 }
 
+/*
+ * Call __hyp_install(@bi) at @fn and keep the general-purpose registers it
+ * hands back: @regs[0..16] = x1..x17 on return, @regs[17] = x18 on return,
+ * @regs[18] = x18 before the call. x19 (holding @regs) is callee-saved, so
+ * it survives the call; everything the callee may change is a clobber.
+ */
+static int hyp_install_call(void *fn, struct boot_info *bi, UINT64 regs[19])
+{
+	register UINT64 x0 __asm__("x0") = (UINT64)bi;
+	register UINT64 *out __asm__("x19") = regs;
+
+	__asm__ __volatile__("str	x18, [x19, #144]\n"
+			     "blr	%[fn]\n"
+			     "stp	x1, x2, [x19, #0]\n"
+			     "stp	x3, x4, [x19, #16]\n"
+			     "stp	x5, x6, [x19, #32]\n"
+			     "stp	x7, x8, [x19, #48]\n"
+			     "stp	x9, x10, [x19, #64]\n"
+			     "stp	x11, x12, [x19, #80]\n"
+			     "stp	x13, x14, [x19, #96]\n"
+			     "stp	x15, x16, [x19, #112]\n"
+			     "stp	x17, x18, [x19, #128]\n"
+			     : "+r"(x0)
+			     : [fn] "r"(fn), "r"(out)
+			     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			       "x12", "x13", "x14", "x15", "x16", "x17", "x30", "cc", "memory");
+	return (int)x0;
+}
+
+/*
+ * The contract of __hyp_install (arch/arm64/hyp/entry.S): back at EL1, no
+ * register but the callee-saved ones and x18 (the caller's) holds anything,
+ * so no hypervisor address reaches the host. Checked on every install: a
+ * broken promise is reported (the hypervisor is in place by then; it stays).
+ */
+static void hyp_install_check_regs(const UINT64 regs[19])
+{
+	int i;
+
+	for (i = 0; i < 17; i++)
+		if (regs[i])
+			ERR(L"__hyp_install returned %lx in x%d: it must return x1-x17 zero\n",
+			    regs[i], i + 1);
+	if (regs[17] != regs[18])
+		ERR(L"__hyp_install changed x18 from %lx to %lx\n", regs[18], regs[17]);
+}
+
 EFI_STATUS hyp_install(struct boot_info *bi)
 {
 	const struct hyp_image_header *h = hyp_header();
 	UINT64 base = bi->carveout_base;
 	struct boot_info *dst = (void *)(base + h->mem_size);
-	int (*install)(struct boot_info *);
+	UINT64 regs[19];
 	EFI_STATUS status;
+	void *install;
 	int ret;
 
 	memcpy((void *)base, h, h->image_size);
@@ -171,10 +219,11 @@ EFI_STATUS hyp_install(struct boot_info *bi)
 		return status;
 	}
 	install = (void *)(base + h->install_offset);
-	ret = install(dst);
+	ret = hyp_install_call(install, dst, regs);
 	if (ret) {
 		ERR(L"the hypervisor refused to install: error %d\n", ret);
 		return EFI_LOAD_ERROR;
 	}
+	hyp_install_check_regs(regs);
 	return EFI_SUCCESS;
 }

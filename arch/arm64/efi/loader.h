@@ -32,6 +32,10 @@ EFI_STATUS fdt_install_host_tree(void *fdt);
  */
 void efi_release_removed_devices(const struct boot_info *bi, bool release);
 
+/* cpus.c: every other CPU off, the 4 KiB granule (before anything is installed). */
+EFI_STATUS cpus_check_secondaries_off(const struct boot_info *bi);
+EFI_STATUS cpus_check_granule(void);
+
 /* memmap.c: RAM ranges from the UEFI memory map. */
 EFI_STATUS memmap_gather_ram(struct boot_info *bi);
 

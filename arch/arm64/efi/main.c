@@ -123,8 +123,14 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 	bi.log_level = cfg->log_level;
 	bi.test_hooks = cfg->test_hooks;
 	bi.carveout_size = (UINT64)cfg->carveout_mb << 20;
+	status = cpus_check_granule();
+	if (EFI_ERROR(status))
+		return status;
 	if (fdt_gather_platform(fdt, &bi))
 		return EFI_UNSUPPORTED;
+	status = cpus_check_secondaries_off(&bi);
+	if (EFI_ERROR(status))
+		return status;
 	for (i = 0; cfg->smmu_noncoherent && i < bi.nr_smmus; i++)
 		bi.smmu[i].coherent = 0;
 	policy.allow_dma = cfg->allow_dma;

@@ -5,9 +5,13 @@
  * trap and enable register the CPU implements is written, found from the ID
  * registers. The host gets everything it would have without us: no FP, SVE,
  * SME, timer, PMU or fine-grained traps; only SMC (for the PSCI proxy) and
- * stage-2 translation reach EL2.
+ * stage-2 translation reach EL2. What the host must not get is a view of EL2:
+ * the PMU does not count there, and statistical profiling, self-hosted trace
+ * and branch records are off at EL2 (ARCHITECTURE.md section 10).
  */
+#include <asm/cpufeature.h>
 #include <asm/el2_setup.h>
+#include <asm/psci.h>
 #include <asm/sysreg.h>
 #include <isohyp/bits.h>
 
@@ -16,6 +20,7 @@ struct el2_cfg {
 	u64 hfgxtr, hfgitr, hdfgxtr;
 	u64 vtcr, vttbr;
 	bool has_hcx, has_fgt, has_sve, has_sme;
+	bool has_spe, has_trf, has_brbe;
 };
 
 static struct el2_cfg el2_cfg;
@@ -29,6 +34,11 @@ unsigned int cpu_pa_bits(void)
 
 	/* 52-bit output needs LPA/LPA2 descriptors: not used, cap at 48. */
 	return r < 5 ? bits[r] : 48;
+}
+
+bool cpu_has_4k_granule(void)
+{
+	return id_mmfr0_has_4k_granule(read_sysreg(id_aa64mmfr0_el1));
 }
 
 static unsigned int ps_field(unsigned int pa_bits)
@@ -47,6 +57,25 @@ u64 el2_vtcr(unsigned int ia_bits, unsigned int start_level)
 	       FIELD_PREP(VTCR_EL2_PS, ps_field(cpu_pa_bits()));
 }
 
+/*
+ * Nothing the host programs may observe EL2 (Arm ARM: MDCR_EL2, and the EL2
+ * controls of SPE, TRF and BRBE): event counters do not count at EL2 (HPMD,
+ * PMUv3p1), nor does the cycle counter (HCCD, PMUv3p5); PMSCR_EL2,
+ * TRFCR_EL2 and BRBCR_EL2 are all 0, so their EL2 and EL0-in-EL2 enables
+ * (E2SPE/E0HSPE, E2TRE/E0HTRE, E2BRE/E0HBRE) are off: no profiling sample,
+ * trace or branch record of EL2. Each register only where it exists.
+ */
+static void el2_cfg_debug(struct el2_cfg *c, u64 dfr0)
+{
+	if (id_dfr0_pmuv3_at_least(dfr0, ID_DFR0_PMUVER_V3P1))
+		c->mdcr |= MDCR_EL2_HPMD;
+	if (id_dfr0_pmuv3_at_least(dfr0, ID_DFR0_PMUVER_V3P5))
+		c->mdcr |= MDCR_EL2_HCCD;
+	c->has_spe = FIELD_GET(ID_AA64DFR0_PMSVER, dfr0) != 0;
+	c->has_trf = FIELD_GET(ID_AA64DFR0_TRACEFILT, dfr0) != 0;
+	c->has_brbe = FIELD_GET(ID_AA64DFR0_BRBE, dfr0) != 0;
+}
+
 static void el2_cfg_traps(struct el2_cfg *c)
 {
 	u64 pfr1 = read_sysreg(id_aa64pfr1_el1), dfr0 = read_sysreg(id_aa64dfr0_el1);
@@ -59,13 +88,15 @@ static void el2_cfg_traps(struct el2_cfg *c)
 	/* E2H == 0 layout: TZ, TFP, TSM, TTA, TAM, TCPAC all clear = no traps. */
 	c->cptr = CPTR_EL2_RES1;
 	/* All PMU counters to the host; SPE and TRBE owned by EL1 when present. */
-	c->mdcr = FIELD_PREP(MDCR_EL2_HPMN, FIELD_GET(PMCR_N, read_sysreg(pmcr_el0)));
-	if (!FIELD_GET(ID_AA64DFR0_PMUVER, dfr0))
-		c->mdcr = 0;
+	c->mdcr = 0;
+	/* PMCR_EL0 is UNDEFINED without PMUv3 (no PMU, or an IMPDEF one). */
+	if (id_dfr0_pmuv3_at_least(dfr0, 1))
+		c->mdcr = FIELD_PREP(MDCR_EL2_HPMN, FIELD_GET(PMCR_N, read_sysreg(pmcr_el0)));
 	if (FIELD_GET(ID_AA64DFR0_PMSVER, dfr0))
 		c->mdcr |= FIELD_PREP(MDCR_EL2_E2PB, 3);
 	if (FIELD_GET(ID_AA64DFR0_TRACEBUFFER, dfr0))
 		c->mdcr |= FIELD_PREP(MDCR_EL2_E2TB, 3);
+	el2_cfg_debug(c, dfr0);
 
 	c->has_sve = FIELD_GET(ID_AA64PFR0_SVE, read_sysreg(id_aa64pfr0_el1));
 	c->has_sme = FIELD_GET(ID_AA64PFR1_SME, pfr1);
@@ -101,6 +132,7 @@ static void el2_cfg_traps(struct el2_cfg *c)
 void el2_cfg_init(u64 vtcr, u64 vttbr)
 {
 	el2_cfg_traps(&el2_cfg);
+	psci_ssbd_init();
 	el2_cfg.vtcr = vtcr;
 	el2_cfg.vttbr = vttbr;
 }
@@ -127,6 +159,12 @@ void el2_cpu_setup(struct hyp_cpu *cpu)
 		write_sysreg(c->hdfgxtr, SYS_HDFGWTR_EL2);
 	}
 	write_sysreg(c->mdcr, mdcr_el2);
+	if (c->has_spe)
+		write_sysreg(0, SYS_PMSCR_EL2);
+	if (c->has_trf)
+		write_sysreg(0, SYS_TRFCR_EL2);
+	if (c->has_brbe)
+		write_sysreg(0, SYS_BRBCR_EL2);
 	write_sysreg(0, hstr_el2);
 	write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
 	write_sysreg(0, cntvoff_el2);
@@ -143,6 +181,7 @@ void el2_cpu_setup(struct hyp_cpu *cpu)
 	__asm__ __volatile__("tlbi vmalls12e1\n dsb nsh" ::: "memory");
 	write_sysreg(c->hcr, hcr_el2);
 	isb();
+	psci_ssbd_cpu_setup();
 }
 
 void el2_to_el1_context(void)

@@ -31,13 +31,19 @@ __hyp_image_header:
  * int __hyp_install(struct boot_info *bi)
  * Called with the firmware's EL2 MMU on. On success it does not return at
  * EL2: it erets to the caller's return address at EL1h with the caller's SP,
- * DAIF and callee-saved registers, and x0 = 0.
+ * DAIF, x18 and callee-saved registers, x0 = 0, and x1..x17 zero: no
+ * general-purpose register carries a hypervisor address (stack, page, data)
+ * to the host. x19..x28 are the caller's because every C function on the way
+ * preserves them (AAPCS64) and x19/x20/x29/x30/x18 come back from the frame
+ * below. x18 is saved too: UEFI reserves it as the platform register and
+ * the C code at EL2 may use it as a temporary.
  */
 SYM_FUNC_START __hyp_install
 	mrs	x9, daif
 	msr	daifset, #0xf
-	stp	x29, x30, [sp, #-32]!
+	stp	x29, x30, [sp, #-48]!
 	stp	x19, x20, [sp, #16]
+	str	x18, [sp, #32]
 	mov	x19, x9				/* the caller's DAIF */
 	mov	x20, sp				/* the caller's frame */
 	adr_l	x9, __boot_stack_top
@@ -49,8 +55,9 @@ SYM_FUNC_START __hyp_install
 	mov	x9, x0
 	mov	x10, x19
 	mov	x11, x20
+	ldr	x18, [x11, #32]
 	ldp	x19, x20, [x11, #16]
-	ldp	x29, x30, [x11], #32
+	ldp	x29, x30, [x11], #48
 	msr	sp_el1, x11
 	msr	elr_el2, x30
 	mov	x12, #PSR_MODE_EL1h
@@ -58,11 +65,15 @@ SYM_FUNC_START __hyp_install
 	msr	spsr_el2, x12
 	mov	sp, x9
 	mov	x0, #0
+	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17
+	mov	x\n, xzr
+	.endr
 	eret
 1:	mov	sp, x20				/* failure: back to the caller at EL2 */
 	mov	x10, x19
+	ldr	x18, [sp, #32]
 	ldp	x19, x20, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #48
 	msr	daif, x10
 	ret
 SYM_FUNC_END __hyp_install

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The host's PSCI and SMCCC calls (DEN0022 PSCI 1.1, DEN0028 SMCCC 1.1). The
- * host runs at EL1 with HCR_EL2.TSC, so each of its SMCs traps here. Calls
- * whose effect is the same with or without a hypervisor are forwarded to
- * firmware as they are. Calls that give firmware an entry point (CPU_ON,
- * CPU_SUSPEND, SYSTEM_SUSPEND) are re-targeted to __hyp_secondary_entry, so a
- * CPU that powers up builds its EL2 state before it enters the host at EL1
- * with the host's context id. Every other SMC gets NOT_SUPPORTED: the host
- * never reaches firmware with a call the hypervisor has not vetted.
+ * The host's PSCI and SMCCC calls (DEN0022 PSCI 1.1, DEN0028 SMCCC 1.4): the
+ * mechanism of the relay; which call gets what is psci_policy.c's. The host
+ * runs at EL1 with HCR_EL2.TSC, so each of its SMCs traps here. Calls whose
+ * effect is the same with or without a hypervisor are forwarded to firmware
+ * as they are. Calls that give firmware an entry point (CPU_ON, CPU_SUSPEND,
+ * SYSTEM_SUSPEND, SMC64 forms only) are re-targeted to __hyp_secondary_entry,
+ * so a CPU that powers up builds its EL2 state before it enters the host at
+ * EL1 with the host's context id. A CPU the host names is checked against
+ * the CPU list, and only the validated value reaches firmware. Every other
+ * SMC gets NOT_SUPPORTED: the host never reaches firmware with a call the
+ * hypervisor has not vetted.
+ *
+ * Not done here yet (ARCHITECTURE.md section 10): refusing power states that
+ * lose SMMU/GIC context; every suspend is relayed as the host asks.
  */
 #include <asm/psci.h>
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
+#include <isohyp/errno.h>
 #include <isohyp/iommu.h>
 
 #include <asm/host_ctxt.h>
@@ -66,133 +73,247 @@ static u64 hyp_entry_pa(void)
 	return (u64)(uintptr_t)__hyp_secondary_entry; /* VA == PA at EL2 */
 }
 
-static s64 psci_cpu_on(u32 fn, u64 mpidr, u64 entry, u64 ctx)
+static void set_cpu_state(struct hyp_cpu *cpu, enum hyp_cpu_state state)
 {
-	struct hyp_cpu *cpu = hyp_cpu_by_mpidr(mpidr);
+	hyp_spin_lock(&cpu->lock);
+	cpu->state = state;
+	hyp_spin_unlock(&cpu->lock);
+}
+
+/*
+ * CPU_ON (SMC64) of @mpidr: only a CPU of the list, named by its affinity
+ * fields alone, and only one the hypervisor has off. Firmware starts it at
+ * __hyp_secondary_entry with its struct hyp_cpu as the context id.
+ *
+ * ALREADY_ON from firmware for a CPU that never left the hypervisor's control
+ * through CPU_OFF means a CPU runs that we did not start (left running by
+ * firmware, or started behind our back): it is not ours, it will never be,
+ * and we say so. The host gets DENIED -- the call is refused by policy, not
+ * a transient state it could wait out -- and so does every later CPU_ON of
+ * it, without asking firmware again.
+ */
+static s64 psci_cpu_on(u64 mpidr, u64 entry, u64 ctx)
+{
+	struct hyp_cpu *cpu = psci_mpidr_valid(mpidr) ? hyp_cpu_by_mpidr(mpidr) : NULL;
+	enum hyp_cpu_state was;
 	struct smccc_res res;
+	s64 ret;
 
 	if (!cpu)
 		return PSCI_RET_INVALID_PARAMS;
 	hyp_spin_lock(&cpu->lock);
-	if (cpu->state != HYP_CPU_OFF) {
+	was = cpu->state;
+	if (was != HYP_CPU_OFF && was != HYP_CPU_OFF_PENDING) {
 		hyp_spin_unlock(&cpu->lock);
-		return cpu->state == HYP_CPU_ON ? PSCI_RET_ALREADY_ON : PSCI_RET_ON_PENDING;
+		return was == HYP_CPU_ON ? PSCI_RET_ALREADY_ON :
+		       was == HYP_CPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_DENIED;
 	}
 	cpu->host_entry = entry;
 	cpu->host_ctx = ctx;
 	cpu->state = HYP_CPU_ON_PENDING;
 	hyp_spin_unlock(&cpu->lock);
 
-	smccc_smc(fn, mpidr, hyp_entry_pa(), (u64)(uintptr_t)cpu, 0, 0, 0, 0, &res);
-	if ((s64)res.a0 != PSCI_RET_SUCCESS) {
-		hyp_spin_lock(&cpu->lock);
-		/* Firmware says it is already on: then it entered through us before. */
-		cpu->state = (s64)res.a0 == PSCI_RET_ALREADY_ON ? HYP_CPU_ON : HYP_CPU_OFF;
-		hyp_spin_unlock(&cpu->lock);
-		pr_debug("PSCI CPU_ON %lx failed: %ld\n", (unsigned long)mpidr, (long)res.a0);
+	smccc_smc(PSCI_CPU_ON_64, cpu->mpidr, hyp_entry_pa(), (u64)(uintptr_t)cpu, 0, 0, 0, 0,
+		  &res);
+	ret = (s64)res.a0;
+	if (ret == PSCI_RET_SUCCESS)
+		return ret;	/* the CPU marks itself on in hyp_cpu_entry() */
+	if (ret == PSCI_RET_ALREADY_ON && was == HYP_CPU_OFF) {
+		pr_err("PSCI: CPU %u (MPIDR %lx) is running but was not started by the "
+		       "hypervisor: refusing it\n", cpu->index, (unsigned long)cpu->mpidr);
+		set_cpu_state(cpu, HYP_CPU_FOREIGN);
+		return PSCI_RET_DENIED;
 	}
-	return (s64)res.a0;
+	/* Failed, or still powering down after its CPU_OFF: it did not enter. */
+	set_cpu_state(cpu, was);
+	pr_debug("PSCI CPU_ON %lx failed: %ld\n", (unsigned long)mpidr, (long)ret);
+	return ret;
 }
 
 /*
- * CPU_SUSPEND (power_state, entry, ctx) and SYSTEM_SUSPEND (entry, ctx): if
- * the CPU powers down, it wakes up through us.
+ * CPU_OFF: if firmware powers this CPU down it never returns. Until it is
+ * really off, firmware may still report it on (DEN0022 5.1.5: AFFINITY_INFO
+ * says ON until the power-down completes), so an ALREADY_ON to a CPU_ON in
+ * that window is normal: OFF_PENDING tells psci_cpu_on() so.
  */
-static void psci_suspend(struct host_ctxt *ctxt, u32 fn, u64 mask, bool system)
+static void psci_cpu_off(struct host_ctxt *ctxt)
+{
+	struct hyp_cpu *cpu = this_cpu();
+
+	set_cpu_state(cpu, HYP_CPU_OFF_PENDING);
+	forward(ctxt);
+	/* Still here: firmware refused; the CPU stays on. */
+	set_cpu_state(cpu, HYP_CPU_ON);
+}
+
+/*
+ * CPU_SUSPEND (power_state, entry, ctx) and SYSTEM_SUSPEND (entry, ctx), SMC64
+ * forms: if the CPU powers down, it wakes up through us.
+ */
+static void psci_suspend(struct host_ctxt *ctxt, u32 fn, bool system)
 {
 	struct hyp_cpu *cpu = this_cpu();
 	u64 *r = ctxt->regs, hyp_ctx = (u64)(uintptr_t)cpu;
 	struct smccc_res res;
 
-	cpu->host_entry = r[system ? 1 : 2] & mask;
-	cpu->host_ctx = r[system ? 2 : 3] & mask;
+	cpu->host_entry = r[system ? 1 : 2];
+	cpu->host_ctx = r[system ? 2 : 3];
 	if (system)
 		smccc_smc(fn, hyp_entry_pa(), hyp_ctx, 0, 0, 0, 0, 0, &res);
 	else
-		smccc_smc(fn, r[1] & mask, hyp_entry_pa(), hyp_ctx, 0, 0, 0, 0, &res);
+		smccc_smc(fn, r[1], hyp_entry_pa(), hyp_ctx, 0, 0, 0, 0, &res);
 	/* Back here: a standby state, or an error. Either way the host resumes. */
 	ctxt->regs[0] = res.a0;
 }
 
-static bool psci_fn_proxied(u32 fn)
+/*
+ * AFFINITY_INFO (target_affinity, lowest_affinity_level): the target must be
+ * well formed and name at least one CPU of the list at that level; firmware
+ * gets the target with the ignored lower fields cleared. Levels above 0 are
+ * optional in PSCI 1.x: firmware answers for them as it can.
+ */
+static s64 psci_affinity_info(u32 fn, u64 target, u64 level)
 {
-	switch (fn) {
-	case PSCI_VERSION:
-	case PSCI_CPU_SUSPEND:
-	case PSCI_FN64(1):
-	case PSCI_CPU_OFF:
-	case PSCI_CPU_ON:
-	case PSCI_FN64(3):
-	case PSCI_AFFINITY_INFO:
-	case PSCI_FN64(4):
-	case PSCI_MIGRATE_INFO_TYPE:
-	case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET:
-	case PSCI_SYSTEM_RESET2:
-	case PSCI_FN64(18):
-	case PSCI_FEATURES:
-	case PSCI_SYSTEM_SUSPEND:
-	case PSCI_FN64(14):
-	case SMCCC_VERSION:
-	case SMCCC_ARCH_FEATURES:
-	case SMCCC_ARCH_SOC_ID:
-	case SMCCC_ARCH_WORKAROUND_1:
-	case SMCCC_ARCH_WORKAROUND_2:
-	case SMCCC_ARCH_WORKAROUND_3:
-		return true;
+	u64 mask = psci_affinity_level_mask(level);
+	struct smccc_res res;
+	unsigned int i;
+
+	if (!mask || !psci_mpidr_valid(target))
+		return PSCI_RET_INVALID_PARAMS;
+	target &= mask;
+	for (i = 0; i < hyp_nr_cpus; i++)
+		if ((hyp_cpus[i].mpidr & mask) == target)
+			break;
+	if (i == hyp_nr_cpus)
+		return PSCI_RET_INVALID_PARAMS;
+	smccc_smc(fn, target, level, 0, 0, 0, 0, 0, &res);
+	return (s64)res.a0;
+}
+
+/*
+ * SSBD (CVE-2018-3639, SMCCC_ARCH_WORKAROUND_2). The host may not switch a
+ * dynamic firmware mitigation, since it would switch it for EL2 too: the
+ * hypervisor turns it on for each CPU it sets up (psci_ssbd_cpu_setup) and
+ * never forwards the host's call. Firmware's SMCCC_ARCH_FEATURES answer,
+ * asked once at boot through the SMCCC 1.1 discovery sequence (DEN0028
+ * "SMCCC_VERSION": PSCI_FEATURES(SMCCC_VERSION), then SMCCC_VERSION >= 1.1),
+ * is passed on except for 0 ("the call is available, use it"): the host
+ * then hears NOT_REQUIRED, which is what a permanently enabled mitigation
+ * looks like from where it stands (KVM tells its guests the same).
+ */
+static s64 ssbd_firmware = SMCCC_RET_NOT_SUPPORTED;
+
+void psci_ssbd_init(void)
+{
+	struct smccc_res res;
+
+	/* Versions are (major << 16 | minor) in w0; negative is an error. */
+	smccc_smc(PSCI_VERSION, 0, 0, 0, 0, 0, 0, 0, &res);
+	if ((s32)res.a0 < 0x10000) /* PSCI 1.0 brings PSCI_FEATURES */
+		return;
+	smccc_smc(PSCI_FEATURES, SMCCC_VERSION, 0, 0, 0, 0, 0, 0, &res);
+	if ((s32)res.a0 != 0)
+		return;
+	smccc_smc(SMCCC_VERSION, 0, 0, 0, 0, 0, 0, 0, &res);
+	if ((s32)res.a0 < 0x10001)
+		return;
+	smccc_smc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0, 0, 0, 0, 0, 0, &res);
+	ssbd_firmware = (s32)res.a0;
+}
+
+void psci_ssbd_cpu_setup(void)
+{
+	struct smccc_res res;
+
+	if (ssbd_firmware == 0)
+		smccc_smc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0, 0, 0, 0, 0, &res);
+}
+
+static s64 psci_ssbd_features(void)
+{
+	return ssbd_firmware == 0 ? SMCCC_RET_NOT_REQUIRED : ssbd_firmware;
+}
+
+/*
+ * PSCI_FEATURES / SMCCC_ARCH_FEATURES (function id in w1): a call the relay
+ * refuses is NOT_SUPPORTED whatever firmware has; WORKAROUND_2 is answered
+ * here; anything else is firmware's answer.
+ */
+static void psci_features(struct host_ctxt *ctxt, u32 fn)
+{
+	u64 *r = ctxt->regs;
+
+	switch (psci_relay_action((u32)r[1])) {
+	case PSCI_RELAY_REFUSE:
+		r[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
+		return;
+	case PSCI_RELAY_SSBD:
+		r[0] = (u64)(fn == SMCCC_ARCH_FEATURES ? psci_ssbd_features() :
+							 PSCI_RET_NOT_SUPPORTED);
+		return;
+	default:
+		forward(ctxt);
+		return;
 	}
-	return false;
 }
 
 void handle_host_smc(struct host_ctxt *ctxt)
 {
 	u64 *r = ctxt->regs;
 	u32 fn = (u32)r[0];
+	/* SMC32 arguments are the W registers: the upper halves are not part of them. */
 	u64 mask = is_smc32(fn) ? 0xffffffffULL : ~0ULL;
 
 	/* A trapped SMC returns to itself (D1.11.2): step over it. */
 	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
-	if (!psci_fn_proxied(fn)) {
+	switch (psci_relay_action(fn)) {
+	case PSCI_RELAY_REFUSE:
+	case PSCI_RELAY_SSBD:
 		r[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
 		return;
-	}
-	switch (fn) {
-	case PSCI_CPU_ON:
-	case PSCI_FN64(3):
-		r[0] = (u64)psci_cpu_on(fn, r[1] & mask, r[2] & mask, r[3] & mask);
+	case PSCI_RELAY_CPU_ON:
+		r[0] = (u64)psci_cpu_on(r[1], r[2], r[3]);
 		return;
-	case PSCI_CPU_SUSPEND:
-	case PSCI_FN64(1):
-		psci_suspend(ctxt, fn, mask, false);
+	case PSCI_RELAY_CPU_OFF:
+		psci_cpu_off(ctxt);
 		return;
-	case PSCI_SYSTEM_SUSPEND:
-	case PSCI_FN64(14):
-		psci_suspend(ctxt, fn, mask, true);
+	case PSCI_RELAY_CPU_SUSPEND:
+		psci_suspend(ctxt, fn, false);
 		return;
-	case PSCI_CPU_OFF:
-		hyp_spin_lock(&this_cpu()->lock);
-		this_cpu()->state = HYP_CPU_OFF;
-		hyp_spin_unlock(&this_cpu()->lock);
-		forward(ctxt);
-		/* Still here: firmware refused; the CPU stays on. */
-		this_cpu()->state = HYP_CPU_ON;
+	case PSCI_RELAY_SYSTEM_SUSPEND:
+		psci_suspend(ctxt, fn, true);
 		return;
-	case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET:
-	case PSCI_SYSTEM_RESET2:
-	case PSCI_FN64(18):
+	case PSCI_RELAY_AFFINITY_INFO:
+		r[0] = (u64)psci_affinity_info(fn, r[1] & mask, r[2] & mask);
+		return;
+	case PSCI_RELAY_FEATURES:
+		psci_features(ctxt, fn);
+		return;
+	case PSCI_RELAY_SYSTEM_OFF:
 		/* The last chance to say what DMA the IOMMUs refused. */
 		kvm_iommu_report();
-		break;
-	case PSCI_FEATURES:
-	case SMCCC_ARCH_FEATURES:
-		if (!psci_fn_proxied((u32)r[1])) {
-			r[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
-			return;
-		}
-		break;
+		forward(ctxt);
+		return;
+	case PSCI_RELAY_FORWARD:
+		forward(ctxt);
+		return;
 	}
-	forward(ctxt);
+}
+
+/*
+ * Test hook: a CPU that runs but is recorded off is what a CPU started behind
+ * the hypervisor's back looks like to the relay (psci_cpu_on() must refuse
+ * it). Only reachable with test_hooks=1 (hyp/hcall.c).
+ */
+int psci_test_forget_cpu(u64 mpidr)
+{
+	struct hyp_cpu *cpu = psci_mpidr_valid(mpidr) ? hyp_cpu_by_mpidr(mpidr) : NULL;
+
+	if (!cpu)
+		return -EINVAL;
+	pr_warn("TEST_HOOK: the PSCI relay forgets that CPU %u is on\n", cpu->index);
+	set_cpu_state(cpu, HYP_CPU_OFF);
+	return 0;
 }
 
 void psci_system_off(void)

@@ -90,3 +90,12 @@ SYM_FUNC_START payload_secondary_c_entry
 	b	1b
 SYM_FUNC_END payload_secondary_c_entry
 	.ltorg
+
+/*
+ * A CPU the pre-loader (preload.c) starts behind the hypervisor's future
+ * back: it just stays on, waiting, MMU off.
+ */
+SYM_FUNC_START payload_spin_entry
+1:	wfe
+	b	1b
+SYM_FUNC_END payload_spin_entry

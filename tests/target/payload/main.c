@@ -9,10 +9,13 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include <asm/sysreg.h>
 #include <uapi/isohyp.h>
 
 #include "harness.h"
 #include "payload.h"
+
+bool payload_test_hooks;
 
 static void console_out(const char *s, void *ctx)
 {
@@ -56,10 +59,13 @@ static void el2_crash(void)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
+	if (current_el() == 2)
+		return payload_preload(image);
 	if (load_option(image, L"el2-crash")) {
 		el2_crash();
 		return EFI_ABORTED;
 	}
+	payload_test_hooks = load_option(image, L"test-hooks");
 	/* The firmware's watchdog would reset a long run; these tests are bounded. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	Print(L"isohyp-payload: start\n");

@@ -53,6 +53,15 @@ struct secondary_boot {
 
 extern char payload_secondary_c_entry[];
 
+/*
+ * The loader was configured with test_hooks=1 (and told us so with the load
+ * option "test-hooks"): TEST_HOOK works and IOMMU_INFO reports x4..x7.
+ */
+extern bool payload_test_hooks;
+
+/* Started by the firmware at EL2: the pre-loader of refusals.test (preload.c). */
+EFI_STATUS payload_preload(EFI_HANDLE image);
+
 /* A hypercall's x1 when x0 says success, else CALL_FAILED. */
 #define CALL_FAILED (-1000)
 s64 hcall(u32 fn, u64 a1, u64 a2);

@@ -18,6 +18,8 @@ void el2_cpu_setup(struct hyp_cpu *cpu);
 void el2_to_el1_context(void);
 /* Secondary CPU: EL1 as PSCI promises it at the entry point (MMU, caches off). */
 void el1_reset_context(void);
+/* The 4 KiB granule at stage 1 and stage 2 (ID_AA64MMFR0_EL1), which isohyp needs. */
+bool cpu_has_4k_granule(void);
 /* Physical address size from ID_AA64MMFR0_EL1.PARange, capped at 48 bits. */
 unsigned int cpu_pa_bits(void);
 /* VTCR_EL2 for a stage-2 of @ia_bits input bits starting at @start_level. */

@@ -24,6 +24,12 @@
 #define PSCI_FEATURES PSCI_FN(10)
 #define PSCI_SYSTEM_SUSPEND PSCI_FN(14)
 #define PSCI_SYSTEM_RESET2 PSCI_FN(18)
+/* The SMC64 forms, whose arguments are 64-bit (addresses, MPIDRs with Aff3). */
+#define PSCI_CPU_SUSPEND_64 PSCI_FN64(1)
+#define PSCI_CPU_ON_64 PSCI_FN64(3)
+#define PSCI_AFFINITY_INFO_64 PSCI_FN64(4)
+#define PSCI_SYSTEM_SUSPEND_64 PSCI_FN64(14)
+#define PSCI_SYSTEM_RESET2_64 PSCI_FN64(18)
 
 #define PSCI_RET_SUCCESS 0
 #define PSCI_RET_NOT_SUPPORTED (-1)
@@ -33,6 +39,11 @@
 #define PSCI_RET_ON_PENDING (-5)
 #define PSCI_RET_INTERNAL_FAILURE (-6)
 
+/* AFFINITY_INFO results (DEN0022 5.1.5). */
+#define PSCI_AFFINITY_ON 0
+#define PSCI_AFFINITY_OFF 1
+#define PSCI_AFFINITY_ON_PENDING 2
+
 #define SMCCC_VERSION 0x80000000U
 #define SMCCC_ARCH_FEATURES 0x80000001U
 #define SMCCC_ARCH_SOC_ID 0x80000002U
@@ -40,6 +51,35 @@
 #define SMCCC_ARCH_WORKAROUND_2 0x80007FFFU
 #define SMCCC_ARCH_WORKAROUND_3 0x80003FFFU
 #define SMCCC_RET_NOT_SUPPORTED (-1)
+#define SMCCC_RET_NOT_REQUIRED (-2)
+
+/*
+ * MPIDR_EL1's affinity fields: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8],
+ * Aff0 [7:0] (the same definition as isohyp/cpu.h's).
+ */
+#define MPIDR_AFFINITY_MASK 0xff00ffffffULL
+
+/*
+ * What the PSCI relay does with a host SMC (arch/arm64/hyp/psci_policy.c):
+ * the policy, apart from the mechanism in psci.c, so host unit tests can
+ * check it.
+ */
+enum psci_relay_action {
+	PSCI_RELAY_REFUSE = 0,		/* NOT_SUPPORTED; firmware never sees it */
+	PSCI_RELAY_FORWARD,		/* to firmware as it is */
+	PSCI_RELAY_CPU_ON,		/* validated target, our entry point */
+	PSCI_RELAY_CPU_OFF,
+	PSCI_RELAY_CPU_SUSPEND,		/* our entry point */
+	PSCI_RELAY_SYSTEM_SUSPEND,	/* our entry point */
+	PSCI_RELAY_AFFINITY_INFO,	/* validated target */
+	PSCI_RELAY_SYSTEM_OFF,		/* and the resets: report, then forward */
+	PSCI_RELAY_FEATURES,		/* answered by the relay's own policy */
+	PSCI_RELAY_SSBD,		/* SMCCC_ARCH_WORKAROUND_2: answered here */
+};
+
+enum psci_relay_action psci_relay_action(u32 fn);
+bool psci_mpidr_valid(u64 mpidr);
+u64 psci_affinity_level_mask(u64 level);
 
 struct smccc_res {
 	u64 a0, a1, a2, a3;
@@ -52,6 +92,15 @@ void smccc_smc(u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6, u64 a7,
 struct host_ctxt;
 /* The host's trapped SMC (HCR_EL2.TSC): the PSCI/SMCCC proxy. */
 void handle_host_smc(struct host_ctxt *ctxt);
+/*
+ * SSBD (SMCCC_ARCH_WORKAROUND_2) under the hypervisor's control: ask
+ * firmware once on the boot CPU, then keep its mitigation on for every CPU
+ * that enters EL2 (el2_cpu_setup).
+ */
+void psci_ssbd_init(void);
+void psci_ssbd_cpu_setup(void);
+/* TEST_HOOK (test_hooks=1 only): record the CPU @mpidr as off; 0 or -EINVAL. */
+int psci_test_forget_cpu(u64 mpidr);
 /* Power the machine off through firmware (panic path); returns only on failure. */
 void psci_system_off(void);
 

@@ -38,6 +38,14 @@
 #define SYS_SMCR_EL2 s3_4_c1_c2_6
 #define SYS_ID_AA64MMFR3_EL1 s3_0_c0_c7_3
 #define SYS_ID_AA64SMFR0_EL1 s3_0_c0_c4_5
+/*
+ * Debug and profiling controls of EL2 (Arm ARM D24.2/D24.3; binutils 2.40
+ * disassembles these encodings by these names): UNDEFINED unless the feature
+ * is implemented, so touch them only when ID_AA64DFR0_EL1 says so.
+ */
+#define SYS_PMSCR_EL2 s3_4_c9_c9_0 /* FEAT_SPE */
+#define SYS_TRFCR_EL2 s3_4_c1_c2_1 /* FEAT_TRF */
+#define SYS_BRBCR_EL2 s2_4_c9_c0_0 /* FEAT_BRBE */
 
 #define isb() __asm__ __volatile__("isb" : : : "memory")
 #define dsb(opt) __asm__ __volatile__("dsb " #opt : : : "memory")
@@ -71,6 +79,8 @@
 /* MDCR_EL2 (D23.3.16). */
 #define MDCR_EL2_HPMN GENMASK(4, 0)
 #define MDCR_EL2_E2PB GENMASK(13, 12)
+#define MDCR_EL2_HPMD BIT(17) /* FEAT_PMUv3p1: no event counting at EL2 */
+#define MDCR_EL2_HCCD BIT(23) /* FEAT_PMUv3p5: no cycle counting at EL2 */
 #define MDCR_EL2_E2TB GENMASK(25, 24)
 #define PMCR_N GENMASK(15, 11)
 
@@ -136,6 +146,8 @@
 
 /* ID registers (D23.2.64 onwards). */
 #define ID_AA64MMFR0_PARANGE GENMASK(3, 0)
+#define ID_AA64MMFR0_TGRAN4 GENMASK(31, 28)
+#define ID_AA64MMFR0_TGRAN4_2 GENMASK(43, 40)
 #define ID_AA64MMFR0_FGT GENMASK(59, 56)
 #define ID_AA64MMFR1_HCX GENMASK(43, 40)
 #define ID_AA64MMFR3_TCRX GENMASK(3, 0)
@@ -149,7 +161,9 @@
 #define ID_AA64ISAR2_MOPS GENMASK(19, 16)
 #define ID_AA64DFR0_PMUVER GENMASK(11, 8)
 #define ID_AA64DFR0_PMSVER GENMASK(35, 32)
+#define ID_AA64DFR0_TRACEFILT GENMASK(43, 40)
 #define ID_AA64DFR0_TRACEBUFFER GENMASK(47, 44)
+#define ID_AA64DFR0_BRBE GENMASK(55, 52)
 
 /* HFGRTR_EL2/HFGWTR_EL2 "n" bits: 0 traps, so they are set for features present. */
 #define HFGxTR_nSMPRI_EL1 BIT(54)
