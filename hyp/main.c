@@ -28,6 +28,7 @@
 #include <isohyp/driver.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/page_alloc.h>
+#include <isohyp/power.h>
 #include <isohyp/version.h>
 
 #define HYP_STACK_PAGES 4
@@ -221,6 +222,12 @@ int hyp_boot_init(const struct boot_info *bi_in)
 	el2_cfg_init(host_s2_regs.vtcr, host_s2_regs.vttbr);
 	el2_to_el1_context();
 	return 0;
+}
+
+void hyp_system_down_prepare(void)
+{
+	/* The last chance to say what DMA the IOMMUs refused. */
+	kvm_iommu_report();
 }
 
 u64 hyp_boot_finish(void)

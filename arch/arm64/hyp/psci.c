@@ -20,7 +20,7 @@
 #include <isohyp/console.h>
 #include <isohyp/cpu.h>
 #include <isohyp/errno.h>
-#include <isohyp/iommu.h>
+#include <isohyp/power.h>
 
 #include <asm/host_ctxt.h>
 
@@ -290,8 +290,7 @@ void handle_host_smc(struct host_ctxt *ctxt)
 		psci_features(ctxt, fn);
 		return;
 	case PSCI_RELAY_SYSTEM_OFF:
-		/* The last chance to say what DMA the IOMMUs refused. */
-		kvm_iommu_report();
+		hyp_system_down_prepare();
 		forward(ctxt);
 		return;
 	case PSCI_RELAY_FORWARD:
