@@ -351,13 +351,18 @@ $(BUILD)/target-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BU
 		$(BUILD)/target-nc/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
-$(BUILD)/crash/isohyp.conf: FORCE
-	$(call write_conf,$@,# el2-crash.test: the payload asks for an EL2 abort\nnext=EFI/isohyp/payload.efi\ncmdline=el2-crash\ntest_hooks=1\n)
+# el2-crash.test: the payload asks the hypervisor (test_hooks=1) for an
+# exception at EL2, one image per kind (tests/target/payload/main.c).
+EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow
 
-$(BUILD)/crash/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/crash/isohyp.conf
+$(BUILD)/crash/%/isohyp.conf: FORCE
+	$(call write_conf,$@,# el2-crash.test: the payload asks for $*\nnext=EFI/isohyp/payload.efi\ncmdline=$*\ntest_hooks=1\n)
+
+.PRECIOUS: $(BUILD)/crash/%/isohyp.conf
+$(BUILD)/crash/%/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/crash/%/isohyp.conf
 	@echo "  ESP     $@"
 	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
-		$(BUILD)/crash/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/crash/$*/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
 $(BUILD)/refuse/isohyp.conf: FORCE
@@ -378,7 +383,7 @@ $(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
 	$(BUILD)/preload/esp.img \
 	$(BUILD)/target-nc/esp.img \
-	$(BUILD)/crash/esp.img $(BUILD)/linux/esp.img \
+	$(EL2_CRASHES:%=$(BUILD)/crash/%/esp.img) $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img
 
 # ---- benchmarks (not part of check) --------------------------------------

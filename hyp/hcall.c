@@ -44,6 +44,20 @@ static void handle_iommu_info(u64 *r)
 		r[4 + i] = layout ? info.structs[i] : 0;
 }
 
+/* A "ret" in writable data: W^X must refuse to execute it. */
+static u32 test_hook_data_insn[1] = { 0xd65f03c0 };
+
+/* Uses a page of stack per call and cannot become a loop: an overflow. */
+static u64 __attribute__((noinline)) test_hook_recurse(u64 depth)
+{
+	volatile u8 frame[4096];
+
+	frame[0] = (u8)depth;
+	if (depth > (1ULL << 20))
+		return frame[0];
+	return test_hook_recurse(depth + 1) + frame[0];
+}
+
 /*
  * Test suites only (test_hooks=1 at boot): put the hypervisor in a state a
  * test cannot reach otherwise. FORGET_CPU: the PSCI relay's view of a CPU
@@ -64,12 +78,30 @@ static void handle_test_hook(u64 *r)
 		r[1] = (u64)(s64)psci_test_forget_cpu(r[2]);
 		return;
 	}
-	if (r[1] != ISOHYP_TEST_HOOK_EL2_ABORT) {
+	switch (r[1]) {
+	case ISOHYP_TEST_HOOK_EL2_ABORT:
+		pr_warn("TEST_HOOK: taking a data abort at EL2 on purpose\n");
+		__asm__ __volatile__("ldr %0, [%1]" : "=r"(r[1]) : "r"(8UL) : "memory");
+		return;
+	case ISOHYP_TEST_HOOK_WRITE_TEXT:
+		pr_warn("TEST_HOOK: writing to the hypervisor's text at %lx\n",
+			(unsigned long)(uintptr_t)handle_test_hook);
+		*(volatile u32 *)(uintptr_t)handle_test_hook = 0xd503201f; /* nop */
+		break;
+	case ISOHYP_TEST_HOOK_EXEC_DATA:
+		pr_warn("TEST_HOOK: executing the hypervisor's data at %lx\n",
+			(unsigned long)(uintptr_t)test_hook_data_insn);
+		((void (*)(void))(uintptr_t)test_hook_data_insn)();
+		break;
+	case ISOHYP_TEST_HOOK_STACK_OVERFLOW:
+		pr_warn("TEST_HOOK: overflowing this CPU's EL2 stack\n");
+		r[1] = test_hook_recurse(0);
+		break;
+	default:
 		r[1] = (u64)(s64)-EINVAL;
 		return;
 	}
-	pr_warn("TEST_HOOK: taking a data abort at EL2 on purpose\n");
-	__asm__ __volatile__("ldr %0, [%1]" : "=r"(r[1]) : "r"(8UL) : "memory");
+	pr_err("TEST_HOOK: the hypervisor survived what must fault\n");
 }
 
 static void handle_revision(u64 *r)

@@ -77,6 +77,15 @@ static int boot_info_check(const struct boot_info *bi)
 	return 0;
 }
 
+/*
+ * Each CPU's EL2 stacks, one contiguous block (hyp_alloc_pages_contig aligns
+ * it to 8 pages): the panic stack, an unmapped guard page, the stack. An
+ * overflow of the stack faults on the guard page, and the panic vectors run
+ * on the panic stack (arch/arm64/hyp/entry.S), so it ends in a register dump.
+ */
+#define HYP_PANIC_STACK_PAGES 2
+#define HYP_STACK_BLOCK_PAGES (HYP_PANIC_STACK_PAGES + 1 + HYP_STACK_PAGES)
+
 static int cpus_init(const struct boot_info *bi, struct hyp_pool *pool)
 {
 	unsigned int i;
@@ -84,11 +93,13 @@ static int cpus_init(const struct boot_info *bi, struct hyp_pool *pool)
 	hyp_nr_cpus = bi->nr_cpus;
 	for (i = 0; i < hyp_nr_cpus; i++) {
 		struct hyp_cpu *cpu = &hyp_cpus[i];
-		u8 *stack = hyp_alloc_pages_contig(pool, HYP_STACK_PAGES);
+		u8 *block = hyp_alloc_pages_contig(pool, HYP_STACK_BLOCK_PAGES);
 
-		if (!stack)
+		if (!block)
 			return -ENOMEM;
-		cpu->stack_top = (u64)(uintptr_t)(stack + HYP_STACK_PAGES * SZ_4K);
+		cpu->panic_stack_top = (u64)(uintptr_t)(block + HYP_PANIC_STACK_PAGES * SZ_4K);
+		cpu->stack_guard = cpu->panic_stack_top;
+		cpu->stack_top = (u64)(uintptr_t)(block + HYP_STACK_BLOCK_PAGES * SZ_4K);
 		cpu->mpidr = bi->mpidr[i] & MPIDR_AFFINITY_MASK;
 		cpu->index = i;
 		cpu->state = HYP_CPU_OFF;
@@ -97,14 +108,56 @@ static int cpus_init(const struct boot_info *bi, struct hyp_pool *pool)
 	return 0;
 }
 
-/* EL2 view: the carve-out (code and data), host RAM (data), the console, the GICD. */
+bool hyp_addr_is_stack_guard(u64 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < hyp_nr_cpus; i++)
+		if (addr - hyp_cpus[i].stack_guard < SZ_4K)
+			return true;
+	return false;
+}
+
+extern char __hyp_text_end[], __hyp_rodata_end[];
+
+/*
+ * The carve-out at EL2: text read-only and executable, rodata read-only,
+ * everything else (data, bss, boot info, page pool, stacks) read-write and
+ * never executable, but for each CPU's stack guard page. Stacks come from
+ * the pool in ascending order (cpus_init), so the guards are sorted.
+ */
+static int hyp_map_carveout(const struct boot_info *bi)
+{
+	u64 text_end = (u64)(uintptr_t)__hyp_text_end, rodata_end = (u64)(uintptr_t)__hyp_rodata_end;
+	u64 start = rodata_end, end = bi->carveout_base + bi->carveout_size;
+	unsigned int i;
+	int ret;
+
+	ret = hyp_mmu_map(bi->carveout_base, text_end - bi->carveout_base, HYP_MAP_TEXT);
+	if (!ret)
+		ret = hyp_mmu_map(text_end, rodata_end - text_end, HYP_MAP_RODATA);
+	for (i = 0; !ret && i < hyp_nr_cpus; i++) {
+		u64 guard = hyp_cpus[i].stack_guard;
+
+		if (guard < start || guard + SZ_4K > end)
+			return -EINVAL;
+		if (guard > start)
+			ret = hyp_mmu_map(start, guard - start, HYP_MAP_DATA);
+		start = guard + SZ_4K;
+	}
+	if (!ret && start < end)
+		ret = hyp_mmu_map(start, end - start, HYP_MAP_DATA);
+	return ret;
+}
+
+/* EL2 view: the carve-out, host RAM (data), the console, the GICD. */
 static int hyp_map_all(const struct boot_info *bi)
 {
 	u64 cbase = bi->carveout_base, cend = cbase + bi->carveout_size;
 	unsigned int i;
 	int ret;
 
-	ret = hyp_mmu_map(cbase, bi->carveout_size, HYP_MAP_TEXT);
+	ret = hyp_map_carveout(bi);
 	for (i = 0; !ret && i < bi->nr_ram; i++) {
 		u64 base = bi->ram[i].base, end = base + bi->ram[i].size;
 

@@ -70,10 +70,15 @@ void hyp_panic_exception(struct host_ctxt *ctxt, unsigned long kind)
 	char line[200];
 	unsigned int i;
 
-	hyp_snprintf(line, sizeof(line), "isohyp: PANIC on CPU %u: unexpected exception: %s\n",
-		     panic_cpu(), vector_names[kind & 15]);
+	u64 far = read_sysreg(far_el2), sp = read_sysreg(tpidr_el0); /* entry.S put it there */
+
+	hyp_snprintf(line, sizeof(line), "isohyp: PANIC on CPU %u: unexpected exception: %s%s\n",
+		     panic_cpu(), vector_names[kind & 15],
+		     kind == 4 && hyp_addr_is_stack_guard(far) ? " (stack overflow)" : "");
 	hyp_console_write(line);
 	dump_sysregs();
+	hyp_snprintf(line, sizeof(line), "  SP      %016lx\n", (unsigned long)sp);
+	hyp_console_write(line);
 	for (i = 0; i < 31; i += 2) {
 		if (i == 30)
 			hyp_snprintf(line, sizeof(line), "  x30 %016lx\n",

@@ -25,6 +25,8 @@ enum hyp_cpu_state {
 
 struct hyp_cpu {
 	u64 stack_top; /* first: entry.S loads it by offset 0 */
+	u64 panic_stack_top; /* second: the EL2 panic vectors switch to it */
+	u64 stack_guard; /* the unmapped page below the stack */
 	u64 mpidr;
 	u32 index;
 	u32 state; /* enum hyp_cpu_state, under lock */
@@ -32,6 +34,8 @@ struct hyp_cpu {
 	u64 host_entry; /* where the host asked this CPU to start, at EL1 */
 	u64 host_ctx; /* and the context id it passes in x0 */
 };
+
+_Static_assert(__builtin_offsetof(struct hyp_cpu, panic_stack_top) == 8, "entry.S");
 
 extern struct hyp_cpu hyp_cpus[];
 extern unsigned int hyp_nr_cpus;
@@ -45,6 +49,12 @@ static inline struct hyp_cpu *this_cpu(void)
 }
 
 struct hyp_cpu *hyp_cpu_by_mpidr(u64 mpidr);
+/* Is @addr in some CPU's stack guard page (an overflow, hyp/panic.c)? */
+bool hyp_addr_is_stack_guard(u64 addr);
+
+/* entry.S reads these by offset. */
+#define HYP_CPU_STACK_TOP 0
+#define HYP_CPU_PANIC_STACK_TOP 8
 
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
 

@@ -39,6 +39,10 @@
 #define ISOHYP_FN_TEST_HOOK 0xC600FFF0U
 #define ISOHYP_TEST_HOOK_EL2_ABORT 1
 #define ISOHYP_TEST_HOOK_FORGET_CPU 2
+/* EL2 memory hygiene (each a clean EL2 panic with a register dump): */
+#define ISOHYP_TEST_HOOK_WRITE_TEXT 3 /* store to the hypervisor's text */
+#define ISOHYP_TEST_HOOK_EXEC_DATA 4 /* branch to the hypervisor's data */
+#define ISOHYP_TEST_HOOK_STACK_OVERFLOW 5 /* recurse past the EL2 stack */
 
 /* x0 on return: SMCCC status. An implemented call puts its result in x1. */
 #define ISOHYP_SMCCC_SUCCESS 0

@@ -181,9 +181,23 @@ SYM_FUNC_END __hyp_secondary_entry
 	eret
 .endm
 
-/* Anything else is a bug of ours or an exception that must not reach EL2. */
+/*
+ * Anything else is a bug of ours or an exception that must not reach EL2.
+ * It never returns, so it may clobber the host's EL0 thread registers to
+ * switch to this CPU's panic stack first: the fault may be a stack overflow
+ * into the guard page, where saving registers would fault again. The old SP
+ * is kept in TPIDR_EL0 for the dump. Before el2_cpu_setup() TPIDR_EL2 may
+ * not point at a hyp_cpu yet: then the firmware's vectors are installed.
+ */
 .macro bad_vector kind
 	.balign	0x80
+	msr	tpidrro_el0, x0
+	mov	x0, sp
+	msr	tpidr_el0, x0
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #8]			/* struct hyp_cpu.panic_stack_top */
+	mov	sp, x0
+	mrs	x0, tpidrro_el0
 	save_host_regs
 	mov	x0, sp
 	mov	x1, #\kind

@@ -16,6 +16,7 @@
 #define S1_ATTRINDX GENMASK(4, 2)
 #define S1_AP GENMASK(7, 6)
 #define S1_AP_RW_EL2 1 /* AP[2:1] = 01: AP[1] is RES1 with one privilege level */
+#define S1_AP_RO_EL2 3 /* AP[2:1] = 11: read-only */
 #define S1_SH GENMASK(9, 8)
 #define S1_AF BIT(10)
 #define S1_XN BIT(54)
@@ -37,14 +38,16 @@ static u64 level_size(int level)
 
 static u64 leaf_attrs(enum hyp_map_type type, int level)
 {
-	u64 d = S1_VALID | S1_AF | FIELD_PREP(S1_AP, S1_AP_RW_EL2);
+	bool ro = type == HYP_MAP_TEXT || type == HYP_MAP_RODATA;
+	u64 d = S1_VALID | S1_AF | FIELD_PREP(S1_AP, ro ? S1_AP_RO_EL2 : S1_AP_RW_EL2);
 
 	if (level == 3)
 		d |= S1_TABLE;
 	if (type == HYP_MAP_DEVICE)
 		return d | FIELD_PREP(S1_ATTRINDX, MAIR_IDX_DEVICE) | S1_XN;
 	d |= FIELD_PREP(S1_ATTRINDX, MAIR_IDX_NORMAL) | FIELD_PREP(S1_SH, TCR_SH_INNER);
-	return type == HYP_MAP_DATA ? d | S1_XN : d;
+	/* Only text executes (and SCTLR_EL2.WXN makes anything writable XN anyway). */
+	return type == HYP_MAP_TEXT ? d : d | S1_XN;
 }
 
 static int map_level(u64 *table, int level, u64 pa, u64 end, enum hyp_map_type type)
@@ -115,6 +118,6 @@ int hyp_mmu_init(struct hyp_pool *pool, unsigned int pa_bits)
 			  FIELD_PREP(TCR_EL2_SH0, TCR_SH_INNER) | FIELD_PREP(TCR_EL2_TG0, 0) |
 			  FIELD_PREP(TCR_EL2_PS, ps);
 	hyp_mmu_cfg.ttbr0 = (u64)(uintptr_t)hyp_pgd;
-	hyp_mmu_cfg.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I;
+	hyp_mmu_cfg.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN;
 	return 0;
 }

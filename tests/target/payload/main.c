@@ -43,17 +43,37 @@ static bool load_option(EFI_HANDLE image, const CHAR16 *word)
 
 /*
  * el2-crash (tests/target/el2-crash.test): instead of the tests, ask the
- * hypervisor (booted with test_hooks=1) to take an exception at EL2. It
- * must print its dump and power the machine off; returning is a failure.
+ * hypervisor (booted with test_hooks=1) to take an exception at EL2 -- a
+ * data abort, a write to its text, an instruction fetch from its data, a
+ * stack overflow, as the load option says. It must print its dump and power
+ * the machine off; returning is a failure.
  */
-static void el2_crash(void)
+static const struct {
+	const CHAR16 *option;
+	const CHAR16 *what;
+	u64 hook;
+} el2_crashes[] = {
+	{ L"el2-crash", L"an EL2 abort", ISOHYP_TEST_HOOK_EL2_ABORT },
+	{ L"el2-write-text", L"a write to the EL2 text", ISOHYP_TEST_HOOK_WRITE_TEXT },
+	{ L"el2-exec-data", L"an EL2 fetch from data", ISOHYP_TEST_HOOK_EXEC_DATA },
+	{ L"el2-stack-overflow", L"an EL2 stack overflow", ISOHYP_TEST_HOOK_STACK_OVERFLOW },
+};
+
+static bool el2_crash(EFI_HANDLE image)
 {
 	struct smccc_res res;
+	unsigned int i;
 
-	Print(L"isohyp-payload: asking for an EL2 abort\n");
-	payload_hvc(ISOHYP_FN_TEST_HOOK, ISOHYP_TEST_HOOK_EL2_ABORT, 0, 0, &res);
-	Print(L"isohyp-payload: the hypervisor returned (x0 %lx x1 %lx): no crash\n", res.a0,
-	      res.a1);
+	for (i = 0; i < ARRAY_SIZE(el2_crashes); i++) {
+		if (!load_option(image, el2_crashes[i].option))
+			continue;
+		Print(L"isohyp-payload: asking for %s\n", el2_crashes[i].what);
+		payload_hvc(ISOHYP_FN_TEST_HOOK, el2_crashes[i].hook, 0, 0, &res);
+		Print(L"isohyp-payload: the hypervisor returned (x0 %lx x1 %lx): no crash\n",
+		      res.a0, res.a1);
+		return true;
+	}
+	return false;
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
@@ -61,10 +81,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	InitializeLib(image, systab);
 	if (current_el() == 2)
 		return payload_preload(image);
-	if (load_option(image, L"el2-crash")) {
-		el2_crash();
+	if (el2_crash(image))
 		return EFI_ABORTED;
-	}
 	payload_test_hooks = load_option(image, L"test-hooks");
 	/* The firmware's watchdog would reset a long run; these tests are bounded. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hypervisor's own EL2 stage-1 translation: an identity map (VA == PA) of
- * the carve-out (executable), host RAM (never executable), and the MMIO the
- * hypervisor drives (Device-nGnRE). Built once per boot on the boot CPU and
+ * the carve-out (its text read-only and executable, its rodata read-only,
+ * everything else read-write and never executable, SCTLR_EL2.WXN on; each
+ * CPU's stack with an unmapped guard page below it), host RAM (never
+ * executable), and the MMIO the hypervisor drives (Device-nGnRE). Built once per boot on the boot CPU and
  * shared by every CPU.
  */
 #ifndef ISOHYP_ASM_HYP_MMU_H
@@ -12,9 +14,10 @@
 #include <isohyp/types.h>
 
 enum hyp_map_type {
-	HYP_MAP_TEXT, /* normal memory, executable (the carve-out) */
-	HYP_MAP_DATA, /* normal memory, never executable */
-	HYP_MAP_DEVICE, /* Device-nGnRE, never executable */
+	HYP_MAP_TEXT, /* normal memory, read-only, executable (the image's text) */
+	HYP_MAP_RODATA, /* normal memory, read-only, never executable */
+	HYP_MAP_DATA, /* normal memory, read-write, never executable */
+	HYP_MAP_DEVICE, /* Device-nGnRE, read-write, never executable */
 };
 
 /* The values __hyp_mmu_on (entry.S) loads; layout fixed by it. */

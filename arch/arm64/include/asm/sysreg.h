@@ -98,6 +98,7 @@
 #define SCTLR_C BIT(2)
 #define SCTLR_SA BIT(3)
 #define SCTLR_I BIT(12)
+#define SCTLR_WXN BIT(19) /* writable means never executable */
 #define SCTLR_EL2_RES1 (BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
 			BIT(28) | BIT(29))
 /* SCTLR_EL1 RES1 bits of Armv8.0 (later features define them; 1 keeps them off). */
