@@ -177,6 +177,20 @@ static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
 	return 0;
 }
 
+/*
+ * QEMU's fw_cfg, a DMA master the hypervisor mediates (ARCHITECTURE.md
+ * section 9; binding: qemu,fw-cfg-mmio.yaml). Minimal until the platform
+ * classifier fills bi->fw_cfg: the first node, its first reg entry. Its
+ * status does not matter: a disabled device can still be programmed.
+ */
+static void fdt_gather_fw_cfg(const void *fdt, struct boot_info *bi)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "qemu,fw-cfg-mmio");
+
+	if (node < 0 || fdt_read_reg(fdt, node, 0, &bi->fw_cfg.base, &bi->fw_cfg.size))
+		bi->fw_cfg.base = bi->fw_cfg.size = 0;
+}
+
 int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 {
 	int err = fdt_check_header(fdt);
@@ -189,6 +203,7 @@ int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 		return -1;
 	fdt_gather_uart(fdt, bi);
 	fdt_gather_gic(fdt, bi);
+	fdt_gather_fw_cfg(fdt, bi);
 	LOG(L"platform \"%a\": %d CPUs, PSCI over SMC, UART %lx, GICv3 %lx, %d SMMUv3\n",
 	    (const char *)fdt_getprop(fdt, 0, "compatible", NULL) ?: "?", bi->nr_cpus,
 	    bi->uart_base, bi->gicd_base, bi->nr_smmus);
