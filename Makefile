@@ -185,15 +185,16 @@ endef
 
 # A static arm64 Linux program in the initramfs, built against Debian's
 # cross glibc (libc6-dev-arm64-cross).
-$(BUILD)/linux/edu-probe: tests/linux/edu-probe.c $(SYSROOT_STAMP)
+$(BUILD)/linux/%-probe: tests/linux/%-probe.c $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<  [Linux]"
 	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 $(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(BUILD)/linux/edu-probe \
-		$(SYSROOT_STAMP)
+		$(BUILD)/linux/fwcfg-probe $(SYSROOT_STAMP)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe
+	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe \
+		$(BUILD)/linux/fwcfg-probe:bin/fwcfg-probe
 
 $(BUILD)/linux/data.img:
 	@mkdir -p $(dir $@)
