@@ -112,7 +112,7 @@ GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \
 	arch/arm64/hyp/host_stage2.c \
-	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) \
+	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) drivers/fw_cfg/fw_cfg.c \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c \
 	hyp/memcpy.c hyp/dma_policy.c
@@ -194,7 +194,7 @@ endef
 
 # A static arm64 Linux program in the initramfs, built against Debian's
 # cross glibc (libc6-dev-arm64-cross).
-$(BUILD)/linux/edu-probe: tests/linux/edu-probe.c $(SYSROOT_STAMP)
+$(BUILD)/linux/%-probe: tests/linux/%-probe.c $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<  [Linux]"
 	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
@@ -205,10 +205,10 @@ $(BUILD)/linux/its-attack: tests/linux/its-attack.c $(SYSROOT_STAMP)
 	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 $(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(BUILD)/linux/edu-probe \
-		$(BUILD)/linux/its-attack $(SYSROOT_STAMP)
+		$(BUILD)/linux/its-attack $(BUILD)/linux/fwcfg-probe $(SYSROOT_STAMP)
 	@echo "  CPIO    $@"
 	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe \
-		$(BUILD)/linux/its-attack:bin/its-attack
+		$(BUILD)/linux/its-attack:bin/its-attack $(BUILD)/linux/fwcfg-probe:bin/fwcfg-probe
 
 $(BUILD)/linux/data.img:
 	@mkdir -p $(dir $@)
@@ -303,6 +303,7 @@ unit-tests: $(UNIT_BINS)
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
 	tests/target/payload/dma_policy_tests.c tests/target/payload/psci_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
+	tests/target/payload/fw_cfg_tests.c tests/target/payload/outside.c \
 	tests/target/payload/enomem_tests.c tests/target/payload/preload.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))

@@ -7,7 +7,9 @@
 #
 # It holds busybox (static), /init (tests/linux/init), the kernel modules
 # virtio-blk and virtio-net over PCI need, with a load-order list in
-# /lib/modules/load-order, and any extra files given as SRC:DEST. The archive
+# /lib/modules/load-order, modules /init loads later (qemu_fw_cfg: the tests
+# use fw_cfg's registers before its driver claims them) listed in
+# /lib/modules/late-order, and any extra files given as SRC:DEST. The archive
 # is newc, owned by root, sorted, and written atomically.
 set -euo pipefail
 
@@ -31,6 +33,7 @@ fi
 [ -x "$sysroot/bin/busybox" ] || die "no static busybox in $sysroot/bin"
 
 WANT=(virtio_pci virtio_blk virtio_net)
+LATE=(qemu_fw_cfg)
 
 # Dependencies first, each module once (modules.dep: "path: dep dep ...").
 order=()
@@ -45,10 +48,20 @@ add_module() {
 	for m in "${order[@]}"; do [ "$m" = "$path" ] && return 0; done
 	order+=("$path")
 }
+module_path() {
+	local p
+	p=$(grep -oE "^[^:]*/$1\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n1) ||
+		die "module $1 not in modules.dep"
+	echo "${p%:}"
+}
 for m in "${WANT[@]}"; do
-	p=$(grep -oE "^[^:]*/$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n1) ||
-		die "module $m not in modules.dep"
-	add_module "${p%:}"
+	p=$(module_path "$m") || exit 1
+	add_module "$p"
+done
+boot=${#order[@]}
+for m in "${LATE[@]}"; do
+	p=$(module_path "$m") || exit 1
+	add_module "$p"
 done
 
 root=$(mktemp -d)
@@ -57,10 +70,13 @@ mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,lib/modules/"$kver"}
 cp "$sysroot/bin/busybox" "$root/bin/busybox"
 cp "$here/tests/linux/init" "$root/init"
 chmod 0755 "$root/init" "$root/bin/busybox"
-for m in "${order[@]}"; do
+touch "$root/lib/modules/load-order" "$root/lib/modules/late-order"
+for i in "${!order[@]}"; do
+	m=${order[i]} list=load-order
+	[ "$i" -lt "$boot" ] || list=late-order
 	mkdir -p "$root/lib/modules/$kver/$(dirname "$m")"
 	cp "$moddir/$m" "$root/lib/modules/$kver/$m"
-	echo "/lib/modules/$kver/$m" >>"$root/lib/modules/load-order"
+	echo "/lib/modules/$kver/$m" >>"$root/lib/modules/$list"
 done
 for spec in "$@"; do
 	src=${spec%%:*} dest=${spec#*:}

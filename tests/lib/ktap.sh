@@ -5,7 +5,14 @@
 #   ktap_ok "name" test -f file          # runs the command; ok when it succeeds
 #   ktap_marker "name" LOG 'regex'       # ok when LOG has a line matching regex
 #   ktap_no_line "name" LOG 'regex'      # ok when LOG exists and no line matches
+#   ktap_phys_expect "name" LOG TAG      # memory read from outside holds what the guest expected
+#   ktap_phys_same "name" LOG TAG1 TAG2  # two reads from outside found the same bytes
 #   ktap_done                            # prints totals; exit status 1 on failure
+#
+# The phys checks need a run with `run-qemu --phys-reads`: the guest prints
+# "isohyp-check: phys 0xADDR LEN TAG" and qemu-expect logs
+# "qemu-expect: phys TAG 0xADDR HEX" (scripts/qemu-expect); a guest that knows
+# what must be there prints "isohyp-check: expect TAG HEX" beforehand.
 #
 # A failed check prints the log's last lines as "# " diagnostics.
 
@@ -52,6 +59,39 @@ ktap_no_line() {
 		ktap_result 1 "$name"
 		echo "# a line matches /$re/ in $log (or it is missing):"
 		grep -E -- "$re" "$log" 2>/dev/null | head -n 5 | sed 's/^/#   /'
+	fi
+}
+
+# The bytes qemu-expect read for TAG (empty when missing or failed).
+ktap_phys_bytes() { # ktap_phys_bytes LOG TAG
+	sed -n "s/^qemu-expect: phys $2 0x[0-9a-f]* \([0-9a-f]*\)\$/\1/p" "$1" 2>/dev/null | head -n1
+}
+
+ktap_phys_expect() {
+	local name=$1 log=$2 tag=$3 want got
+	want=$(sed -n "s/^isohyp-check: expect $tag \([0-9a-f]*\)\$/\1/p" "$log" 2>/dev/null | head -n1)
+	got=$(ktap_phys_bytes "$log" "$tag")
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		ktap_result 0 "$name"
+	else
+		ktap_result 1 "$name"
+		echo "# $tag: the guest expected '${want:-?}'"
+		echo "# $tag: QEMU's monitor read '${got:-?}'"
+		grep -E "^(qemu-expect: phys $tag |isohyp-check: (phys .* $tag$|expect $tag ))" "$log" 2>/dev/null |
+			head -n 4 | sed 's/^/#   /'
+	fi
+}
+
+ktap_phys_same() {
+	local name=$1 log=$2 a b
+	a=$(ktap_phys_bytes "$log" "$3")
+	b=$(ktap_phys_bytes "$log" "$4")
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		ktap_result 0 "$name"
+	else
+		ktap_result 1 "$name"
+		echo "# $3: '${a:-?}'"
+		echo "# $4: '${b:-?}'"
 	fi
 }
 

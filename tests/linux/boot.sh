@@ -12,8 +12,8 @@ log=$BUILD/results/linux-$NAME.log
 data=$BUILD/linux/data.img
 want=$(sha256sum "$data" | cut -d' ' -f1)
 
-plan=28
-[ "${SMMU_STAGE:-nested}" = 2 ] && plan=29
+plan=33
+[ "${SMMU_STAGE:-nested}" = 2 ] && plan=34
 ktap_plan $plan
 scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus 4 --cpu "$CPU" --smmu-stage "${SMMU_STAGE:-nested}" \
 	--timeout 600 --log "$log" \
@@ -80,6 +80,20 @@ ktap_marker "isohyp refused the MAPD whose ITT is the carve-out" "$log" \
 	"^isohyp: warning: its@[0-9a-f]+: host command 08 \(00007f1100000008 [0-9a-f]{16} 80*${carve:-none} [0-9a-f]{16}\) refused: ITT is not host RAM\$"
 ktap_marker "isohyp refused the MAPTI for the device it did not map" "$log" \
 	'^isohyp: warning: its@[0-9a-f]+: host command 0a \(00007f110000000a [0-9a-f ]+\) refused: DeviceID not mapped$'
+# QEMU's fw_cfg: no SMMU fronts it; its DMA is mediated (tests/linux/fwcfg-probe.c).
+ktap_marker "fw_cfg DMA from user space reaches its own buffer (both triggers)" "$log" \
+	'^fwcfg-probe: own-buffer: ok '
+ktap_marker "fw_cfg DMA aimed at the carve-out comes back with ERROR" "$log" \
+	'^fwcfg-probe: carveout: ok 0x[0-9a-f]+: control 0x1 \(64-bit trigger\), 0x1 \(split\): refused$'
+fwcarve=$(sed -n 's/^fwcfg-probe: carveout: [a-z]* 0x\([0-9a-f]*\):.*/\1/p' "$log" 2>/dev/null)
+ktap_marker "isohyp logged the refused fw_cfg DMA into the carve-out" "$log" \
+	"^isohyp: warning: fw_cfg: DMA of 64 bytes at ${fwcarve:-none} \\(control [0-9a-f]+\\) refused: buffer not host RAM\$"
+ktap_marker "qemu_fw_cfg reads fw_cfg items through the trapped registers" "$log" \
+	'^ISOHYP-CHECK: fw-cfg-sysfs: ok etc/boot-fail-wait=[0-9a-f]+ rev=3 '
+# Debian's CONFIG_IO_STRICT_DEVMEM: once qemu_fw_cfg claims the registers,
+# /dev/mem will not map them; the attack above ran before the driver loaded.
+ktap_marker "/dev/mem refuses fw_cfg's registers once qemu_fw_cfg claimed them" "$log" \
+	'^fwcfg-probe: devmem-claimed: ok '
 if [ "${SMMU_STAGE:-nested}" = 2 ]; then
 	# IDR0.S1P (bit 1) clear: the last hex digit is one of 0 1 4 5 8 9 c d.
 	ktap_marker "the SMMU had stage 2 only (IDR0.S1P = 0)" "$log" \

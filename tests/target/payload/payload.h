@@ -74,4 +74,12 @@ void free_pages(u64 pa, UINTN n);
 void fill_page(u64 pa, u64 seed);
 bool page_has(u64 pa, u64 seed);
 
+/*
+ * Checks from outside (outside.c): QEMU reads @len bytes at @pa through its
+ * monitor while the payload waits (false: no answer, the run has no
+ * monitor); phys_expect() prints what must be there, read now.
+ */
+bool phys_check(const char *tag, u64 pa, UINTN len);
+void phys_expect(const char *tag, u64 pa, UINTN len);
+
 #endif /* ISOHYP_PAYLOAD_H */

@@ -11,6 +11,22 @@
 
 #include <isohyp/types.h>
 
+static inline u8 readb_relaxed(const volatile void *addr)
+{
+	u32 v;
+
+	__asm__ __volatile__("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline u16 readw_relaxed(const volatile void *addr)
+{
+	u32 v;
+
+	__asm__ __volatile__("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
 static inline u32 readl_relaxed(const volatile void *addr)
 {
 	u32 v;
@@ -25,6 +41,11 @@ static inline u64 readq_relaxed(const volatile void *addr)
 
 	__asm__ __volatile__("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
 	return v;
+}
+
+static inline void writew_relaxed(u16 v, volatile void *addr)
+{
+	__asm__ __volatile__("strh %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 
 static inline void writel_relaxed(u32 v, volatile void *addr)

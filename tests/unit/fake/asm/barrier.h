@@ -4,5 +4,6 @@
 #define ISOHYP_FAKE_ASM_BARRIER_H
 
 #define dma_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define dma_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 #endif /* ISOHYP_FAKE_ASM_BARRIER_H */
