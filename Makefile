@@ -282,7 +282,7 @@ unit-tests: $(UNIT_BINS)
 # PE header's data section covers them) between __start_/__stop_ symbols.
 PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
-	tests/target/payload/enomem_tests.c \
+	tests/target/payload/gic_tests.c tests/target/payload/enomem_tests.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder
