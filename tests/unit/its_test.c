@@ -506,6 +506,22 @@ TEST_F(its, queue_outside_host_ram_stalls)
 	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
 }
 
+/* A GITS_CWRITER past the end of the host's queue stalls rather than wrap or read past it. */
+TEST_F(its, cwriter_past_the_queue_stalls)
+{
+	host_queue(host_page(), 1);
+	its_wr(0x88, 8, 4096);
+	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
+	EXPECT_EQ(self->cmds, m.nr_cmds);
+	/* Until the queue is reset, nothing runs -- not even a good CWRITER. */
+	put(0x05, 0, 0, 0);
+	EXPECT_FALSE(publish());
+	EXPECT_EQ(self->cmds, m.nr_cmds);
+	host_queue(host_page(), 1);
+	EXPECT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 1, m.nr_cmds);
+}
+
 /* GITS_CBASER and GITS_BASERn are read-only while enabled; BASERn keep Type and Entry_Size. */
 TEST_F(its, registers_writable_only_while_disabled)
 {
