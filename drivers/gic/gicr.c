@@ -19,8 +19,10 @@
  *    redistributor says it stopped (RWP clear).
  * The SGI frame and the ICC system registers are untouched. A GICv4
  * redistributor's VLPI frame is not handed to the host: its first page (the
- * VPROPBASER/VPENDBASER) reads as zero and ignores writes, and
- * GICR_TYPER.VLPIS reads as 0.
+ * VPROPBASER/VPENDBASER) reads as zero and ignores writes. GICR_TYPER.VLPIS
+ * stays visible -- a host steps from one redistributor to the next by
+ * 256 KiB only when it is set -- while GITS_TYPER.Virtual reads 0 (its.c),
+ * so no ITS ever maps a virtual LPI for the host.
  */
 #include <asm/io.h>
 #include <isohyp/console.h>
@@ -136,8 +138,6 @@ static int gicr_read(void *priv, u64 off, unsigned int size, u64 *val)
 	default:
 		return -EINVAL; /* 12.1.3: 32- and 64-bit accesses only */
 	}
-	if (off == GICR_TYPER)
-		*val &= ~GICR_TYPER_VLPIS;
 	return 0;
 }
 

@@ -360,9 +360,16 @@ static void its_ctlr_write(struct gic_its *its, u32 val)
 	if ((val & GITS_CTLR_ENABLED) == (its->ctlr & GITS_CTLR_ENABLED))
 		return;
 	if (val & GITS_CTLR_ENABLED) {
-		/* QEMU's ITS restarts its queue at 0 when enabled: meet it there. */
+		/*
+		 * QEMU's ITS restarts its queue at 0 when enabled: meet it there.
+		 * Writing GITS_CBASER zeroes GITS_CREADR only (12.19.3; QEMU also
+		 * zeroes GITS_CWRITER): zero GITS_CWRITER too, or a conforming ITS
+		 * would run the old commands between 0 and it again -- MAPDs of
+		 * ITTs long unpinned among them.
+		 */
 		if (its->hw_cwriter) {
 			its_writeq(its, GITS_CBASER, its_readq(its, GITS_CBASER));
+			its_writeq(its, GITS_CWRITER, 0);
 			its->hw_cwriter = 0;
 		}
 		writel_relaxed(GITS_CTLR_ENABLED, its->base + GITS_CTLR);

@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * drivers/gic/its.c against a small software ITS (GICv3 spec IHI 0069,
+ * 12.19 and 5.3): the real register emulation, command-queue processing,
+ * hyp/mem_protect pins and hyp/mmio regions, with the model below in place
+ * of the hardware. The model behaves as the spec says where QEMU differs
+ * (writing GITS_CBASER zeroes GITS_CREADR only; enabling does not move the
+ * queue), consumes the hypervisor's command queue, and checks on every
+ * command what the mediation promises:
+ *  - it only ever reads a queue in hypervisor memory, never host RAM;
+ *  - every command it reads has every reserved bit zero;
+ *  - every ITT it writes (MAPTI, MAPI, DISCARD) is host RAM pinned at
+ *    that moment, and an ITT being unmapped is still pinned when it
+ *    consumes the MAPD V=0.
+ *
+ * Host RAM is real memory here: 8 MiB mapped at its own physical address,
+ * because its.c reads the host's queue through the identity map.
+ */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MAP_FIXED_NOREPLACE */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "harness.h"
+#include "lib/heap_pages.h"
+#include <isohyp/driver.h>
+#include <isohyp/errno.h>
+#include <isohyp/mem_protect.h>
+#include <isohyp/mmio.h>
+#include <isohyp/page_alloc.h>
+#include <uapi/isohyp.h>
+
+#define RAM 0x40000000ull
+#define RAM_SIZE (8ull << 20)
+#define CARVE (RAM + (7ull << 20))
+#define CARVE_SIZE (1ull << 20)
+#define IA_BITS 40
+#define ITS_PA 0x08080000ull
+#define GICD_PA 0x08000000ull
+#define POOL_PAGES 256
+#define ITE_SIZE 12
+
+/* ---- the model ----------------------------------------------------------------- */
+
+static struct {
+	u32 ctlr;
+	u64 cbaser, cwriter, creadr, baser[8];
+	struct {
+		u32 devid;
+		u64 itt;
+		bool valid;
+	} dte[64];
+	unsigned int nr_cmds, nr_bad, itt_writes;
+	u64 last[4];
+	bool hold; /* a wedged ITS: consumes nothing */
+} m;
+
+u64 fake_timer_ticks;
+
+void fake_dcache_clean_poc(const void *addr, size_t size)
+{
+}
+
+void fake_dcache_clean_inval_poc(const void *addr, size_t size)
+{
+}
+
+void fake_dcache_inval_poc(const void *addr, size_t size)
+{
+}
+
+static bool in_host_ram(u64 pa)
+{
+	return pa >= RAM && pa < RAM + RAM_SIZE;
+}
+
+static void model_bad(const char *what)
+{
+	printf("# model: %s (command %016llx %016llx %016llx %016llx)\n", what,
+	       (unsigned long long)m.last[0], (unsigned long long)m.last[1],
+	       (unsigned long long)m.last[2], (unsigned long long)m.last[3]);
+	m.nr_bad++;
+}
+
+#define M(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
+
+/* The defined fields of each physical command (5.3), per doubleword. */
+static bool fields_of(u8 op, u64 f[4])
+{
+	u64 dev = M(7, 0) | M(63, 32), nodev = M(7, 0);
+
+	memset(f, 0, 4 * sizeof(u64));
+	switch (op) {
+	case 0x01: case 0x0b: /* MOVI, MAPI */
+		f[0] = dev, f[1] = M(31, 0), f[2] = M(15, 0);
+		return true;
+	case 0x03: case 0x04: case 0x0c: case 0x0f: /* INT, CLEAR, INV, DISCARD */
+		f[0] = dev, f[1] = M(31, 0);
+		return true;
+	case 0x05: /* SYNC */
+		f[0] = nodev, f[2] = M(51, 16);
+		return true;
+	case 0x08: /* MAPD */
+		f[0] = dev, f[1] = M(4, 0), f[2] = M(51, 8) | M(63, 63);
+		return true;
+	case 0x09: /* MAPC */
+		f[0] = nodev, f[2] = M(15, 0) | M(51, 16) | M(63, 63);
+		return true;
+	case 0x0a: /* MAPTI */
+		f[0] = dev, f[1] = M(63, 0), f[2] = M(15, 0);
+		return true;
+	case 0x0d: /* INVALL */
+		f[0] = nodev, f[2] = M(15, 0);
+		return true;
+	case 0x0e: /* MOVALL */
+		f[0] = nodev, f[2] = M(51, 16), f[3] = M(51, 16);
+		return true;
+	}
+	return false;
+}
+
+static int dte_find(u32 devid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(m.dte); i++)
+		if (m.dte[i].valid && m.dte[i].devid == devid)
+			return i;
+	return -1;
+}
+
+/* The ITS writes an ITT entry: it must be pinned host RAM right now. */
+static void itt_write(u64 itt, u32 event, u8 val)
+{
+	u64 pa = itt + (u64)event * ITE_SIZE;
+
+	if (!in_host_ram(pa) || __pkvm_host_page_state(pa >> 12) != ISOHYP_PAGE_HOST_PINNED) {
+		model_bad("ITT write outside pinned host RAM");
+		return;
+	}
+	memset((void *)(uintptr_t)pa, val, ITE_SIZE);
+	m.itt_writes++;
+}
+
+static void model_exec(const u64 *c)
+{
+	u8 op = c[0] & 0xff;
+	u32 devid = c[0] >> 32, event = c[1] & 0xffffffff;
+	u64 f[4];
+	int i, d;
+
+	memcpy(m.last, c, sizeof(m.last));
+	m.nr_cmds++;
+	if (!fields_of(op, f)) {
+		model_bad("unknown command");
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		if (c[i] & ~f[i])
+			model_bad("reserved bits set");
+	d = dte_find(devid);
+	switch (op) {
+	case 0x08:
+		if (d >= 0) {
+			/* Remapped or unmapped: the old ITT must still be pinned now. */
+			if (__pkvm_host_page_state(m.dte[d].itt >> 12) != ISOHYP_PAGE_HOST_PINNED)
+				model_bad("ITT unpinned before its MAPD was consumed");
+			m.dte[d].valid = false;
+		}
+		if (c[2] >> 63) {
+			for (i = 0; i < (int)ARRAY_SIZE(m.dte) && m.dte[i].valid; i++)
+				;
+			m.dte[i] = (__typeof__(m.dte[0])){ devid, c[2] & M(51, 8), true };
+		}
+		return;
+	case 0x0a:
+	case 0x0b:
+		if (d >= 0)
+			itt_write(m.dte[d].itt, event, 0xa5);
+		return;
+	case 0x0f:
+		if (d >= 0)
+			itt_write(m.dte[d].itt, event, 0);
+		return;
+	}
+}
+
+static void model_process(void)
+{
+	u64 base = m.cbaser & M(51, 12), size = ((m.cbaser & 0xff) + 1) * 4096;
+
+	if (!(m.ctlr & 1) || !(m.cbaser >> 63) || m.hold)
+		return;
+	if (in_host_ram(base))
+		model_bad("command queue in host RAM");
+	while (m.creadr != m.cwriter) {
+		model_exec((const u64 *)(uintptr_t)(base + m.creadr));
+		m.creadr = (m.creadr + 32) % size;
+	}
+}
+
+u64 fake_mmio_read(u64 addr, unsigned int size)
+{
+	u64 off = addr - ITS_PA;
+
+	if (addr == GICD_PA + 0x4)
+		return 15u << 19 | 1u << 17; /* GICD_TYPER: 16 INTID bits, LPIs */
+	switch (off) {
+	case 0x0:
+		return m.ctlr | (m.ctlr & 1 ? 0 : 1u << 31);
+	case 0x8: /* Physical, ITE 12 bytes, 16-bit EventIDs and DeviceIDs, CIL, 16-bit ICIDs */
+		return 1 | (ITE_SIZE - 1) << 4 | 15 << 8 | 15 << 13 | 1ULL << 36 | 15ULL << 32;
+	case 0x80:
+		return m.cbaser;
+	case 0x88:
+		return m.cwriter;
+	case 0x90:
+		return m.creadr;
+	}
+	if (off >= 0x100 && off < 0x140)
+		return m.baser[(off - 0x100) / 8];
+	return 0;
+}
+
+void fake_mmio_write(u64 addr, u64 val, unsigned int size)
+{
+	u64 off = addr - ITS_PA;
+	u64 ro = M(58, 56) | M(52, 48);
+
+	switch (off) {
+	case 0x0:
+		m.ctlr = val & 1;
+		model_process();
+		return;
+	case 0x80:
+		if (!(m.ctlr & 1)) {
+			m.cbaser = val;
+			m.creadr = 0; /* 12.19.3: GITS_CREADR only */
+		}
+		return;
+	case 0x88:
+		m.cwriter = val & M(19, 5);
+		model_process();
+		return;
+	}
+	if (off >= 0x100 && off < 0x140 && !(m.ctlr & 1)) {
+		u64 *b = &m.baser[(off - 0x100) / 8];
+
+		*b = (*b & ro) | (val & ~ro);
+	}
+}
+
+static void model_reset(void)
+{
+	memset(&m, 0, sizeof(m));
+	m.baser[0] = 1ULL << 56 | 7ULL << 48; /* Device, 8-byte entries */
+	m.baser[1] = 4ULL << 56 | 7ULL << 48; /* Collection, 8-byte entries */
+}
+
+/* ---- the machine ----------------------------------------------------------------- */
+
+static void zero_pages(phys_addr_t pa, u64 size)
+{
+	memset((void *)(uintptr_t)pa, 0, size);
+}
+
+static const struct mem_protect_ops mp_ops = { .zero_pages = zero_pages };
+static struct hyp_pool pool;
+static struct hyp_mmio_region *its;
+static u64 next_page = RAM;
+
+static int map_device(u64 pa, u64 size)
+{
+	return 0;
+}
+
+/* Boot once: host stage-2 over real memory, carve-out, then its.c's init. */
+static bool machine_up(void)
+{
+	static struct boot_info bi;
+	static bool done, ok;
+	struct hyp_driver_env env = { &bi, &pool, IA_BITS, map_device };
+	const struct hyp_driver *d;
+	const struct boot_mem_range ram = { RAM, RAM_SIZE };
+	void *p;
+
+	if (done)
+		return ok;
+	done = true;
+	p = mmap((void *)(uintptr_t)RAM, RAM_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p != (void *)(uintptr_t)RAM)
+		return false;
+	hyp_pool_init(&pool, (u64)(uintptr_t)aligned_alloc(4096, POOL_PAGES * 4096), POOL_PAGES);
+	model_reset();
+	bi.gicd_base = GICD_PA;
+	bi.nr_cpus = 4;
+	bi.nr_its = 1;
+	bi.its[0] = (struct boot_mem_range){ ITS_PA, 0x20000 };
+	if (host_stage2_init(&ram, 1, IA_BITS, &heap_mm_ops, NULL, &mp_ops) ||
+	    host_stage2_protect_hyp(CARVE, CARVE_SIZE))
+		return false;
+	for (d = __start_hyp_device_drivers; d < __stop_hyp_device_drivers; d++)
+		if (!strcmp(d->name, "gic_its") && d->init(&env))
+			return false;
+	its = hyp_mmio_find(ITS_PA);
+	ok = its != NULL;
+	return ok;
+}
+
+/* A zeroed host page of our own. */
+static u64 host_page(void)
+{
+	u64 pa = next_page;
+
+	next_page += 4096;
+	memset((void *)(uintptr_t)pa, 0, 4096);
+	return pa;
+}
+
+static u64 its_rd(u64 off, unsigned int size)
+{
+	u64 v = 0;
+
+	its->ops->read(its->priv, off, size, &v);
+	return v;
+}
+
+static int its_wr(u64 off, unsigned int size, u64 v)
+{
+	return its->ops->write(its->priv, off, size, v);
+}
+
+/* The host's queue: one page (or @pages) at a host page; the ITS enabled. */
+static struct {
+	u64 base, size, cwriter;
+} q;
+
+static void host_queue(u64 base, unsigned int pages)
+{
+	its_wr(0x0, 4, 0);
+	q.base = base, q.size = pages * 4096ULL, q.cwriter = 0;
+	its_wr(0x80, 8, 1ULL << 63 | base | (pages - 1));
+	its_wr(0x0, 4, 1);
+}
+
+/* Write one command (no publish). */
+static void put(u64 d0, u64 d1, u64 d2, u64 d3)
+{
+	u64 *s = (u64 *)(uintptr_t)(q.base + q.cwriter);
+
+	s[0] = d0, s[1] = d1, s[2] = d2, s[3] = d3;
+	q.cwriter = (q.cwriter + 32) % q.size;
+}
+
+/* Publish what was written; true when GITS_CREADR caught up. */
+static bool publish(void)
+{
+	its_wr(0x88, 8, q.cwriter);
+	return its_rd(0x90, 8) == q.cwriter;
+}
+
+static bool cmd(u64 d0, u64 d1, u64 d2, u64 d3)
+{
+	put(d0, d1, d2, d3);
+	return publish();
+}
+
+/* Commands with every reserved bit the host can set, set. */
+#define MAPD(dev, itt, size, v) cmd(0x08 | M(31, 8) | (u64)(dev) << 32, M(63, 5) | (size), \
+				    (itt) | M(62, 52) | M(7, 0) | (u64)(v) << 63, ~0ULL)
+#define MAPTI(dev, ev, intid) cmd(0x0a | M(31, 8) | (u64)(dev) << 32, (ev) | (u64)(intid) << 32, \
+				  M(63, 16), ~0ULL)
+#define SYNC() cmd(0x05 | M(63, 8), ~0ULL, M(63, 52) | M(15, 0), ~0ULL)
+
+FIXTURE(its)
+{
+	unsigned int cmds, writes; /* the model's counts before the test */
+};
+
+FIXTURE_SETUP(its)
+{
+	if (!machine_up())
+		SKIP(return, "cannot map host RAM at %llx or bring the ITS up", RAM);
+	self->cmds = m.nr_cmds;
+	self->writes = m.itt_writes;
+}
+
+/* Whatever a test did, the model saw no broken promise. */
+FIXTURE_TEARDOWN(its)
+{
+	EXPECT_EQ(0U, m.nr_bad);
+}
+
+/* The control frame is the hypervisor's (emulated), GITS_TRANSLATER stays the host's. */
+TEST_F(its, frames_and_host_view_of_typer)
+{
+	u64 typer = its_rd(0x8, 8);
+
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, __pkvm_host_page_state(ITS_PA >> 12));
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HOST, __pkvm_host_page_state((ITS_PA + 0x10000) >> 12));
+	EXPECT_EQ(1ULL, typer & 3); /* physical only */
+	EXPECT_EQ((u64)(ITE_SIZE - 1), (typer >> 4) & 0xf);
+	EXPECT_EQ(1ULL, (typer >> 36) & 1); /* CIL */
+	EXPECT_EQ(8ULL, (typer >> 32) & 0xf); /* 512 collections in one 4 KiB page */
+	EXPECT_EQ((u32)typer, its_rd(0x8, 4));
+	EXPECT_EQ(typer >> 32, its_rd(0xc, 4));
+	/* The model's queue and tables: hypervisor memory, never host RAM. */
+	EXPECT_FALSE(in_host_ram(m.cbaser & M(51, 12)));
+	EXPECT_FALSE(in_host_ram(m.baser[0] & M(47, 12)));
+	EXPECT_EQ(-EINVAL, its->ops->read(its->priv, 0x0, 2, &typer));
+	EXPECT_EQ(-EINVAL, its->ops->write(its->priv, 0x88, 1, 0));
+}
+
+/* Good commands reach the model rebuilt; the ITT is pinned while the model writes it. */
+TEST_F(its, commands_reach_the_model_rebuilt_and_pinned)
+{
+	u64 itt = host_page();
+
+	host_queue(host_page(), 1);
+	ASSERT_TRUE(cmd(0x09, 0, 1ULL << 63, 0)); /* MAPC ICID 0 -> 0 */
+	ASSERT_TRUE(MAPD(0x10, itt, 4, 1));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
+	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(itt >> 12, 1));
+	ASSERT_TRUE(MAPTI(0x10, 3, 8192));
+	ASSERT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 4, m.nr_cmds);
+	EXPECT_EQ(self->writes + 1, m.itt_writes);
+	EXPECT_EQ(0xa5, ((u8 *)(uintptr_t)itt)[3 * ITE_SIZE]);
+	ASSERT_TRUE(cmd(0x0f | 0x10ULL << 32, 3, 0, 0)); /* DISCARD */
+	ASSERT_TRUE(MAPD(0x10, 0, 0, 0));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(itt >> 12));
+	EXPECT_EQ(self->cmds + 6, m.nr_cmds);
+}
+
+/* A MAPD naming a donated page, the carve-out, MMIO or hypervisor memory never reaches the model. */
+TEST_F(its, bad_itts_are_never_queued)
+{
+	u64 donated = host_page();
+	u64 itts[] = { donated, CARVE, CARVE - 256, RAM + RAM_SIZE, 0x09000000,
+		       m.cbaser & M(51, 12) };
+	unsigned int i;
+
+	host_queue(host_page(), 1);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(donated >> 12, 1));
+	for (i = 0; i < ARRAY_SIZE(itts); i++) {
+		u64 before = m.nr_cmds;
+
+		EXPECT_TRUE(MAPD(0x20 + i, itts[i], 4, 1)); /* the queue moves on */
+		EXPECT_TRUE(MAPTI(0x20 + i, 0, 8192));
+		EXPECT_EQ(before, m.nr_cmds);
+	}
+	EXPECT_EQ(self->writes, m.itt_writes);
+	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(donated >> 12));
+	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
+}
+
+/* GITS_CREADR and GITS_CWRITER wrap; more commands at once than the hypervisor's queue holds. */
+TEST_F(its, queue_wraps_and_long_batches_split)
+{
+	unsigned int i, n;
+
+	host_queue(host_page(), 2);
+	host_page();
+	for (n = 0; n < 3; n++) {
+		for (i = 0; i < 200; i++) /* 200 > the 127 slots the hypervisor's queue has */
+			put(0x05, 0, 0, 0);
+		EXPECT_TRUE(publish());
+	}
+	EXPECT_EQ(self->cmds + 600, m.nr_cmds);
+	EXPECT_EQ((600 * 32) % (2 * 4096ULL), its_rd(0x90, 8));
+	/* The low word alone publishes too; the high word alone does not. */
+	put(0x05, 0, 0, 0);
+	its_wr(0x88, 4, q.cwriter);
+	EXPECT_EQ(q.cwriter, its_rd(0x90, 8));
+	put(0x05, 0, 0, 0);
+	its_wr(0x8c, 4, 0);
+	EXPECT_NE(q.cwriter, its_rd(0x90, 8));
+	EXPECT_TRUE(publish());
+	EXPECT_EQ(self->cmds + 602, m.nr_cmds);
+}
+
+/* A queue outside host RAM stalls (GITS_CREADR.Stalled); the model reads nothing. */
+TEST_F(its, queue_outside_host_ram_stalls)
+{
+	u64 donated = host_page(), bases[] = { CARVE, donated, 0x09000000 };
+	unsigned int i;
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(donated >> 12, 1));
+	for (i = 0; i < ARRAY_SIZE(bases); i++) {
+		host_queue(bases[i], 1);
+		its_wr(0x88, 8, 32);
+		EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
+		EXPECT_EQ(self->cmds, m.nr_cmds);
+	}
+	/* A queue whose second page is the carve-out. */
+	host_queue(CARVE - 4096, 2);
+	its_wr(0x88, 8, 32);
+	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
+	/* A good CBASER (written while disabled) restarts it. */
+	host_queue(host_page(), 1);
+	EXPECT_EQ(0ULL, its_rd(0x90, 8));
+	EXPECT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 1, m.nr_cmds);
+	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
+}
+
+/* A GITS_CWRITER past the end of the host's queue stalls rather than wrap or read past it. */
+TEST_F(its, cwriter_past_the_queue_stalls)
+{
+	host_queue(host_page(), 1);
+	its_wr(0x88, 8, 4096);
+	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
+	EXPECT_EQ(self->cmds, m.nr_cmds);
+	/* Until the queue is reset, nothing runs -- not even a good CWRITER. */
+	put(0x05, 0, 0, 0);
+	EXPECT_FALSE(publish());
+	EXPECT_EQ(self->cmds, m.nr_cmds);
+	host_queue(host_page(), 1);
+	EXPECT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 1, m.nr_cmds);
+}
+
+/* GITS_CBASER and GITS_BASERn are read-only while enabled; BASERn keep Type and Entry_Size. */
+TEST_F(its, registers_writable_only_while_disabled)
+{
+	u64 page = host_page(), cbaser, baser0;
+
+	host_queue(page, 1);
+	cbaser = its_rd(0x80, 8);
+	its_wr(0x80, 8, 1ULL << 63 | host_page());
+	EXPECT_EQ(cbaser, its_rd(0x80, 8));
+	baser0 = its_rd(0x100, 8);
+	its_wr(0x100, 8, ~0ULL);
+	EXPECT_EQ(baser0, its_rd(0x100, 8));
+	its_wr(0x0, 4, 0);
+	its_wr(0x100, 8, 0);
+	EXPECT_EQ(baser0 & (M(58, 56) | M(52, 48)), its_rd(0x100, 8));
+	its_wr(0x104, 4, 0x80000000); /* Valid, through the high word */
+	EXPECT_EQ(1ULL, its_rd(0x100, 8) >> 63);
+	/* The host's BASERn never reach the hardware. */
+	EXPECT_FALSE(in_host_ram(m.baser[0] & M(47, 12)));
+	/* RES0 offsets: RAZ/WI. */
+	EXPECT_EQ(0, its_wr(0x40, 4, ~0U));
+	EXPECT_EQ(0ULL, its_rd(0x40, 4));
+	its_wr(0x0, 4, 1);
+}
+
+/* Disabling and enabling again (CBASER rewritten inside) runs no old command twice. */
+TEST_F(its, reenable_replays_nothing)
+{
+	u64 itt = host_page();
+
+	host_queue(host_page(), 1);
+	ASSERT_TRUE(MAPD(0x30, itt, 2, 1));
+	ASSERT_TRUE(MAPTI(0x30, 1, 8200));
+	ASSERT_TRUE(MAPD(0x30, 0, 0, 0));
+	ASSERT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(itt >> 12));
+	/* The old ITT goes to the hypervisor: a replayed MAPTI would write it. */
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(itt >> 12, 1));
+	its_wr(0x0, 4, 0);
+	its_wr(0x0, 4, 1);
+	EXPECT_EQ(self->cmds + 3, m.nr_cmds);
+	EXPECT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 4, m.nr_cmds);
+	EXPECT_EQ(0, __pkvm_host_reclaim(itt >> 12, 1));
+}
+
+/* A remap pins the new ITT before the old one is let go, after the model consumed it. */
+TEST_F(its, remap_moves_the_pin_after_the_model)
+{
+	u64 a = host_page(), b = host_page();
+
+	host_queue(host_page(), 1);
+	ASSERT_TRUE(MAPD(0x40, a, 2, 1));
+	ASSERT_TRUE(MAPD(0x40, b, 2, 1));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(a >> 12));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(b >> 12));
+	/* Both in one batch: unmap then map the same ITT again, the pin survives. */
+	put(0x08 | 0x40ULL << 32, 0, 0, 0);
+	put(0x08 | 0x40ULL << 32, 1, b | 1ULL << 63, 0);
+	ASSERT_TRUE(publish());
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(b >> 12));
+	ASSERT_TRUE(MAPD(0x40, 0, 0, 0));
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(b >> 12));
+}
+
+/* A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for good. */
+TEST_F(its, wedged_its_keeps_the_itt_pinned)
+{
+	u64 itt = host_page();
+
+	host_queue(host_page(), 1);
+	ASSERT_TRUE(MAPD(0x50, itt, 2, 1));
+	m.hold = true;
+	EXPECT_FALSE(MAPD(0x50, 0, 0, 0));
+	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
+	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(itt >> 12, 1));
+	m.hold = false;
+	model_process();
+	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
+}
+
+TEST_HARNESS_MAIN
