@@ -182,7 +182,7 @@ $(BUILD)/isohyp.efi: $(LOADER_OBJS)
 KERNEL = $(firstword $(wildcard $(SYSROOT)/boot/vmlinuz-*))
 LINUX_DATA_BYTES := 1048576
 LINUX_CMDLINE ?= console=ttyAMA0 panic=-1
-LINUX_TEST_CMDLINE = console=ttyAMA0 panic=-1 isohyp.test=1 isohyp.cpus=4 \
+LINUX_TEST_CMDLINE = console=ttyAMA0 panic=-1 isohyp.test=1 \
 	isohyp.data_bytes=$(LINUX_DATA_BYTES)
 
 # write_conf,FILE,CONTENT: rewrite FILE only when CONTENT changes.
