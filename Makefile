@@ -192,23 +192,20 @@ define write_conf
 	@cmp -s $(1).tmp $(1) && rm $(1).tmp || mv $(1).tmp $(1)
 endef
 
-# A static arm64 Linux program in the initramfs, built against Debian's
-# cross glibc (libc6-dev-arm64-cross).
-$(BUILD)/linux/%-probe: tests/linux/%-probe.c $(SYSROOT_STAMP)
+# Static arm64 Linux programs in the initramfs, built against Debian's cross
+# glibc (libc6-dev-arm64-cross): the user-space probes and attacks.
+LINUX_TOOLS := edu-probe fwcfg-probe its-attack
+LINUX_TOOL_BINS := $(LINUX_TOOLS:%=$(BUILD)/linux/%)
+
+$(LINUX_TOOL_BINS): $(BUILD)/linux/%: tests/linux/%.c tests/linux/probe.h $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<  [Linux]"
 	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
-$(BUILD)/linux/its-attack: tests/linux/its-attack.c $(SYSROOT_STAMP)
-	@mkdir -p $(dir $@)
-	@echo "  CC      $<  [Linux]"
-	$(Q)$(CROSS_COMPILE)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
-
-$(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(BUILD)/linux/edu-probe \
-		$(BUILD)/linux/its-attack $(BUILD)/linux/fwcfg-probe $(SYSROOT_STAMP)
+$(BUILD)/linux/initrd.img: scripts/mkinitramfs.sh tests/linux/init $(LINUX_TOOL_BINS) \
+		$(SYSROOT_STAMP)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(BUILD)/linux/edu-probe:bin/edu-probe \
-		$(BUILD)/linux/its-attack:bin/its-attack $(BUILD)/linux/fwcfg-probe:bin/fwcfg-probe
+	$(Q)scripts/mkinitramfs.sh $@ $(SYSROOT) $(foreach t,$(LINUX_TOOLS),$(BUILD)/linux/$(t):bin/$(t))
 
 $(BUILD)/linux/data.img:
 	@mkdir -p $(dir $@)

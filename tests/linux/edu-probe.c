@@ -36,6 +36,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROBE_NAME "edu-probe"
+#include "probe.h"
+
 #define EDU_VENDOR 0x1234
 #define EDU_DEVICE 0x11e8
 #define EDU_REG_ID 0x00
@@ -46,7 +49,6 @@
 #define EDU_DMA_RUN 0x1
 #define EDU_DMA_TO_RAM 0x2
 #define EDU_BUF 0x40000ULL
-#define PAGE 4096
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MEMORY 0x2
 #define PCI_COMMAND_MASTER 0x4
@@ -54,21 +56,6 @@
 #define HYP_IMAGE_MAGIC 0x3265676d69707968ULL
 
 static volatile uint8_t *regs;
-static int failures;
-
-static void __attribute__((format(printf, 3, 4))) report(const char *check, int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("edu-probe: %s: %s ", check, ok ? "ok" : "fail");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failures += !ok;
-}
-
 static unsigned long read_hex(const char *path)
 {
 	char buf[32] = "";
@@ -174,58 +161,6 @@ static int edu_dma_len(uint64_t src, uint64_t dst, int to_ram, uint64_t len)
 static int edu_dma(uint64_t src, uint64_t dst, int to_ram)
 {
 	return edu_dma_len(src, dst, to_ram, PAGE);
-}
-
-/* Physical address of a resident page of ours (bits 0-54 of its pagemap entry). */
-static uint64_t virt_to_phys(void *p)
-{
-	uint64_t ent = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &ent, 8, (uintptr_t)p / PAGE * 8) != 8)
-		ent = 0;
-	close(fd);
-	if (!(ent & (1ULL << 63)) || !(ent & ((1ULL << 55) - 1)))
-		return 0;
-	return (ent & ((1ULL << 55) - 1)) * PAGE;
-}
-
-static uint64_t be64(const uint8_t *b)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-static uint64_t find_carveout(void)
-{
-	DIR *d = opendir("/proc/device-tree/reserved-memory");
-	struct dirent *e;
-	uint8_t reg[16];
-	char path[300];
-	uint64_t base = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "hypervisor@", 11)) {
-			int fd;
-
-			snprintf(path, sizeof(path), "/proc/device-tree/reserved-memory/%s/reg",
-				 e->d_name);
-			fd = open(path, O_RDONLY);
-			if (fd >= 0 && read(fd, reg, 16) == 16)
-				base = be64(reg);
-			if (fd >= 0)
-				close(fd);
-		}
-	closedir(d);
-	return base;
 }
 
 static void fill(uint8_t *p, uint8_t seed)

@@ -32,7 +32,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PAGE 4096
+#define PROBE_NAME "fwcfg-probe"
+#include "probe.h"
+
 #define FW_CFG_DMA 0x10
 #define FW_CFG_DMA_LO 0x14
 #define DMA_ERROR 0x01U
@@ -46,83 +48,6 @@ struct dma_access {
 };
 
 static volatile uint8_t *regs;
-static int failures;
-
-static void __attribute__((format(printf, 3, 4))) report(const char *check, int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("fwcfg-probe: %s: %s ", check, ok ? "ok" : "fail");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failures += !ok;
-}
-
-static uint64_t be64(const uint8_t *b)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-/* The first "reg" address of a /proc/device-tree node (2 address cells). */
-static uint64_t dt_reg(const char *node)
-{
-	char path[600];
-	uint8_t reg[16];
-	uint64_t base = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/reg", node);
-	fd = open(path, O_RDONLY);
-	if (fd >= 0 && read(fd, reg, 16) == 16)
-		base = be64(reg);
-	if (fd >= 0)
-		close(fd);
-	return base;
-}
-
-/* The base of the first node under @dir named @prefix...; 0 if none. */
-static uint64_t find_node(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[300];
-	uint64_t base = 0;
-
-	if (!d)
-		return 0;
-	while (!base && (e = readdir(d)))
-		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			base = dt_reg(path);
-		}
-	closedir(d);
-	return base;
-}
-
-/* Physical address of a resident page of ours (bits 0-54 of its pagemap entry). */
-static uint64_t virt_to_phys(void *p)
-{
-	uint64_t ent = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &ent, 8, (uintptr_t)p / PAGE * 8) != 8)
-		ent = 0;
-	close(fd);
-	if (!(ent & (1ULL << 63)) || !(ent & ((1ULL << 55) - 1)))
-		return 0;
-	return (ent & ((1ULL << 55) - 1)) * PAGE;
-}
-
 static int map_regs(uint64_t base)
 {
 	int fd = open("/dev/mem", O_RDWR | O_SYNC);
@@ -234,7 +159,7 @@ int main(int argc, char **argv)
 	}
 	check_own_buffer("own-buffer", d, d_pa, pages + PAGE);
 
-	carve = find_node("/proc/device-tree/reserved-memory", "hypervisor@");
+	carve = find_carveout();
 	if (!carve) {
 		report("carveout", 0, "no hypervisor@ node in /proc/device-tree/reserved-memory");
 	} else {

@@ -30,7 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAGE 4096
+#define PROBE_NAME "its-attack"
+#include "probe.h"
+
 #define GITS_CTLR 0x0000
 #define GITS_TYPER 0x0008
 #define GITS_CBASER 0x0080
@@ -48,33 +50,6 @@
 #define LPI 8300
 
 static volatile uint8_t *its;
-static int failures;
-
-static void __attribute__((format(printf, 3, 4))) report(const char *check, int ok,
-							 const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("its-attack: %s: %s ", check, ok ? "ok" : "fail");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failures += !ok;
-}
-
-static uint64_t be_cells(const uint8_t *p, int cells)
-{
-	uint64_t v = 0;
-
-	while (cells--) {
-		v = v << 32 | (uint64_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-		p += 4;
-	}
-	return v;
-}
-
 /* reg of the first node under @dir (recursively) whose compatible has @compat. */
 static int find_reg(const char *dir, const char *compat, uint64_t *base)
 {
@@ -100,7 +75,7 @@ static int find_reg(const char *dir, const char *compat, uint64_t *base)
 				snprintf(path, sizeof(path), "%s/reg", dir);
 				fd = open(path, O_RDONLY);
 				if (fd >= 0 && read(fd, reg, 16) == 16) {
-					*base = be_cells(reg, 2); /* #address-cells = 2 on virt */
+					*base = be64(reg); /* #address-cells = 2 on virt */
 					found = 1;
 				}
 				if (fd >= 0)
@@ -116,44 +91,6 @@ static int find_reg(const char *dir, const char *compat, uint64_t *base)
 	}
 	closedir(d);
 	return found;
-}
-
-static uint64_t carveout_base(void)
-{
-	const char *dir = "/proc/device-tree/reserved-memory";
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	uint64_t base = 0;
-
-	while (d && (e = readdir(d))) {
-		char path[512];
-		uint8_t reg[16];
-		int fd;
-
-		if (strncmp(e->d_name, "hypervisor@", 11))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/reg", dir, e->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd >= 0 && read(fd, reg, 16) == 16)
-			base = be_cells(reg, 2);
-		if (fd >= 0)
-			close(fd);
-	}
-	if (d)
-		closedir(d);
-	return base;
-}
-
-static uint64_t virt_to_phys(void *p)
-{
-	uint64_t entry = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0 || pread(fd, &entry, 8, (uintptr_t)p / PAGE * 8) != 8)
-		entry = 0;
-	if (fd >= 0)
-		close(fd);
-	return entry & (1ULL << 63) ? (entry & ((1ULL << 55) - 1)) * PAGE : 0;
 }
 
 static uint64_t rd64(unsigned int off)
@@ -219,7 +156,7 @@ static int its_retarget(uint64_t qpa)
 
 int main(void)
 {
-	uint64_t its_pa = 0, carve = carveout_base(), qpa, ittpa, ite_bytes;
+	uint64_t its_pa = 0, carve = find_carveout(), qpa, ittpa, ite_bytes;
 	uint64_t *q = page_alloc(), *queue2 = page_alloc();
 	uint8_t *itt = page_alloc();
 	int fd = open("/dev/mem", O_RDWR | O_SYNC);
