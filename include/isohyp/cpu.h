@@ -7,6 +7,7 @@
 #ifndef ISOHYP_CPU_H
 #define ISOHYP_CPU_H
 
+#include <asm/hyp_cpu_offsets.h>
 #include <asm/spinlock.h>
 #include <isohyp/types.h>
 
@@ -26,6 +27,11 @@ enum hyp_cpu_state {
 struct hyp_cpu {
 	u64 stack_top; /* first: entry.S loads it by offset 0 */
 	u64 panic_stack_top; /* second: the EL2 panic vectors switch to it */
+	/* Spectre-v2/BHB on entry from the host (asm/spectre.h); entry.S reads them. */
+	u32 vec_mitigation; /* VEC_MIT_* */
+	u32 bhb_loops;
+	u32 fw_workaround; /* SMCCC function id with VEC_MIT_FW */
+	u32 reserved;
 	u64 stack_guard; /* the unmapped page below the stack */
 	u64 mpidr;
 	u32 index;
@@ -35,7 +41,11 @@ struct hyp_cpu {
 	u64 host_ctx; /* and the context id it passes in x0 */
 };
 
-_Static_assert(__builtin_offsetof(struct hyp_cpu, panic_stack_top) == 8, "entry.S");
+_Static_assert(__builtin_offsetof(struct hyp_cpu, panic_stack_top) == HYP_CPU_PANIC_STACK_TOP &&
+		       __builtin_offsetof(struct hyp_cpu, vec_mitigation) == HYP_CPU_VEC_MITIGATION &&
+		       __builtin_offsetof(struct hyp_cpu, bhb_loops) == HYP_CPU_BHB_LOOPS &&
+		       __builtin_offsetof(struct hyp_cpu, fw_workaround) == HYP_CPU_FW_WORKAROUND,
+	       "entry.S");
 
 extern struct hyp_cpu hyp_cpus[];
 extern unsigned int hyp_nr_cpus;
@@ -52,9 +62,7 @@ struct hyp_cpu *hyp_cpu_by_mpidr(u64 mpidr);
 /* Is @addr in some CPU's stack guard page (an overflow, hyp/panic.c)? */
 bool hyp_addr_is_stack_guard(u64 addr);
 
-/* entry.S reads these by offset. */
-#define HYP_CPU_STACK_TOP 0
-#define HYP_CPU_PANIC_STACK_TOP 8
+
 
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Linux under isohyp, sourced by the tests/linux/boot*.test suites with CPU
 # (QEMU CPU model), NAME and optionally SMMU_STAGE (QEMU's SMMU: nested by
-# default, 2 for a stage-2-only SMMU) and CPUS (default 4) set: the Debian arm64
+# default, 2 for a stage-2-only SMMU), CPUS (default 4) and BOOT_MARKERS (more
+# pairs of check name and log regex) set: the Debian arm64
 # kernel, started by isohyp.efi through its EFI stub, boots at EL1 on every CPU with a busybox
 # initramfs whose /init (tests/linux/init) checks the machine from inside
 # and powers off.
@@ -12,8 +13,9 @@ log=$BUILD/results/linux-$NAME.log
 data=$BUILD/linux/data.img
 want=$(sha256sum "$data" | cut -d' ' -f1)
 
-plan=33
-[ "${SMMU_STAGE:-nested}" = 2 ] && plan=34
+[ -n "${BOOT_MARKERS+x}" ] || BOOT_MARKERS=() # pairs of name and regex from the suite
+plan=$((33 + ${#BOOT_MARKERS[@]} / 2))
+[ "${SMMU_STAGE:-nested}" = 2 ] && plan=$((plan + 1))
 ktap_plan $plan
 CPUS=${CPUS:-4}
 scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus "$CPUS" --cpu "$CPU" --smmu-stage "${SMMU_STAGE:-nested}" \
@@ -103,4 +105,7 @@ if [ "${SMMU_STAGE:-nested}" = 2 ]; then
 fi
 ktap_marker "Linux powered off through PSCI" "$log" 'reboot: Power down'
 ktap_result $rc "QEMU exited by itself after the power-off (exit $rc)"
+for ((i = 0; i < ${#BOOT_MARKERS[@]}; i += 2)); do
+	ktap_marker "${BOOT_MARKERS[i]}" "$log" "${BOOT_MARKERS[i + 1]}"
+done
 ktap_done

@@ -12,6 +12,7 @@
 #include <asm/cpufeature.h>
 #include <asm/el2_setup.h>
 #include <asm/psci.h>
+#include <asm/spectre.h>
 #include <asm/sysreg.h>
 #include <isohyp/bits.h>
 
@@ -133,6 +134,7 @@ void el2_cfg_init(u64 vtcr, u64 vttbr)
 {
 	el2_cfg_traps(&el2_cfg);
 	psci_ssbd_init();
+	spectre_init();
 	el2_cfg.vtcr = vtcr;
 	el2_cfg.vttbr = vttbr;
 }
@@ -182,6 +184,7 @@ void el2_cpu_setup(struct hyp_cpu *cpu)
 	write_sysreg(c->hcr, hcr_el2);
 	isb();
 	psci_ssbd_cpu_setup();
+	spectre_cpu_setup(cpu);
 }
 
 void el2_to_el1_context(void)

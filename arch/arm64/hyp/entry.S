@@ -12,6 +12,7 @@
 #include <asm/asm-macros.h>
 #include <asm/sysreg.h>
 #include <asm/host_ctxt.h>
+#include <asm/hyp_cpu_offsets.h>
 
 	.section .head.text, "ax"
 	.globl	__hyp_image_header
@@ -171,15 +172,47 @@ SYM_FUNC_END __hyp_secondary_entry
 	add	sp, sp, #HOST_CTXT_SIZE
 .endm
 
-/* A trap from the host (lower EL, AArch64): handle it and return. */
+/*
+ * A trap from the host (lower EL, AArch64). The body does not fit the
+ * vector's 32 instructions: a direct branch to it (no prediction the host
+ * can train) and the slot ends, checked by .org.
+ */
 .macro host_vector
 	.balign	0x80
+.Lvec\@:
+	b	__host_sync
+	.org	.Lvec\@ + 0x80
+.endm
+
+/*
+ * Save the host's registers, harden against Spectre-v2/BHB as this CPU
+ * needs (asm/spectre.h: struct hyp_cpu's vec_mitigation, set up by
+ * spectre_cpu_setup()) before the first indirect branch at EL2 -- saving
+ * registers takes none -- then handle the trap and return.
+ */
+SYM_FUNC_START __host_sync
 	save_host_regs
-	mov	x0, sp
+	mrs	x0, tpidr_el2
+	ldr	w1, [x0, #HYP_CPU_VEC_MITIGATION]
+	cbz	w1, 3f
+	tbz	w1, #0, 1f			/* VEC_MIT_BHB_LOOP */
+	ldr	w2, [x0, #HYP_CPU_BHB_LOOPS]
+0:	b	4f				/* k taken branches overwrite the history */
+4:	subs	w2, w2, #1
+	b.ne	0b
+	dsb	nsh
+	isb
+1:	tbz	w1, #1, 2f			/* VEC_MIT_CLRBHB */
+	hint	#22				/* CLRBHB */
+	isb
+2:	tbz	w1, #2, 3f			/* VEC_MIT_FW: every register is saved */
+	ldr	w0, [x0, #HYP_CPU_FW_WORKAROUND]
+	smc	#0
+3:	mov	x0, sp
 	bl	handle_host_trap
 	restore_host_regs
 	eret
-.endm
+SYM_FUNC_END __host_sync
 
 /*
  * Anything else is a bug of ours or an exception that must not reach EL2.
@@ -191,11 +224,12 @@ SYM_FUNC_END __hyp_secondary_entry
  */
 .macro bad_vector kind
 	.balign	0x80
+.Lvec\@:
 	msr	tpidrro_el0, x0
 	mov	x0, sp
 	msr	tpidr_el0, x0
 	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #8]			/* struct hyp_cpu.panic_stack_top */
+	ldr	x0, [x0, #HYP_CPU_PANIC_STACK_TOP]
 	mov	sp, x0
 	mrs	x0, tpidrro_el0
 	save_host_regs
@@ -203,6 +237,7 @@ SYM_FUNC_END __hyp_secondary_entry
 	mov	x1, #\kind
 	bl	hyp_panic_exception
 	b	.
+	.org	.Lvec\@ + 0x80			/* one slot: an overflow is an assembler error */
 .endm
 
 	.section .text.vectors, "ax"

@@ -203,22 +203,32 @@ static s64 psci_affinity_info(u32 fn, u64 target, u64 level)
  */
 static s64 ssbd_firmware = SMCCC_RET_NOT_SUPPORTED;
 
-void psci_ssbd_init(void)
+/*
+ * SMCCC_ARCH_FEATURES(@fn) of firmware, or NOT_SUPPORTED when firmware
+ * cannot be asked: the SMCCC 1.1 discovery sequence (DEN0028
+ * "SMCCC_VERSION"): PSCI 1.0+, PSCI_FEATURES(SMCCC_VERSION), SMCCC 1.1+.
+ */
+s32 smccc_arch_features(u32 fn)
 {
 	struct smccc_res res;
 
 	/* Versions are (major << 16 | minor) in w0; negative is an error. */
 	smccc_smc(PSCI_VERSION, 0, 0, 0, 0, 0, 0, 0, &res);
 	if ((s32)res.a0 < 0x10000) /* PSCI 1.0 brings PSCI_FEATURES */
-		return;
+		return SMCCC_RET_NOT_SUPPORTED;
 	smccc_smc(PSCI_FEATURES, SMCCC_VERSION, 0, 0, 0, 0, 0, 0, &res);
 	if ((s32)res.a0 != 0)
-		return;
+		return SMCCC_RET_NOT_SUPPORTED;
 	smccc_smc(SMCCC_VERSION, 0, 0, 0, 0, 0, 0, 0, &res);
 	if ((s32)res.a0 < 0x10001)
-		return;
-	smccc_smc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0, 0, 0, 0, 0, 0, &res);
-	ssbd_firmware = (s32)res.a0;
+		return SMCCC_RET_NOT_SUPPORTED;
+	smccc_smc(SMCCC_ARCH_FEATURES, fn, 0, 0, 0, 0, 0, 0, &res);
+	return (s32)res.a0;
+}
+
+void psci_ssbd_init(void)
+{
+	ssbd_firmware = smccc_arch_features(SMCCC_ARCH_WORKAROUND_2);
 }
 
 void psci_ssbd_cpu_setup(void)

@@ -98,6 +98,8 @@ void handle_host_smc(struct host_ctxt *ctxt);
  * that enters EL2 (el2_cpu_setup).
  */
 void psci_ssbd_init(void);
+/* Firmware's SMCCC_ARCH_FEATURES(@fn), or NOT_SUPPORTED without SMCCC 1.1. */
+s32 smccc_arch_features(u32 fn);
 void psci_ssbd_cpu_setup(void);
 /* TEST_HOOK (test_hooks=1 only): record the CPU @mpidr as off; 0 or -EINVAL. */
 int psci_test_forget_cpu(u64 mpidr);
