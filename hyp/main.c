@@ -16,6 +16,7 @@
 #include <asm/el2_setup.h>
 #include <asm/host_stage2.h>
 #include <asm/hyp_mmu.h>
+#include <asm/scrub.h>
 #include <asm/sysreg.h>
 #include <isohyp/bits.h>
 #include <isohyp/boot_info.h>
@@ -279,8 +280,19 @@ int hyp_boot_init(const struct boot_info *bi_in)
 
 void hyp_system_down_prepare(void)
 {
+	u64 cbase = boot_info.carveout_base, cend = cbase + boot_info.carveout_size;
+	u64 text_end = (u64)(uintptr_t)__hyp_text_end, donated;
+	struct hyp_cpu *cpu = this_cpu();
+
 	/* The last chance to say what DMA the IOMMUs refused. */
 	kvm_iommu_report();
+	/* Taken for good: nothing changes owner any more. */
+	host_mmu_lock();
+	donated = host_stage2_scrub_donated_locked();
+	pr_info("going down: %lu KiB the host donated zeroed; zeroing the %lu MiB carve-out\n",
+		(unsigned long)(donated >> 10), (unsigned long)((cend - cbase) >> 20));
+	hyp_scrub_carveout(cbase, cend, cbase, text_end, cpu->stack_top - HYP_STACK_PAGES * SZ_4K,
+			   cpu->stack_top);
 }
 
 u64 hyp_boot_finish(void)

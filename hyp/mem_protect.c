@@ -211,6 +211,37 @@ static enum host_page_state pte_host_state(kvm_pte_t pte)
 	}
 }
 
+/* ---- going down ------------------------------------------------------------------ */
+
+static int scrub_leaf(const struct kvm_pgtable_visit_ctx *ctx, enum kvm_pgtable_walk_flags visit)
+{
+	u64 *bytes = ctx->arg;
+
+	if (pte_host_state(ctx->old) != HOST_STATE_DONATED)
+		return 0;
+	mp_ops->zero_pages(ctx->addr, ctx->end - ctx->addr);
+	*bytes += ctx->end - ctx->addr;
+	return 0;
+}
+
+/*
+ * Zero every page the host donated, visible to every observer: as the
+ * system goes down (reset, power off) nothing the host gave the hypervisor
+ * may survive into what boots next. Caller holds host_mmu.lock, and keeps
+ * it: nothing may change owner afterwards. Returns the bytes zeroed.
+ */
+u64 host_stage2_scrub_donated_locked(void)
+{
+	u64 bytes = 0;
+	struct kvm_pgtable_walker walker = {
+		.cb = scrub_leaf, .arg = &bytes, .flags = KVM_PGTABLE_WALK_LEAF,
+	};
+
+	hyp_assert_lock_held(&host_mmu.lock);
+	kvm_pgtable_walk(&host_mmu.pgt, 0, BIT(host_mmu.pgt.ia_bits), &walker);
+	return bytes;
+}
+
 /* ---- pins -------------------------------------------------------------------- */
 
 static bool range_pinned_locked(u64 start, u64 end)

@@ -86,6 +86,9 @@ int host_stage2_pin(phys_addr_t addr, u64 size);
 int host_stage2_unpin_locked(phys_addr_t addr, u64 size);
 int host_stage2_unpin(phys_addr_t addr, u64 size);
 
+/* Zero every donated page (system going down); host_mmu.lock held. Bytes zeroed. */
+u64 host_stage2_scrub_donated_locked(void);
+
 /* The host ABI (ARCHITECTURE.md section 4): 0 or -EINVAL/-EPERM/-ENOMEM/-EBUSY. */
 int __pkvm_host_share_hyp(u64 pfn, u64 nr_pages);
 int __pkvm_host_unshare_hyp(u64 pfn, u64 nr_pages);

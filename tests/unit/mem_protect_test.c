@@ -639,6 +639,32 @@ TEST_F(mp, only_host_ram_can_be_pinned)
 	expect_unchanged(_metadata);
 }
 
+/* Going down: every donated page is zeroed, nothing else is touched. */
+TEST_F(mp, scrub_zeroes_donated_pages_only)
+{
+	u64 a = RAM0 + 0x200000, b = RAM1 + 0x7000, shared = RAM0 + 0x400000;
+	u64 bytes;
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(a >> 12, 3));
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(b >> 12, 1));
+	ASSERT_EQ(0, __pkvm_host_share_hyp(shared >> 12, 1));
+	memset(page_bytes(a), 0x5a, 3 * 4096);
+	memset(page_bytes(b), 0x5a, 4096);
+	hyp_spin_lock(&host_mmu.lock);
+	bytes = host_stage2_scrub_donated_locked();
+	hyp_spin_unlock(&host_mmu.lock);
+	EXPECT_EQ(4u * 4096, bytes);
+	for (u64 i = 0; i < 3 * 4096; i++)
+		ASSERT_EQ(0, page_bytes(a)[i]);
+	for (u64 i = 0; i < 4096; i++)
+		ASSERT_EQ(0, page_bytes(b)[i]);
+	/* Host pages, shared ones and the neighbours keep their bytes. */
+	EXPECT_EQ(0xa5, page_bytes(a - 1)[0]);
+	EXPECT_EQ(0xa5, page_bytes(a + 3 * 4096)[0]);
+	EXPECT_EQ(0xa5, page_bytes(shared)[100]);
+	EXPECT_EQ(0xa5, page_bytes(b + 4096)[0]);
+}
+
 /* Unknown prot bits warn and never widen access. */
 TEST(prot_translation)
 {

@@ -302,6 +302,9 @@ void handle_host_smc(struct host_ctxt *ctxt)
 	case PSCI_RELAY_SYSTEM_OFF:
 		hyp_system_down_prepare();
 		forward(ctxt);
+		/* Firmware refused; the hypervisor's memory is gone: stop here. */
+		for (;;)
+			__asm__ __volatile__("wfi");
 		return;
 	case PSCI_RELAY_FORWARD:
 		forward(ctxt);

@@ -9,6 +9,9 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include <string.h>
+
+#include <asm/cache.h>
 #include <asm/sysreg.h>
 #include <uapi/isohyp.h>
 
@@ -59,6 +62,40 @@ static const struct {
 	{ L"el2-stack-overflow", L"an EL2 stack overflow", ISOHYP_TEST_HOOK_STACK_OVERFLOW },
 };
 
+/*
+ * reset-scrub (tests/target/reset-scrub.test): a page filled and kept by the
+ * host and a page filled and donated, then PSCI SYSTEM_RESET. QEMU pauses
+ * at the reset and reads both, and a page of the hypervisor's identity map
+ * (IOMMU_INFO x7: test hooks are on), from outside: the donated page and the
+ * hypervisor's must be zero, the host's unchanged (the reset itself clears
+ * nothing).
+ */
+static void reset_scrub(void)
+{
+	EFI_PHYSICAL_ADDRESS pages;
+	struct smccc_res res;
+	u64 r[8];
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, 2,
+					&pages))) {
+		Print(L"isohyp-payload: reset-scrub: no pages\n");
+		return;
+	}
+	memset((void *)(uintptr_t)pages, 0x5a, 2 * 4096);
+	dcache_clean_poc((void *)(uintptr_t)pages, 2 * 4096);
+	payload_hvc(ISOHYP_FN_HOST_DONATE_HYP, (pages + 4096) >> 12, 1, 0, &res);
+	Print(L"isohyp-payload: reset-scrub: donated %lx: %ld\n", pages + 4096, (s64)res.a1);
+	payload_hvc8(ISOHYP_FN_IOMMU_INFO, r);
+	Print(L"isohyp-payload: reset-scrub: identity-map root %lx\n", r[7]);
+	phys_check("scrub-root-before", r[7], 64);
+	phys_at_stop("scrub-host", pages, 64);
+	phys_at_stop("scrub-donated", pages + 4096, 64);
+	phys_at_stop("scrub-root", r[7], 64);
+	Print(L"isohyp-payload: reset-scrub: SYSTEM_RESET\n");
+	payload_smc(0x84000009, 0, 0, 0, &res); /* PSCI SYSTEM_RESET */
+	Print(L"isohyp-payload: reset-scrub: the reset returned %lx\n", res.a0);
+}
+
 static bool el2_crash(EFI_HANDLE image)
 {
 	struct smccc_res res;
@@ -83,6 +120,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return payload_preload(image);
 	if (el2_crash(image))
 		return EFI_ABORTED;
+	if (load_option(image, L"reset-scrub")) {
+		reset_scrub();
+		return EFI_ABORTED;
+	}
 	payload_test_hooks = load_option(image, L"test-hooks");
 	/* The firmware's watchdog would reset a long run; these tests are bounded. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);

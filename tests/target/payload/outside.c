@@ -62,3 +62,8 @@ bool phys_check(const char *tag, u64 pa, UINTN len)
 	/* A handshake, not a delay: however slow the host, the read is done. */
 	return wait_key(120 * 1000);
 }
+
+void phys_at_stop(const char *tag, u64 pa, UINTN len)
+{
+	Print(L"isohyp-check: phys-at-stop 0x%lx %d %a\n", pa, (int)len, tag);
+}

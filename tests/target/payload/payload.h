@@ -81,5 +81,11 @@ bool page_has(u64 pa, u64 seed);
  */
 bool phys_check(const char *tag, u64 pa, UINTN len);
 void phys_expect(const char *tag, u64 pa, UINTN len);
+/*
+ * Ask for [pa, pa + len) to be read from outside once the machine has
+ * stopped (run-qemu --phys-reads with QEMU told to pause at shutdown): what
+ * is left after a reset or power-off.
+ */
+void phys_at_stop(const char *tag, u64 pa, UINTN len);
 
 #endif /* ISOHYP_PAYLOAD_H */
