@@ -112,6 +112,7 @@ GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \
 	arch/arm64/hyp/spectre.c arch/arm64/hyp/spectre_policy.c arch/arm64/hyp/scrub.c \
+	arch/arm64/hyp/host_mem.c \
 	arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) drivers/fw_cfg/fw_cfg.c \
 	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
@@ -353,7 +354,7 @@ $(BUILD)/target-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BU
 
 # el2-crash.test: the payload asks the hypervisor (test_hooks=1) for an
 # exception at EL2, one image per kind (tests/target/payload/main.c).
-EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow
+EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow el2-read-host
 # reset-scrub.test: the same kind of image, the payload asking for a reset.
 EL2_CRASHES += reset-scrub
 

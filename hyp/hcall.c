@@ -93,6 +93,10 @@ static void handle_test_hook(u64 *r)
 			(unsigned long)(uintptr_t)test_hook_data_insn);
 		((void (*)(void))(uintptr_t)test_hook_data_insn)();
 		break;
+	case ISOHYP_TEST_HOOK_READ_HOST:
+		pr_warn("TEST_HOOK: reading host RAM at %lx\n", (unsigned long)r[2]);
+		r[1] = *(volatile u64 *)(uintptr_t)r[2];
+		break;
 	case ISOHYP_TEST_HOOK_STACK_OVERFLOW:
 		pr_warn("TEST_HOOK: overflowing this CPU's EL2 stack\n");
 		r[1] = test_hook_recurse(0);

@@ -151,23 +151,14 @@ static int hyp_map_carveout(const struct boot_info *bi)
 	return ret;
 }
 
-/* EL2 view: the carve-out, host RAM (data), the console, the GICD. */
+/* EL2 view: the carve-out, the console, the GICD (and drivers map their MMIO). */
 static int hyp_map_all(const struct boot_info *bi)
 {
-	u64 cbase = bi->carveout_base, cend = cbase + bi->carveout_size;
 	unsigned int i;
 	int ret;
 
+	/* No host RAM: it is reached through host_mem.h's short-lived mappings. */
 	ret = hyp_map_carveout(bi);
-	for (i = 0; !ret && i < bi->nr_ram; i++) {
-		u64 base = bi->ram[i].base, end = base + bi->ram[i].size;
-
-		if (base < cbase)
-			ret = hyp_mmu_map(base, (end < cbase ? end : cbase) - base, HYP_MAP_DATA);
-		if (!ret && end > cend)
-			ret = hyp_mmu_map(base > cend ? base : cend,
-					  end - (base > cend ? base : cend), HYP_MAP_DATA);
-	}
 	if (!ret && bi->uart_base)
 		ret = hyp_mmu_map(ALIGN_DOWN(bi->uart_base, SZ_4K), SZ_4K, HYP_MAP_DEVICE);
 	/* The distributor's ID registers, for the GIC mediators (read only). */

@@ -49,6 +49,7 @@
 #include <isohyp/delay.h>
 #include <isohyp/driver.h>
 #include <isohyp/errno.h>
+#include <isohyp/host_mem.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
 #include <isohyp/page_alloc.h>
@@ -110,12 +111,7 @@ static inline u64 be64_to_cpu(u64 v)
 #define cpu_to_be32 be32_to_cpu
 #define cpu_to_be64 be64_to_cpu
 
-/* EL2 maps host RAM and its own memory at their physical addresses (hyp/main.c). */
-static inline void *hyp_va(phys_addr_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
+/* The hypervisor's own memory is identity-mapped at EL2 (hyp/main.c). */
 static inline phys_addr_t hyp_pa(const void *va)
 {
 	return (phys_addr_t)(uintptr_t)va;
@@ -128,7 +124,7 @@ static void host_desc_set_control(phys_addr_t desc_pa, u32 ctl)
 {
 	u32 be = cpu_to_be32(ctl);
 
-	memcpy(hyp_va(desc_pa + offsetof(struct fw_cfg_dma_access, control)), &be, sizeof(be));
+	host_mem_write(desc_pa + offsetof(struct fw_cfg_dma_access, control), &be, sizeof(be));
 }
 
 /*
@@ -143,7 +139,7 @@ static enum fw_cfg_verdict fw_cfg_dma_check_locked(struct fw_cfg *fc, phys_addr_
 
 	if (host_range_check_locked(desc_pa, sizeof(*req)))
 		return FW_CFG_BAD_DESC;
-	memcpy(req, hyp_va(desc_pa), sizeof(*req));
+	host_mem_read(desc_pa, req, sizeof(*req));
 	if (fc->dma_stopped)
 		return FW_CFG_DEVICE_STOPPED;
 	ctl = be32_to_cpu(req->control);

@@ -35,6 +35,7 @@
 #include <isohyp/delay.h>
 #include <isohyp/driver.h>
 #include <isohyp/errno.h>
+#include <isohyp/host_mem.h>
 #include <isohyp/mem_protect.h>
 
 #include "its.h"
@@ -300,9 +301,7 @@ static void its_process(struct gic_its *its)
 		}
 		while (its->creadr != its->cwriter && b.nr_queued < room &&
 		       b.nr_unpin < ARRAY_SIZE(b.unpin)) {
-			const volatile u64 *src = (const volatile u64 *)(uintptr_t)(qbase + its->creadr);
-
-			host[0] = src[0], host[1] = src[1], host[2] = src[2], host[3] = src[3];
+			host_mem_read(qbase + its->creadr, host, sizeof(host));
 			its_cmd_queue_locked(its, &b, host);
 			its->creadr = (its->creadr + ITS_CMD_SIZE) % qsize;
 		}

@@ -43,6 +43,7 @@
 #define ISOHYP_TEST_HOOK_WRITE_TEXT 3 /* store to the hypervisor's text */
 #define ISOHYP_TEST_HOOK_EXEC_DATA 4 /* branch to the hypervisor's data */
 #define ISOHYP_TEST_HOOK_STACK_OVERFLOW 5 /* recurse past the EL2 stack */
+#define ISOHYP_TEST_HOOK_READ_HOST 6 /* load from host RAM at x2: EL2 maps none */
 
 /* x0 on return: SMCCC status. An implemented call puts its result in x1. */
 #define ISOHYP_SMCCC_SUCCESS 0

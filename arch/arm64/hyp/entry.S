@@ -42,23 +42,26 @@ __hyp_image_header:
 SYM_FUNC_START __hyp_install
 	mrs	x9, daif
 	msr	daifset, #0xf
+	mov	x10, sp				/* the caller's SP */
+	/*
+	 * The caller's registers go on the boot stack (in the carve-out), not
+	 * the caller's: once our EL2 tables are on, host RAM is not mapped.
+	 */
+	adr_l	x11, __boot_stack_top
+	mov	sp, x11
 	stp	x29, x30, [sp, #-48]!
 	stp	x19, x20, [sp, #16]
-	str	x18, [sp, #32]
+	stp	x18, x10, [sp, #32]
 	mov	x19, x9				/* the caller's DAIF */
-	mov	x20, sp				/* the caller's frame */
-	adr_l	x9, __boot_stack_top
-	mov	sp, x9
 	bl	hyp_boot_init			/* x0 = bi */
 	cbnz	x0, 1f
 	bl	__hyp_mmu_on
 	bl	hyp_boot_finish			/* returns this CPU's EL2 stack top */
 	mov	x9, x0
 	mov	x10, x19
-	mov	x11, x20
-	ldr	x18, [x11, #32]
-	ldp	x19, x20, [x11, #16]
-	ldp	x29, x30, [x11], #48
+	ldp	x18, x11, [sp, #32]
+	ldp	x19, x20, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	msr	sp_el1, x11
 	msr	elr_el2, x30
 	mov	x12, #PSR_MODE_EL1h
@@ -70,11 +73,11 @@ SYM_FUNC_START __hyp_install
 	mov	x\n, xzr
 	.endr
 	eret
-1:	mov	sp, x20				/* failure: back to the caller at EL2 */
-	mov	x10, x19
-	ldr	x18, [sp, #32]
+1:	mov	x10, x19			/* failure: back to the caller at EL2 */
+	ldp	x18, x11, [sp, #32]
 	ldp	x19, x20, [sp, #16]
 	ldp	x29, x30, [sp], #48
+	mov	sp, x11
 	msr	daif, x10
 	ret
 SYM_FUNC_END __hyp_install

@@ -15,6 +15,7 @@
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
+#include <isohyp/host_mem.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
 
@@ -68,8 +69,7 @@ static const struct kvm_pgtable_mm_ops host_s2_mm_ops = {
 /* Zero reclaimed pages; clean them to the PoC for non-coherent DMA masters. */
 static void host_zero_pages(phys_addr_t pa, u64 size)
 {
-	memset((void *)(uintptr_t)pa, 0, size);
-	dcache_clean_poc((void *)(uintptr_t)pa, size);
+	host_mem_zero(pa, size);
 }
 
 static const struct mem_protect_ops host_mp_ops = {

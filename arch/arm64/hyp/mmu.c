@@ -26,10 +26,18 @@
 #define MAIR_IDX_DEVICE 1
 
 #define HYP_VA_BITS 48
+/*
+ * The fixmap: the last 2 MiB of the VA space, one 4 KiB slot per CPU, where
+ * a host page is mapped for the duration of one access (host_mem.c). No
+ * identity mapping may reach it.
+ */
+#define HYP_FIXMAP_BASE (BIT(HYP_VA_BITS) - SZ_2M)
+#define HYP_FIXMAP_SLOTS 512
 
 struct hyp_mmu_cfg hyp_mmu_cfg;
 static u64 *hyp_pgd;
 static struct hyp_pool *mmu_pool;
+static u64 *fixmap_ptes; /* the level-3 table of the fixmap */
 
 static u64 level_size(int level)
 {
@@ -96,9 +104,54 @@ static int map_level(u64 *table, int level, u64 pa, u64 end, enum hyp_map_type t
 int hyp_mmu_map(u64 pa, u64 size, enum hyp_map_type type)
 {
 	if (!IS_ALIGNED(pa | size, SZ_4K) || !size || pa + size < pa ||
-	    pa + size > (1ULL << HYP_VA_BITS))
+	    pa + size > HYP_FIXMAP_BASE)
 		return -EINVAL;
 	return map_level(hyp_pgd, 0, pa, pa + size, type);
+}
+
+/* The tables down to the fixmap's level-3 table, made once at boot. */
+static int fixmap_init(void)
+{
+	u64 *table = hyp_pgd;
+	int level;
+
+	for (level = 0; level < 3; level++) {
+		u64 *entry = &table[(HYP_FIXMAP_BASE >> (12 + 9 * (3 - level))) & 511];
+
+		if (!(*entry & S1_VALID)) {
+			u64 *sub = hyp_alloc_page(mmu_pool);
+
+			if (!sub)
+				return -ENOMEM;
+			*entry = ((u64)(uintptr_t)sub & S1_ADDR) | S1_VALID | S1_TABLE;
+		}
+		table = (u64 *)(uintptr_t)(*entry & S1_ADDR);
+	}
+	fixmap_ptes = table;
+	return 0;
+}
+
+void *hyp_fixmap_map(u64 pa)
+{
+	unsigned int slot = hyp_cpu_index();
+
+	fixmap_ptes[slot] = (ALIGN_DOWN(pa, SZ_4K) & S1_ADDR) | leaf_attrs(HYP_MAP_DATA, 3);
+	/* Invalid to valid needs no TLBI: the entry is seen before the first access. */
+	__asm__ __volatile__("dsb ishst\n isb" ::: "memory");
+	return (void *)(uintptr_t)(HYP_FIXMAP_BASE + slot * SZ_4K + (pa & (SZ_4K - 1)));
+}
+
+void hyp_fixmap_unmap(void)
+{
+	u64 va = HYP_FIXMAP_BASE + hyp_cpu_index() * SZ_4K;
+
+	fixmap_ptes[hyp_cpu_index()] = 0;
+	/*
+	 * Gone from every TLB before the slot names another page: another CPU's
+	 * speculative walk may have cached it (the tables are shared).
+	 */
+	__asm__ __volatile__("dsb ishst\n tlbi vae2is, %0\n dsb ish\n isb"
+			     : : "r"(va >> 12) : "memory");
 }
 
 int hyp_mmu_init(struct hyp_pool *pool, unsigned int pa_bits)
@@ -119,5 +172,5 @@ int hyp_mmu_init(struct hyp_pool *pool, unsigned int pa_bits)
 			  FIELD_PREP(TCR_EL2_PS, ps);
 	hyp_mmu_cfg.ttbr0 = (u64)(uintptr_t)hyp_pgd;
 	hyp_mmu_cfg.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN;
-	return 0;
+	return fixmap_init();
 }

@@ -60,7 +60,11 @@ static const struct {
 	{ L"el2-write-text", L"a write to the EL2 text", ISOHYP_TEST_HOOK_WRITE_TEXT },
 	{ L"el2-exec-data", L"an EL2 fetch from data", ISOHYP_TEST_HOOK_EXEC_DATA },
 	{ L"el2-stack-overflow", L"an EL2 stack overflow", ISOHYP_TEST_HOOK_STACK_OVERFLOW },
+	{ L"el2-read-host", L"an EL2 load from host RAM", ISOHYP_TEST_HOOK_READ_HOST },
 };
+
+/* What el2-read-host asks EL2 to load: a page of ours, host RAM. */
+static u64 host_word[512] __attribute__((aligned(4096))) = { 0x1234 };
 
 /*
  * reset-scrub (tests/target/reset-scrub.test): a page filled and kept by the
@@ -105,7 +109,8 @@ static bool el2_crash(EFI_HANDLE image)
 		if (!load_option(image, el2_crashes[i].option))
 			continue;
 		Print(L"isohyp-payload: asking for %s\n", el2_crashes[i].what);
-		payload_hvc(ISOHYP_FN_TEST_HOOK, el2_crashes[i].hook, 0, 0, &res);
+		payload_hvc(ISOHYP_FN_TEST_HOOK, el2_crashes[i].hook, (u64)(uintptr_t)host_word, 0,
+			    &res);
 		Print(L"isohyp-payload: the hypervisor returned (x0 %lx x1 %lx): no crash\n",
 		      res.a0, res.a1);
 		return true;
