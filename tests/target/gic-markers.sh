@@ -8,6 +8,10 @@
 # EventIDs and INTIDs, 512 collections, 4 CPUs (RDbase 4 is one too many),
 # 12-byte ITEs; DeviceIDs 7f00..7f03 are the payload's.
 its='^isohyp: warning: its@8080000: host command'
+# RDbase one past the last redistributor: the payload's CPU count.
+cpus=${PAYLOAD_CPUS:-4}
+mapc_rd=$(printf '%016x' $(( (1 << 63) | (cpus << 16) | 2 )))
+sync_rd=$(printf '%016x' $(( cpus << 16 )))
 x='[0-9a-f]{16}'
 PAYLOAD_MARKERS+=(
 	"its: MAPD with the ITT in a donated page refused"
@@ -38,12 +42,15 @@ PAYLOAD_MARKERS+=(
 	"$its 09 \\(0{14}09 0{16} 8000000000000200 0{16}\\) refused: ICID outside the collection table\$"
 	"its: MAPTI to ICID 512 refused"
 	"$its 0a \\(00007f000000000a 0000200700000004 0000000000000200 0{16}\\) refused: ICID outside the collection table\$"
-	"its: MAPC to RDbase 4 refused"
-	"$its 09 \\(0{14}09 0{16} 8000000000040002 0{16}\\) refused: RDbase names no redistributor\$"
-	"its: SYNC of RDbase 4 refused"
-	"$its 05 \\(0{14}05 0{16} 0000000000040000 0{16}\\) refused: RDbase names no redistributor\$"
+	"its: MAPC to RDbase $cpus refused"
+	"$its 09 \\(0{14}09 0{16} $mapc_rd 0{16}\\) refused: RDbase names no redistributor\$"
+	"its: SYNC of RDbase $cpus refused"
+	"$its 05 \\(0{14}05 0{16} $sync_rd 0{16}\\) refused: RDbase names no redistributor\$"
 	"its: unknown opcode ff refused"
 	"$its ff \\(0{14}ff 0{16} 0{16} 0{16}\\) refused: unknown or GICv4 command\$"
+)
+# Another CPU's redistributor is attacked only when there is one.
+[ "$cpus" -gt 1 ] && PAYLOAD_MARKERS+=(
 	"gicr: EnableLPIs with a pending table in a donated page refused"
 	'^isohyp: warning: gicr@[0-9a-f]+: LPIs not enabled: tables at [0-9a-f]+ \(2000 bytes\) and [0-9a-f]+ \(800 bytes\) are not all host RAM$'
 )

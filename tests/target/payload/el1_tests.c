@@ -277,7 +277,8 @@ TEST(cpu_on_brings_every_secondary_to_el1)
 	int n = payload_cpus(mpidrs, MAX_SLOTS), i, started = 0;
 	struct smccc_res res;
 
-	ASSERT_GT(n, 1);
+	if (n < 2)
+		SKIP(return, "one CPU: no secondary to start");
 	memset(slots, 0, sizeof(slots));
 	dcache_clean_inval_poc(slots, sizeof(slots));
 	for (i = 0; i < n; i++) {

@@ -162,10 +162,11 @@ static int gic_find_redistributors(void)
 		gic.nr_cpus++;
 		if (typer & (1 << 4)) /* Last */
 			break;
-		if (typer & (1 << 1)) /* VLPIS: GICv4 frames are 256 KiB (the hypervisor hides it) */
+		if (typer & (1 << 1)) /* VLPIS: GICv4 frames are 256 KiB */
 			pa += 0x20000;
 	}
-	return gic.rd[0] && gic.rd[1] ? 0 : -1;
+	/* One CPU: no other redistributor to attack (that test is skipped). */
+	return gic.rd[0] ? 0 : -1;
 }
 
 /* @n pages of host memory aligned to @align, zeroed; 0 on failure. */
@@ -639,6 +640,8 @@ TEST(gic_lpis_pendbaser_in_donated_page_refused)
 	u64 rd = gic.rd[1];
 
 	ASSERT_TRUE(gic.lpis_on);
+	if (!rd)
+		SKIP(return, "one CPU: no other redistributor");
 	ASSERT_NE(0u, victim);
 	ASSERT_NE(0u, pend);
 	ASSERT_EQ(0u, rd32(rd + GICR_CTLR) & 1);

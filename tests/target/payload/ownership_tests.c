@@ -407,7 +407,8 @@ TEST(all_cpus_race_donate_reclaim)
 	u64 region, nr_pages, stacks, p;
 	struct smccc_res res;
 
-	ASSERT_GT(n, 1);
+	if (n < 2)
+		SKIP(return, "one CPU: nothing to race");
 	nr_pages = n * RACE_OWN_PAGES + RACE_SHARED_PAGES;
 	region = alloc_pages(nr_pages);
 	stacks = alloc_pages(n * RACE_STACK_PAGES);

@@ -92,7 +92,8 @@ TEST(smc32_cpu_on_is_not_supported)
 {
 	u64 cpu = a_secondary();
 
-	ASSERT_NE(~0ULL, cpu);
+	if (cpu == ~0ULL)
+		SKIP(return, "one CPU: no secondary to start");
 	memset(stray_slot, 0, sizeof(stray_slot));
 	dcache_clean_inval_poc(stray_slot, sizeof(stray_slot));
 	EXPECT_EQ(NOT_SUPPORTED, smc(PSCI_CPU_ON_32, cpu, (u64)(uintptr_t)payload_secondary_entry,
@@ -151,7 +152,8 @@ TEST(cpu_on_refuses_bits_outside_affinity)
 	u64 cpu = a_secondary();
 	unsigned int i;
 
-	ASSERT_NE(~0ULL, cpu);
+	if (cpu == ~0ULL)
+		SKIP(return, "one CPU: no secondary to start");
 	for (i = 0; i < ARRAY_SIZE(stray_bits); i++) {
 		TH_LOG("MPIDR %lx", (unsigned long)(cpu | stray_bits[i]));
 		EXPECT_EQ(INVALID_PARAMETERS,
@@ -180,7 +182,8 @@ TEST(affinity_info_refuses_bad_targets)
 	u64 cpu = a_secondary();
 	unsigned int i;
 
-	ASSERT_NE(~0ULL, cpu);
+	if (cpu == ~0ULL)
+		SKIP(return, "one CPU: no secondary to start");
 	for (i = 0; i < ARRAY_SIZE(stray_bits); i++) {
 		TH_LOG("target %lx", (unsigned long)(cpu | stray_bits[i]));
 		EXPECT_EQ(INVALID_PARAMETERS,
@@ -199,7 +202,8 @@ TEST(affinity_info_of_real_cpus_works)
 {
 	u64 cpu = a_secondary();
 
-	ASSERT_NE(~0ULL, cpu);
+	if (cpu == ~0ULL)
+		SKIP(return, "one CPU: no secondary to start");
 	EXPECT_EQ(AFF_OFF, affinity_settled(cpu));
 	EXPECT_EQ(AFF_OFF, smc(PSCI_AFFINITY_INFO_32, cpu, 0, 0));
 	EXPECT_EQ(AFF_ON, smc(PSCI_AFFINITY_INFO_64, self_mpidr(), 0, 0));
