@@ -309,3 +309,93 @@ TEST(cpu_on_brings_every_secondary_to_el1)
 	}
 	TH_LOG("%d secondary CPUs reached EL1", started);
 }
+
+/* PSCI AFFINITY_INFO (SMC64) of @mpidr at level 0: 0 ON, 1 OFF, 2 ON_PENDING. */
+static s64 affinity(u64 mpidr)
+{
+	struct smccc_res res;
+
+	payload_smc(0xC4000004, mpidr, 0, 0, &res);
+	return (s64)res.a0;
+}
+
+/* Up to 10 s for @mpidr to be OFF again (it turns itself off when done). */
+static bool wait_off(u64 mpidr)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (affinity(mpidr) == 1)
+			return true;
+		uefi_call_wrapper(BS->Stall, 1, 10000);
+	}
+	return false;
+}
+
+/* A started CPU stays on until released, then turns itself off. */
+static struct {
+	volatile u64 running, release;
+} hold;
+
+static void hold_worker(void *arg)
+{
+	u64 spins;
+
+	hold.running = 1;
+	/* Bounded: a lost release ends in ~seconds, not a hang. */
+	for (spins = 0; !hold.release && spins < (1ULL << 32); spins++)
+		__asm__ __volatile__("yield" ::: "memory");
+}
+
+/*
+ * The relay keeps PSCI's state machine (DEN0022 5.6, CPU_ON): a second
+ * CPU_ON of a CPU that is on (or being started) is ALREADY_ON or
+ * ON_PENDING, never a second start; once the CPU is OFF again it can be
+ * started again -- three rounds.
+ */
+TEST(cpu_on_twice_is_pending_or_already_on_and_cpus_restart)
+{
+	u64 self = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK, mpidrs[MAX_SLOTS], target = ~0ULL;
+	int n = payload_cpus(mpidrs, MAX_SLOTS), i, round;
+	EFI_PHYSICAL_ADDRESS stack;
+	struct secondary_boot boot;
+	struct smccc_res res;
+
+	for (i = 0; i < n && target == ~0ULL; i++)
+		if (mpidrs[i] != self)
+			target = mpidrs[i];
+	if (target == ~0ULL)
+		SKIP(return, "one CPU: no secondary to start");
+	ASSERT_FALSE(EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+						 EfiLoaderData, 4, &stack)));
+	boot = (struct secondary_boot){
+		.mair = read_sysreg(mair_el1), .tcr = read_sysreg(tcr_el1),
+		.ttbr0 = read_sysreg(ttbr0_el1), .sctlr = read_sysreg(sctlr_el1),
+		.vbar = (u64)(uintptr_t)payload_vectors, .sp = stack + 4 * 4096,
+		.fn = hold_worker, .arg = NULL,
+	};
+	dcache_clean_inval_poc(&boot, sizeof(boot));
+	for (round = 0; round < 3; round++) {
+		ASSERT_TRUE(wait_off(target));
+		hold.running = hold.release = 0;
+		dcache_clean_inval_poc(&hold, sizeof(hold));
+		payload_smc(0xC4000003, target, (u64)(uintptr_t)payload_secondary_c_entry,
+			    (u64)(uintptr_t)&boot, &res);
+		ASSERT_EQ(0, (s64)res.a0);
+		/* Right away (likely ON_PENDING) and once it runs (ALREADY_ON). */
+		payload_smc(0xC4000003, target, (u64)(uintptr_t)payload_secondary_c_entry,
+			    (u64)(uintptr_t)&boot, &res);
+		EXPECT_TRUE((s64)res.a0 == -4 || (s64)res.a0 == -5);
+		for (i = 0; i < 1000 && !hold.running; i++)
+			uefi_call_wrapper(BS->Stall, 1, 10000);
+		EXPECT_EQ(1u, hold.running);
+		payload_smc(0xC4000003, target, (u64)(uintptr_t)payload_secondary_c_entry,
+			    (u64)(uintptr_t)&boot, &res);
+		EXPECT_EQ(-4, (s64)res.a0); /* ALREADY_ON */
+		EXPECT_EQ(0, affinity(target)); /* ON */
+		hold.release = 1;
+		__asm__ __volatile__("dsb sy" ::: "memory");
+	}
+	ASSERT_TRUE(wait_off(target));
+	uefi_call_wrapper(BS->FreePages, 2, stack, 4);
+}
