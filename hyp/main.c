@@ -33,6 +33,9 @@
 
 #define HYP_STACK_PAGES 4
 
+/* Kconfig's range for MAX_CPUS stops here: boot_info carries the MPIDRs. */
+_Static_assert(CONFIG_MAX_CPUS <= BOOT_INFO_MAX_CPUS, "CONFIG_MAX_CPUS > BOOT_INFO_MAX_CPUS");
+
 struct hyp_cpu hyp_cpus[CONFIG_MAX_CPUS];
 unsigned int hyp_nr_cpus;
 
