@@ -43,10 +43,16 @@ static struct boot_info boot_info;
 static struct hyp_pool hyp_pool;
 static struct host_s2_regs host_s2_regs;
 
+#ifdef CONFIG_TEST_KEYS
+/*
+ * TEST_HOOK and the layout in IOMMU_INFO: only in a test build, whose loader
+ * passes test_hooks=1 on (include/isohyp/hcall.h).
+ */
 bool hyp_test_hooks_enabled(void)
 {
 	return boot_info.test_hooks == 1;
 }
+#endif
 
 unsigned int hyp_cpu_index(void)
 {

@@ -356,10 +356,12 @@ void handle_host_smc(struct host_ctxt *ctxt)
 	}
 }
 
+#ifdef CONFIG_TEST_KEYS
 /*
  * Test hook: a CPU that runs but is recorded off is what a CPU started behind
  * the hypervisor's back looks like to the relay (psci_cpu_on() must refuse
- * it). Only reachable with test_hooks=1 (hyp/hcall.c).
+ * it). Only reachable with test_hooks=1 (hyp/hcall.c), only built into a
+ * test build (CONFIG_TEST_KEYS).
  */
 int psci_test_forget_cpu(u64 mpidr)
 {
@@ -371,6 +373,7 @@ int psci_test_forget_cpu(u64 mpidr)
 	set_cpu_state(cpu, HYP_CPU_OFF);
 	return 0;
 }
+#endif
 
 void psci_system_off(void)
 {

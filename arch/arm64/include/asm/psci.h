@@ -130,7 +130,10 @@ void handle_host_smc(struct host_ctxt *ctxt);
  */
 void psci_init(void);
 void psci_ssbd_cpu_setup(void);
-/* TEST_HOOK (test_hooks=1 only): record the CPU @mpidr as off; 0 or -EINVAL. */
+/*
+ * TEST_HOOK (test_hooks=1 only, test builds only): record the CPU @mpidr as
+ * off; 0 or -EINVAL.
+ */
 int psci_test_forget_cpu(u64 mpidr);
 /* Power the machine off through firmware (panic path); returns only on failure. */
 void psci_system_off(void);
