@@ -182,7 +182,7 @@ static void psci_cpu_suspend(struct host_ctxt *ctxt, u32 fn)
 	case PSCI_POWER_STATE_STANDBY:
 		break;
 	case PSCI_POWER_STATE_POWER_DOWN:
-		/* Once: a host idle driver would ask on every idle entry. */
+		/* Once: a host idle driver would ask on every idle entry (a race logs twice). */
 		if (!warned) {
 			warned = true;
 			pr_warn("PSCI: CPU_SUSPEND to power-down state %x refused: the SMMUs "
