@@ -4,7 +4,9 @@
 #
 #   make              build build/isohyp.efi (and the ESP image)
 #   make run          install what is missing, build, boot QEMU (console on stdio)
-#   make check        install what is missing, build, run every test suite
+#   make check        install what is missing, build, run every test suite (in
+#                     the test build, build/test/: see "the test build" below)
+#   make bench        the benchmarks (also in build/test/)
 #   make debug        gdb-multiarch attached to a QEMU started with `make run GDB=1`
 #                     (BASE=, HYP_BASE=: where the loader and the hypervisor run)
 #   make defconfig | menuconfig | savedefconfig
@@ -31,7 +33,8 @@ else
 Q := @
 endif
 
-SYSROOT		:= $(BUILD)/sysroot
+# The test build (build/test/) shares the downloaded sysroot.
+SYSROOT		?= $(BUILD)/sysroot
 EFI_LIBDIR	:= $(SYSROOT)/usr/lib
 FDT_LIBDIR	:= $(SYSROOT)/usr/lib/aarch64-linux-gnu
 SYSROOT_STAMP	:= $(SYSROOT)/.manifest
@@ -389,6 +392,38 @@ target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/targe
 	$(EL2_CRASHES:%=$(BUILD)/crash/%/esp.img) $(BUILD)/linux/esp.img \
 	$(BUILD)/linux/data.img
 
+# ---- the test build (make check, make bench) ------------------------------
+#
+# The suites need the test-only isohyp.conf keys (test_hooks=1, install=0),
+# which only a build with CONFIG_TEST_KEYS honours. make check and make bench
+# therefore build a tree of their own, $(TEST_BUILD), configured as .config
+# plus configs/test.config: `make` and `make run` never produce or boot it,
+# and its loader says at every boot that it is a test build. make check also
+# builds the production tree, boots make run's image from it (linux-shell)
+# and shows that it ignores the test-only keys (target-test-keys).
+TEST_BUILD	:= $(BUILD)/test
+TEST_KCONFIG	:= $(TEST_BUILD)/.config
+TEST_MAKE	= $(MAKE) --no-print-directory BUILD=$(TEST_BUILD) SYSROOT=$(SYSROOT) \
+	KCONFIG_CONFIG=$(TEST_KCONFIG)
+
+# Written only when it changes (kconfiglib): touch it, or this reruns each time.
+$(TEST_KCONFIG): $(KCONFIG_CONFIG) configs/test.config Kconfig scripts/kconfig-merge
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) scripts/kconfig-merge $@ $(KCONFIG_CONFIG) configs/test.config
+	@touch $@
+
+# The production build given the test-only keys (tests/target/test-keys.test):
+# the payload asks for an EL2 abort through TEST_HOOK, which must not exist.
+$(BUILD)/test-keys/isohyp.conf: FORCE
+	$(call write_conf,$@,# make check: a build without CONFIG_TEST_KEYS must ignore these\nnext=EFI/isohyp/payload.efi\ncmdline=el2-crash\ntest_hooks=1\ninstall=0\n)
+
+$(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
+		$(BUILD)/test-keys/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/test-keys/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
 # ---- benchmarks (not part of check) --------------------------------------
 
 BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
@@ -418,15 +453,18 @@ $(BUILD)/bench/data.img:
 	@mkdir -p $(dir $@)
 	$(Q)head -c 268435456 /dev/urandom > $@.tmp && mv $@.tmp $@
 
+# The comparison runs need install=0: the test build.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/bench/smmu_bench $(BUILD)/bench/esp-hyp.img \
-		$(BUILD)/bench/esp-nohyp.img $(BUILD)/bench/data.img
-	$(Q)$(BUILD)/bench/smmu_bench | tee $(BUILD)/bench/smmu.txt
-	$(Q)BUILD=$(BUILD) scripts/bench-qemu.sh | tee $(BUILD)/bench/qemu.txt
+	$(Q)$(MAKE) --no-print-directory $(TEST_KCONFIG)
+	$(Q)$(TEST_MAKE) $(TEST_BUILD)/bench/smmu_bench $(TEST_BUILD)/bench/esp-hyp.img \
+		$(TEST_BUILD)/bench/esp-nohyp.img $(TEST_BUILD)/bench/data.img
+	$(Q)$(TEST_BUILD)/bench/smmu_bench | tee $(TEST_BUILD)/bench/smmu.txt
+	$(Q)BUILD=$(TEST_BUILD) scripts/bench-qemu.sh | tee $(TEST_BUILD)/bench/qemu.txt
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests target-images
-	$(Q)BUILD=$(BUILD) scripts/check.sh $(BUILD)
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test-keys/esp.img $(TEST_KCONFIG)
+	$(Q)$(TEST_MAKE) all unit-tests target-images
+	$(Q)BUILD=$(TEST_BUILD) PROD_BUILD=$(BUILD) scripts/check.sh $(TEST_BUILD)
 
 # ---- housekeeping ------------------------------------------------------
 

@@ -34,6 +34,9 @@
 
 #define HYP_STACK_PAGES 4
 
+/* Kconfig's range for MAX_CPUS stops here: boot_info carries the MPIDRs. */
+_Static_assert(CONFIG_MAX_CPUS <= BOOT_INFO_MAX_CPUS, "CONFIG_MAX_CPUS > BOOT_INFO_MAX_CPUS");
+
 struct hyp_cpu hyp_cpus[CONFIG_MAX_CPUS];
 unsigned int hyp_nr_cpus;
 
@@ -41,10 +44,16 @@ static struct boot_info boot_info;
 static struct hyp_pool hyp_pool;
 static struct host_s2_regs host_s2_regs;
 
+#ifdef CONFIG_TEST_KEYS
+/*
+ * TEST_HOOK and the layout in IOMMU_INFO: only in a test build, whose loader
+ * passes test_hooks=1 on (include/isohyp/hcall.h).
+ */
 bool hyp_test_hooks_enabled(void)
 {
 	return boot_info.test_hooks == 1;
 }
+#endif
 
 unsigned int hyp_cpu_index(void)
 {

@@ -8,7 +8,18 @@
 struct host_ctxt;
 
 void handle_host_hcall(struct host_ctxt *ctxt);
-/* The loader's test_hooks=1: TEST_HOOK is accepted (hyp/main.c). */
+/*
+ * The loader's test_hooks=1: TEST_HOOK is accepted (hyp/main.c). Only a
+ * test build (CONFIG_TEST_KEYS) has it; elsewhere it is a constant false,
+ * so the hooks' code is not even in the image.
+ */
+#ifdef CONFIG_TEST_KEYS
 bool hyp_test_hooks_enabled(void);
+#else
+static inline bool hyp_test_hooks_enabled(void)
+{
+	return false;
+}
+#endif
 
 #endif /* ISOHYP_HCALL_H */

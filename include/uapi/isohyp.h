@@ -20,7 +20,8 @@
 /*
  * IOMMU_INFO: x1 SMMUs driven, x2 stage-2 DMA faults recorded since boot,
  * x3 the last faulting address. x4..x7 (SMCCC 1.2 result registers) are 0,
- * except when the loader was configured with test_hooks=1: then they are the
+ * except in a test build (CONFIG_TEST_KEYS) whose loader was configured with
+ * test_hooks=1: then they are the
  * physical addresses of the first SMMU's stream table, command queue, event
  * queue and identity-map root, all inside the carve-out (for tests that aim
  * DMA at them; the hypervisor's layout is nothing a host needs otherwise).
@@ -28,8 +29,9 @@
 #define ISOHYP_FN_IOMMU_INFO 0xC6000006U
 
 /*
- * TEST_HOOK: only when the loader was configured with test_hooks=1 (test
- * suites); NOT_SUPPORTED otherwise. x1 = what to do:
+ * TEST_HOOK: only in a test build (CONFIG_TEST_KEYS) whose loader was
+ * configured with test_hooks=1 (test suites); NOT_SUPPORTED otherwise. x1 =
+ * what to do:
  * ISOHYP_TEST_HOOK_EL2_ABORT takes an unexpected data abort at EL2, to show
  * the register dump and the clean stop. ISOHYP_TEST_HOOK_FORGET_CPU makes the
  * PSCI relay believe the CPU with MPIDR x2 is off, as if it ran without having

@@ -3,7 +3,8 @@
  * The loader's configuration parser (arch/arm64/efi/config.c): every key,
  * the comment/blank/CRLF/whitespace rules, load options overriding the file,
  * and each malformed input rejected with a message that names the line --
- * leaving the configuration exactly as it was.
+ * leaving the configuration exactly as it was -- and which test-only keys a
+ * build without CONFIG_TEST_KEYS ignores.
  */
 #include <string.h>
 
@@ -275,6 +276,58 @@ TEST_F(cfg, load_options_malformed_rejected)
 {
 	EXPECT_REJECTED(parse_opts(self, "next=a;bogus=1"), "load options line 2: unknown key 'bogus'");
 	EXPECT_REJECTED(parse_opts(self, "isohyp.efi log=loud"), "log level");
+}
+
+/*
+ * A build without CONFIG_TEST_KEYS ignores test_hooks=1 and install=0 (the
+ * loader's decision, arch/arm64/efi/main.c apply_test_keys): both go back
+ * to their defaults and are reported for the warning; nothing else changes.
+ */
+TEST_F(cfg, production_build_ignores_test_keys)
+{
+	struct isohyp_config want;
+
+	ASSERT_EQ(0, parse(self, "test_hooks=1\ninstall=0\nlog=debug\nnext=payload.efi\n"));
+	want = self->cfg;
+	want.test_hooks = 0;
+	want.install = 1;
+	EXPECT_EQ((unsigned int)(CFG_TEST_HOOKS | CFG_INSTALL),
+		  config_drop_test_keys(&self->cfg, false));
+	EXPECT_EQ(0, memcmp(&want, &self->cfg, sizeof(want)));
+	/* Asked again, there is nothing left to ignore. */
+	EXPECT_EQ(0u, config_drop_test_keys(&self->cfg, false));
+}
+
+/* Each key alone, and from load options as from the file. */
+TEST_F(cfg, production_build_ignores_each_test_key)
+{
+	ASSERT_EQ(0, parse_opts(self, "isohyp.efi test_hooks=1"));
+	EXPECT_EQ((unsigned int)CFG_TEST_HOOKS, config_drop_test_keys(&self->cfg, false));
+	EXPECT_EQ(0u, self->cfg.test_hooks);
+	EXPECT_EQ(1u, self->cfg.install);
+
+	ASSERT_EQ(0, parse(self, "install=0\n"));
+	EXPECT_EQ((unsigned int)CFG_INSTALL, config_drop_test_keys(&self->cfg, false));
+	EXPECT_EQ(0u, self->cfg.test_hooks);
+	EXPECT_EQ(1u, self->cfg.install);
+}
+
+/* A test-only key given with its default value asks for nothing: not reported. */
+TEST_F(cfg, test_keys_at_their_defaults_are_not_reported)
+{
+	ASSERT_EQ(0, parse(self, "test_hooks=0\ninstall=1\n"));
+	EXPECT_EQ(0u, config_drop_test_keys(&self->cfg, false));
+	EXPECT_EQ(0u, self->cfg.test_hooks);
+	EXPECT_EQ(1u, self->cfg.install);
+}
+
+/* A test build (CONFIG_TEST_KEYS) honours both keys as given. */
+TEST_F(cfg, test_build_honours_test_keys)
+{
+	ASSERT_EQ(0, parse(self, "test_hooks=1\ninstall=0\n"));
+	EXPECT_EQ(0u, config_drop_test_keys(&self->cfg, true));
+	EXPECT_EQ(1u, self->cfg.test_hooks);
+	EXPECT_EQ(0u, self->cfg.install);
 }
 
 TEST_HARNESS_MAIN

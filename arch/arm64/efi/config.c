@@ -266,3 +266,28 @@ int config_parse_load_options(struct isohyp_config *cfg, const char *text, size_
 		i = word;
 	return parse(cfg, text + i, len - i, &c, ";\n");
 }
+
+/*
+ * test_hooks=1 lets the host stop the machine and learn where the
+ * hypervisor keeps its SMMU structures; install=0 starts the next stage
+ * with nothing protected (ARCHITECTURE.md section 10). Either in the
+ * isohyp.conf of a machine that matters -- or in load options someone else
+ * could set -- would undo the protection, so only a test build honours
+ * them. A key given with its default value asks for nothing: not reported.
+ */
+unsigned int config_drop_test_keys(struct isohyp_config *cfg, bool honoured)
+{
+	unsigned int ignored = 0;
+
+	if (honoured)
+		return 0;
+	if (cfg->test_hooks) {
+		cfg->test_hooks = 0;
+		ignored |= CFG_TEST_HOOKS;
+	}
+	if (!cfg->install) {
+		cfg->install = 1;
+		ignored |= CFG_INSTALL;
+	}
+	return ignored;
+}

@@ -18,6 +18,9 @@
  *	          for the test suites, never for a machine that matters)
  *	install=  1 | 0: 0 starts next WITHOUT installing the hypervisor, at
  *	          EL2 (default 1; for comparison runs of make bench only)
+ *	          test_hooks and install are test-only keys: parsed always,
+ *	          honoured only by builds with CONFIG_TEST_KEYS
+ *	          (config_drop_test_keys)
  *	smmu_noncoherent=  0 | 1: 1 drives every SMMU as if its table walks
  *	          did not snoop the CPU's caches, whatever "dma-coherent" says
  *	          (default 0; for device trees that claim it wrongly)
@@ -41,6 +44,7 @@
 #ifndef ISOHYP_EFI_CONFIG_H
 #define ISOHYP_EFI_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CONFIG_PATH_MAX 256
@@ -89,5 +93,13 @@ int config_parse(struct isohyp_config *cfg, const char *text, size_t len, const 
 /* The same for load options (';'-separated, leading image name skipped). */
 int config_parse_load_options(struct isohyp_config *cfg, const char *text, size_t len,
 			      const char *source, char *err, size_t err_len);
+
+/*
+ * Unless @honoured (a build with CONFIG_TEST_KEYS), put the test-only keys
+ * back to their defaults (test_hooks=0, install=1). Returns the enum
+ * config_key bits of those that asked for something else and were ignored,
+ * for the caller to warn about; 0 when @honoured.
+ */
+unsigned int config_drop_test_keys(struct isohyp_config *cfg, bool honoured);
 
 #endif /* ISOHYP_EFI_CONFIG_H */

@@ -88,11 +88,17 @@ static int fdt_check_enable_method(const void *fdt, int node, UINT64 mpidr, bool
 	return -1;
 }
 
+/*
+ * The hypervisor keeps per-CPU state for CONFIG_MAX_CPUS CPUs (hyp/main.c
+ * refuses more with -E2BIG): a larger machine is refused here, where the
+ * message can say what to change, after counting every CPU node.
+ */
 static int fdt_gather_cpus(const void *fdt, struct boot_info *bi)
 {
 	UINT64 self = read_sysreg(mpidr_el1) & 0xff00ffffffULL;
 	int cpus = fdt_path_offset(fdt, "/cpus"), node, ac;
 	bool found_self = false, is_self;
+	UINT32 nr_nodes = 0;
 
 	if (cpus < 0) {
 		ERR(L"device tree has no /cpus\n");
@@ -110,10 +116,8 @@ static int fdt_gather_cpus(const void *fdt, struct boot_info *bi)
 		reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || len < ac * 4 || ac < 1 || ac > 2)
 			continue;
-		if (bi->nr_cpus == BOOT_INFO_MAX_CPUS) {
-			ERR(L"more than %d CPUs in the device tree\n", BOOT_INFO_MAX_CPUS);
-			return -1;
-		}
+		if (nr_nodes++ >= CONFIG_MAX_CPUS)
+			continue;
 		bi->mpidr[bi->nr_cpus] = read_cells(reg, ac);
 		is_self = bi->mpidr[bi->nr_cpus] == self;
 		if (fdt_check_enable_method(fdt, node, bi->mpidr[bi->nr_cpus], is_self))
@@ -123,6 +127,12 @@ static int fdt_gather_cpus(const void *fdt, struct boot_info *bi)
 			found_self = true;
 		}
 		bi->nr_cpus++;
+	}
+	if (nr_nodes > CONFIG_MAX_CPUS) {
+		ERR(L"the device tree has %d CPUs, more than the %d this hypervisor is built for "
+		    L"(CONFIG_MAX_CPUS, at most %d): not installing\n", nr_nodes, CONFIG_MAX_CPUS,
+		    BOOT_INFO_MAX_CPUS);
+		return -1;
 	}
 	if (!found_self) {
 		ERR(L"the boot CPU (MPIDR %lx) is not in the device tree\n", self);

@@ -12,6 +12,7 @@
 
 #include <asm/cache.h>
 #include <isohyp/bits.h>
+#include <isohyp/errno.h>
 
 #include "loader.h"
 
@@ -192,6 +193,30 @@ static void hyp_install_check_regs(const UINT64 regs[19])
 		ERR(L"__hyp_install changed x18 from %lx to %lx\n", regs[18], regs[17]);
 }
 
+/*
+ * What __hyp_install's error means, as hyp_boot_init() and the drivers it
+ * runs return them (the hypervisor logs details on its own console when it
+ * got that far). The loader checks the platform against the hypervisor's
+ * limits first, so these should not be seen.
+ */
+static const char *hyp_install_strerror(int ret)
+{
+	switch (-ret) {
+	case E2BIG:
+		return "more CPUs than the hypervisor is built for (CONFIG_MAX_CPUS)";
+	case ENOMEM:
+		return "the carve-out is too small for its tables and stacks (carveout_mb=)";
+	case ENODEV:
+		return "a CPU feature or device it needs is missing";
+	case EINVAL:
+		return "it rejected the platform description";
+	case ETIMEDOUT:
+		return "a device did not answer in time";
+	default:
+		return "see its log above";
+	}
+}
+
 EFI_STATUS hyp_install(struct boot_info *bi)
 {
 	const struct hyp_image_header *h = hyp_header();
@@ -221,7 +246,8 @@ EFI_STATUS hyp_install(struct boot_info *bi)
 	install = (void *)(base + h->install_offset);
 	ret = hyp_install_call(install, dst, regs);
 	if (ret) {
-		ERR(L"the hypervisor refused to install: error %d\n", ret);
+		ERR(L"the hypervisor refused to install: error %d (%a)\n", ret,
+		    hyp_install_strerror(ret));
 		return EFI_LOAD_ERROR;
 	}
 	hyp_install_check_regs(regs);

@@ -16,6 +16,7 @@
 
 #define LOG(fmt, ...) Print(L"isohyp: " fmt, ##__VA_ARGS__)
 #define ERR(fmt, ...) Print(L"isohyp: error: " fmt, ##__VA_ARGS__)
+#define WARN(fmt, ...) Print(L"isohyp: warning: " fmt, ##__VA_ARGS__)
 
 /* fdt.c: the platform from the firmware's device tree, then the host's tree. */
 const void *efi_find_fdt(void);

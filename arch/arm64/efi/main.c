@@ -81,6 +81,31 @@ static char *load_options_text(EFI_HANDLE image)
 	return text;
 }
 
+#ifdef CONFIG_TEST_KEYS
+#define TEST_KEYS_HONOURED true
+#else
+#define TEST_KEYS_HONOURED false
+#endif
+
+/*
+ * The test-only keys (config_drop_test_keys): a production build says
+ * loudly which it ignored; a test build says, at every boot, that it is one.
+ */
+static void apply_test_keys(struct isohyp_config *cfg)
+{
+	unsigned int ignored = config_drop_test_keys(cfg, TEST_KEYS_HONOURED);
+
+	if (TEST_KEYS_HONOURED)
+		WARN(L"test build (CONFIG_TEST_KEYS): test_hooks= and install= are honoured; "
+		     L"never deploy it\n");
+	if (ignored & CFG_TEST_HOOKS)
+		WARN(L"ignoring test_hooks=1: a test-only key, honoured only by builds with "
+		     L"CONFIG_TEST_KEYS\n");
+	if (ignored & CFG_INSTALL)
+		WARN(L"ignoring install=0: a test-only key, honoured only by builds with "
+		     L"CONFIG_TEST_KEYS; installing the hypervisor\n");
+}
+
 static EFI_STATUS load_config(EFI_HANDLE image, struct isohyp_config *cfg)
 {
 	char err[160], *text = NULL;
@@ -108,6 +133,8 @@ static EFI_STATUS load_config(EFI_HANDLE image, struct isohyp_config *cfg)
 		FreePool(text);
 	if (path)
 		FreePool(path);
+	if (!EFI_ERROR(status))
+		apply_test_keys(cfg);
 	return status;
 }
 
@@ -187,7 +214,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return EFI_UNSUPPORTED;
 	}
 	if (!cfg.install) {
-		/* make bench's comparison runs: the same path, minus the hypervisor. */
+		/*
+		 * make bench's comparison runs (test builds only, see
+		 * apply_test_keys): the same path, minus the hypervisor.
+		 */
 		LOG(L"install=0: starting the next stage WITHOUT the hypervisor: nothing is "
 		    L"protected\n");
 		if (!cfg.next[0])

@@ -133,7 +133,7 @@ static void el2_cfg_traps(struct el2_cfg *c)
 void el2_cfg_init(u64 vtcr, u64 vttbr)
 {
 	el2_cfg_traps(&el2_cfg);
-	psci_ssbd_init();
+	psci_init();
 	spectre_init();
 	el2_cfg.vtcr = vtcr;
 	el2_cfg.vttbr = vttbr;

@@ -5,15 +5,15 @@
  * runs at EL1 with HCR_EL2.TSC, so each of its SMCs traps here. Calls whose
  * effect is the same with or without a hypervisor are forwarded to firmware
  * as they are. Calls that give firmware an entry point (CPU_ON, CPU_SUSPEND,
- * SYSTEM_SUSPEND, SMC64 forms only) are re-targeted to __hyp_secondary_entry,
- * so a CPU that powers up builds its EL2 state before it enters the host at
- * EL1 with the host's context id. A CPU the host names is checked against
- * the CPU list, and only the validated value reaches firmware. Every other
+ * SMC64 forms only) are re-targeted to __hyp_secondary_entry, so a CPU that
+ * powers up builds its EL2 state before it enters the host at EL1 with the
+ * host's context id. A CPU the host names is checked against the CPU list,
+ * and only the validated value reaches firmware. Power states that lose the
+ * SMMUs' and the GIC's state are refused (psci_policy.c): SYSTEM_SUSPEND
+ * never reaches firmware, CPU_SUSPEND only with a standby or retention
+ * state, read in the power_state format firmware named at boot. Every other
  * SMC gets NOT_SUPPORTED: the host never reaches firmware with a call the
  * hypervisor has not vetted.
- *
- * Not done here yet (ARCHITECTURE.md section 10): refusing power states that
- * lose SMMU/GIC context; every suspend is relayed as the host asks.
  */
 #include <asm/psci.h>
 #include <asm/sysreg.h>
@@ -147,23 +147,58 @@ static void psci_cpu_off(struct host_ctxt *ctxt)
 }
 
 /*
- * CPU_SUSPEND (power_state, entry, ctx) and SYSTEM_SUSPEND (entry, ctx), SMC64
- * forms: if the CPU powers down, it wakes up through us.
+ * Firmware's PSCI_FEATURES(CPU_SUSPEND), asked once at boot (psci_init):
+ * which power_state format it takes. NOT_SUPPORTED until then, and on
+ * firmware that has no answer: the original format.
  */
-static void psci_suspend(struct host_ctxt *ctxt, u32 fn, bool system)
+static s64 cpu_suspend_firmware = PSCI_RET_NOT_SUPPORTED;
+
+/*
+ * CPU_SUSPEND (power_state, entry, ctx), SMC64 form: standby and retention
+ * states only. A power-down state gets INVALID_PARAMETERS: DEN0022 lists
+ * SUCCESS, INVALID_PARAMETERS, INVALID_ADDRESS and DENIED as CPU_SUSPEND's
+ * results (NOT_SUPPORTED is not one: the call itself is mandatory), DENIED
+ * belongs to OS-initiated mode, which the relay never enables, and
+ * INVALID_PARAMETERS is what an implementation answers for a power_state it
+ * does not offer -- which, with the hypervisor in front, is every state that
+ * would lose the SMMUs' state. The host's PSCI_FEATURES(CPU_SUSPEND) names
+ * the format read here (psci_features()).
+ *
+ * power_state is a 32-bit parameter (w1): only those bits, checked, reach
+ * firmware. The entry point is still ours: a standby state returns here,
+ * but if firmware powered the CPU down anyway it would otherwise wake up at
+ * EL2 at the host's entry.
+ */
+static void psci_cpu_suspend(struct host_ctxt *ctxt, u32 fn)
 {
+	static bool warned;
 	struct hyp_cpu *cpu = this_cpu();
 	u64 *r = ctxt->regs, hyp_ctx = (u64)(uintptr_t)cpu;
+	u32 power_state = (u32)r[1];
 	struct smccc_res res;
 
-	cpu->host_entry = r[system ? 1 : 2];
-	cpu->host_ctx = r[system ? 2 : 3];
-	if (system)
-		smccc_smc(fn, hyp_entry_pa(), hyp_ctx, 0, 0, 0, 0, 0, &res);
-	else
-		smccc_smc(fn, r[1], hyp_entry_pa(), hyp_ctx, 0, 0, 0, 0, &res);
-	/* Back here: a standby state, or an error. Either way the host resumes. */
-	ctxt->regs[0] = res.a0;
+	switch (psci_power_state_kind(power_state,
+				      psci_suspend_format_extended(cpu_suspend_firmware))) {
+	case PSCI_POWER_STATE_STANDBY:
+		break;
+	case PSCI_POWER_STATE_POWER_DOWN:
+		/* Once: a host idle driver would ask on every idle entry (a race logs twice). */
+		if (!warned) {
+			warned = true;
+			pr_warn("PSCI: CPU_SUSPEND to power-down state %x refused: the SMMUs "
+				"would lose their state (logged once)\n", power_state);
+		}
+		r[0] = (u64)(s64)PSCI_RET_INVALID_PARAMS;
+		return;
+	case PSCI_POWER_STATE_MALFORMED:
+		r[0] = (u64)(s64)PSCI_RET_INVALID_PARAMS;
+		return;
+	}
+	cpu->host_entry = r[2];
+	cpu->host_ctx = r[3];
+	smccc_smc(fn, power_state, hyp_entry_pa(), hyp_ctx, 0, 0, 0, 0, &res);
+	/* Back here: the standby state ended, or an error. Either way the host resumes. */
+	r[0] = res.a0;
 }
 
 /*
@@ -226,9 +261,43 @@ s32 smccc_arch_features(u32 fn)
 	return (s32)res.a0;
 }
 
-void psci_ssbd_init(void)
+/*
+ * PSCI MEM_PROTECT (DEN0022 5.18): where firmware offers it, it wipes memory
+ * before the next boot after any reset -- the hypervisor's own scrub
+ * (scrub.c) cannot cover a reset it never sees (a watchdog, a button).
+ * Turned on once; the host cannot turn it off (the relay refuses the call).
+ */
+static void psci_mem_protect_init(void)
 {
-	ssbd_firmware = smccc_arch_features(SMCCC_ARCH_WORKAROUND_2);
+	struct smccc_res res;
+
+	smccc_smc(PSCI_FEATURES, PSCI_MEM_PROTECT, 0, 0, 0, 0, 0, 0, &res);
+	if ((s32)res.a0 != 0)
+		return;
+	smccc_smc(PSCI_MEM_PROTECT, 1, 0, 0, 0, 0, 0, 0, &res);
+	pr_info("PSCI MEM_PROTECT on: firmware wipes memory at the next reset (was %s)\n",
+		(s32)res.a0 == 1 ? "on" : (s32)res.a0 == 0 ? "off" : "unknown");
+}
+
+void psci_init(void)
+{
+	struct smccc_res res;
+	s32 version;
+
+	/* Versions are (major << 16 | minor) in w0; negative is an error. */
+	smccc_smc(PSCI_VERSION, 0, 0, 0, 0, 0, 0, 0, &res);
+	version = (s32)res.a0;
+	if (version >= 0x10000) { /* PSCI 1.0 brings PSCI_FEATURES */
+		/* PSCI_FEATURES returns an int32 in w0. */
+		smccc_smc(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0, 0, 0, 0, 0, &res);
+		cpu_suspend_firmware = (s32)res.a0;
+		ssbd_firmware = smccc_arch_features(SMCCC_ARCH_WORKAROUND_2);
+		psci_mem_protect_init();
+	}
+	pr_info("PSCI %d.%d: CPU_SUSPEND to standby states only (%s power_state format), "
+		"SYSTEM_SUSPEND refused: nothing would restore the SMMUs\n",
+		version >> 16, version & 0xffff,
+		psci_suspend_format_extended(cpu_suspend_firmware) ? "extended" : "original");
 }
 
 void psci_ssbd_cpu_setup(void)
@@ -247,7 +316,9 @@ static s64 psci_ssbd_features(void)
 /*
  * PSCI_FEATURES / SMCCC_ARCH_FEATURES (function id in w1): a call the relay
  * refuses is NOT_SUPPORTED whatever firmware has; WORKAROUND_2 is answered
- * here; anything else is firmware's answer.
+ * here, and so is PSCI_FEATURES(CPU_SUSPEND): the format the relay reads
+ * power states in, without OS-initiated mode; anything else is firmware's
+ * answer.
  */
 static void psci_features(struct host_ctxt *ctxt, u32 fn)
 {
@@ -256,6 +327,13 @@ static void psci_features(struct host_ctxt *ctxt, u32 fn)
 	switch (psci_relay_action((u32)r[1])) {
 	case PSCI_RELAY_REFUSE:
 		r[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
+		return;
+	case PSCI_RELAY_CPU_SUSPEND:
+		if (fn == PSCI_FEATURES) {
+			r[0] = (u64)psci_cpu_suspend_features_host(cpu_suspend_firmware);
+			return;
+		}
+		forward(ctxt);
 		return;
 	case PSCI_RELAY_SSBD:
 		r[0] = (u64)(fn == SMCCC_ARCH_FEATURES ? psci_ssbd_features() :
@@ -288,10 +366,7 @@ void handle_host_smc(struct host_ctxt *ctxt)
 		psci_cpu_off(ctxt);
 		return;
 	case PSCI_RELAY_CPU_SUSPEND:
-		psci_suspend(ctxt, fn, false);
-		return;
-	case PSCI_RELAY_SYSTEM_SUSPEND:
-		psci_suspend(ctxt, fn, true);
+		psci_cpu_suspend(ctxt, fn);
 		return;
 	case PSCI_RELAY_AFFINITY_INFO:
 		r[0] = (u64)psci_affinity_info(fn, r[1] & mask, r[2] & mask);
@@ -312,10 +387,12 @@ void handle_host_smc(struct host_ctxt *ctxt)
 	}
 }
 
+#ifdef CONFIG_TEST_KEYS
 /*
  * Test hook: a CPU that runs but is recorded off is what a CPU started behind
  * the hypervisor's back looks like to the relay (psci_cpu_on() must refuse
- * it). Only reachable with test_hooks=1 (hyp/hcall.c).
+ * it). Only reachable with test_hooks=1 (hyp/hcall.c), only built into a
+ * test build (CONFIG_TEST_KEYS).
  */
 int psci_test_forget_cpu(u64 mpidr)
 {
@@ -327,6 +404,7 @@ int psci_test_forget_cpu(u64 mpidr)
 	set_cpu_state(cpu, HYP_CPU_OFF);
 	return 0;
 }
+#endif
 
 void psci_system_off(void)
 {

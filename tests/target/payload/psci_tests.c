@@ -2,7 +2,9 @@
 /*
  * The PSCI relay as the host sees it (ARCHITECTURE.md section 10; DEN0022
  * PSCI 1.1, DEN0028 SMCCC 1.4): SMC32 calls that carry an entry point are
- * NOT_SUPPORTED and PSCI_FEATURES says so; malformed or unknown MPIDRs are
+ * NOT_SUPPORTED and PSCI_FEATURES says so; power states that lose the SMMUs'
+ * state are refused (SYSTEM_SUSPEND, power-down CPU_SUSPEND) while a standby
+ * CPU_SUSPEND still sleeps and returns; malformed or unknown MPIDRs are
  * INVALID_PARAMETERS before firmware sees them; AFFINITY_INFO still answers
  * for real CPUs; SMCCC_ARCH_WORKAROUND_2 is the hypervisor's; a CPU that runs
  * without having entered through the relay is refused.
@@ -123,13 +125,13 @@ TEST(smc32_system_suspend_is_not_supported)
 
 /*
  * PSCI_FEATURES and SMCCC_ARCH_FEATURES say NOT_SUPPORTED for the SMC32 forms
- * the relay refuses (QEMU's PSCI would say 0 for them), and keep firmware's
- * answer for the SMC64 forms.
+ * the relay refuses (QEMU's PSCI would say 0 for them) and for SYSTEM_SUSPEND,
+ * and keep firmware's answer for the other SMC64 forms.
  */
 TEST(features_match_what_the_relay_does)
 {
 	static const u32 refused[] = { PSCI_CPU_ON_32, PSCI_CPU_SUSPEND_32,
-				       PSCI_SYSTEM_SUSPEND_32 };
+				       PSCI_SYSTEM_SUSPEND_32, PSCI_SYSTEM_SUSPEND_64 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(refused); i++) {
@@ -141,6 +143,107 @@ TEST(features_match_what_the_relay_does)
 	EXPECT_GE(smc(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0), 0);
 	EXPECT_EQ(0, smc(PSCI_FEATURES, PSCI_AFFINITY_INFO_64, 0, 0));
 	EXPECT_EQ(0, smc(PSCI_FEATURES, PSCI_AFFINITY_INFO_32, 0, 0));
+}
+
+/*
+ * SYSTEM_SUSPEND (SMC64) is NOT_SUPPORTED: it would lose the SMMUs' state.
+ * QEMU's PSCI has no SYSTEM_SUSPEND either, so on QEMU this shows the
+ * contract; tests/unit/psci_test.c shows the relay refuses it itself.
+ */
+TEST(system_suspend_is_not_supported)
+{
+	EXPECT_EQ(NOT_SUPPORTED, smc(PSCI_SYSTEM_SUSPEND_64,
+				     (u64)(uintptr_t)payload_secondary_entry, 0, 0));
+	EXPECT_EQ(NOT_SUPPORTED, smc(PSCI_FEATURES, PSCI_SYSTEM_SUSPEND_64, 0, 0));
+}
+
+#define CPU_SUSPEND_EXTENDED BIT(1)
+
+/* The host's PSCI_FEATURES(CPU_SUSPEND): is power_state in the extended format? */
+static bool suspend_format_extended(void)
+{
+	s64 f = smc(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0);
+
+	return f >= 0 && (f & CPU_SUSPEND_EXTENDED);
+}
+
+/*
+ * PSCI_FEATURES(CPU_SUSPEND) names the power_state format and nothing else:
+ * no OS-initiated mode (bit 0; the relay refuses SET_SUSPEND_MODE), no
+ * reserved bit. On QEMU: the original format (QEMU's PSCI answers 0).
+ */
+TEST(cpu_suspend_features_name_the_format)
+{
+	s64 f = smc(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0);
+
+	TH_LOG("PSCI_FEATURES(CPU_SUSPEND) = %ld: %s format", (long)f,
+	       suspend_format_extended() ? "extended" : "original");
+	if (f >= 0)
+		EXPECT_EQ(0, f & ~(s64)CPU_SUSPEND_EXTENDED);
+}
+
+/*
+ * CPU_SUSPEND to a power-down state is INVALID_PARAMETERS: the CPU, its GIC
+ * redistributor and, with the whole system, the SMMUs would lose their state.
+ * StateType is bit 16 in the original format, 30 in the extended one; QEMU
+ * takes the original format, and its PSCI would accept bit 16 and put the
+ * CPU in WFI, returning SUCCESS: only the relay refuses it. (If the relay
+ * let it through, the firmware's timer interrupt would end the WFI and this
+ * test fail, not hang.) In the original format, the extended StateType bit
+ * is a reserved bit: INVALID_PARAMETERS too.
+ */
+TEST(cpu_suspend_power_down_is_refused)
+{
+	u64 entry = (u64)(uintptr_t)payload_secondary_entry, ctx = (u64)(uintptr_t)stray_slot;
+	bool ext = suspend_format_extended();
+	u64 down = ext ? BIT(30) : BIT(16);
+
+	EXPECT_EQ(INVALID_PARAMETERS, smc(PSCI_CPU_SUSPEND_64, down, entry, ctx));
+	/* With a StateID, and (original format) at PowerLevel 1: the cluster. */
+	EXPECT_EQ(INVALID_PARAMETERS, smc(PSCI_CPU_SUSPEND_64, down | 1, entry, ctx));
+	if (!ext) {
+		EXPECT_EQ(INVALID_PARAMETERS,
+			  smc(PSCI_CPU_SUSPEND_64, down | BIT(24), entry, ctx));
+		EXPECT_EQ(INVALID_PARAMETERS, smc(PSCI_CPU_SUSPEND_64, BIT(30), entry, ctx));
+	}
+}
+
+/* The EL1 timer that is on and may interrupt: "v" (virtual), "p" (physical) or NULL. */
+static const char *armed_timer(void)
+{
+	u64 v = read_sysreg(cntv_ctl_el0), p = read_sysreg(cntp_ctl_el0);
+
+	/* CNTx_CTL_EL0: ENABLE is bit 0, IMASK bit 1. */
+	if ((v & 3) == 1)
+		return "virtual";
+	if ((p & 3) == 1)
+		return "physical";
+	return NULL;
+}
+
+/*
+ * A standby CPU_SUSPEND still reaches firmware and returns SUCCESS. QEMU's
+ * PSCI implements every standby state as WFI, which the next interrupt ends:
+ * the firmware's periodic timer tick (a pending interrupt wakes WFI whatever
+ * PSTATE.I says). Without an armed EL1 timer nothing would wake this CPU,
+ * so the test checks there is one first, and how long the sleep took.
+ */
+TEST(cpu_suspend_standby_returns)
+{
+	u64 entry = (u64)(uintptr_t)payload_secondary_entry, ctx = (u64)(uintptr_t)stray_slot;
+	const char *timer = armed_timer();
+	u64 t0, ms;
+	s64 ret;
+
+	if (!timer)
+		SKIP(, "no EL1 timer armed: a standby CPU_SUSPEND could sleep forever");
+	t0 = read_sysreg(cntvct_el0);
+	ret = smc(PSCI_CPU_SUSPEND_64, 0, entry, ctx);
+	ms = (read_sysreg(cntvct_el0) - t0) * 1000 / read_sysreg(cntfrq_el0);
+	TH_LOG("standby CPU_SUSPEND returned %ld after %lu ms (the firmware's %s timer)",
+	       (long)ret, (unsigned long)ms, timer);
+	EXPECT_EQ(0, ret);
+	EXPECT_LT(ms, 1000u);
 }
 
 /* Bits outside Aff3..Aff0 make a target INVALID_PARAMETERS, never another CPU. */

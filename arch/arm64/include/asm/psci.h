@@ -6,6 +6,7 @@
 #ifndef ISOHYP_ASM_PSCI_H
 #define ISOHYP_ASM_PSCI_H
 
+#include <isohyp/bits.h>
 #include <isohyp/types.h>
 
 #define PSCI_0_2_FN_BASE 0x84000000U
@@ -24,6 +25,7 @@
 #define PSCI_FEATURES PSCI_FN(10)
 #define PSCI_SYSTEM_SUSPEND PSCI_FN(14)
 #define PSCI_SYSTEM_RESET2 PSCI_FN(18)
+#define PSCI_MEM_PROTECT PSCI_FN(19)
 /* The SMC64 forms, whose arguments are 64-bit (addresses, MPIDRs with Aff3). */
 #define PSCI_CPU_SUSPEND_64 PSCI_FN64(1)
 #define PSCI_CPU_ON_64 PSCI_FN64(3)
@@ -38,6 +40,26 @@
 #define PSCI_RET_ALREADY_ON (-4)
 #define PSCI_RET_ON_PENDING (-5)
 #define PSCI_RET_INTERNAL_FAILURE (-6)
+
+/*
+ * PSCI_FEATURES(CPU_SUSPEND) flags (DEN0022, PSCI_FEATURES): bit 1 says which
+ * power_state format firmware takes, bit 0 that it offers OS-initiated
+ * mode; bits [31:2] are reserved, zero.
+ */
+#define PSCI_FEATURES_CPU_SUSPEND_OSI BIT(0)
+#define PSCI_FEATURES_CPU_SUSPEND_EXTENDED BIT(1)
+
+/*
+ * CPU_SUSPEND's power_state (DEN0022, CPU_SUSPEND: the
+ * power_state parameter, original and extended StateID formats). Original
+ * format: StateID [15:0], StateType [16], PowerLevel [25:24], bits [23:17]
+ * and [31:26] reserved. Extended format: StateID [27:0], StateType [30],
+ * bits [29:28] and [31] reserved. StateType 1 is a power-down state.
+ */
+#define PSCI_POWER_STATE_TYPE BIT(16)
+#define PSCI_POWER_STATE_RESERVED (GENMASK(31, 26) | GENMASK(23, 17))
+#define PSCI_POWER_STATE_EXT_TYPE BIT(30)
+#define PSCI_POWER_STATE_EXT_RESERVED (BIT(31) | GENMASK(29, 28))
 
 /* AFFINITY_INFO results (DEN0022 5.1.5). */
 #define PSCI_AFFINITY_ON 0
@@ -69,17 +91,26 @@ enum psci_relay_action {
 	PSCI_RELAY_FORWARD,		/* to firmware as it is */
 	PSCI_RELAY_CPU_ON,		/* validated target, our entry point */
 	PSCI_RELAY_CPU_OFF,
-	PSCI_RELAY_CPU_SUSPEND,		/* our entry point */
-	PSCI_RELAY_SYSTEM_SUSPEND,	/* our entry point */
+	PSCI_RELAY_CPU_SUSPEND,		/* standby states only, our entry point */
 	PSCI_RELAY_AFFINITY_INFO,	/* validated target */
 	PSCI_RELAY_SYSTEM_OFF,		/* and the resets: report, then forward */
 	PSCI_RELAY_FEATURES,		/* answered by the relay's own policy */
 	PSCI_RELAY_SSBD,		/* SMCCC_ARCH_WORKAROUND_2: answered here */
 };
 
+/* What a CPU_SUSPEND power_state asks for (psci_power_state_kind()). */
+enum psci_power_state_kind {
+	PSCI_POWER_STATE_STANDBY,	/* standby or retention: context kept */
+	PSCI_POWER_STATE_POWER_DOWN,	/* context lost, SMMUs' and GIC's too */
+	PSCI_POWER_STATE_MALFORMED,	/* a reserved bit set */
+};
+
 enum psci_relay_action psci_relay_action(u32 fn);
 bool psci_mpidr_valid(u64 mpidr);
 u64 psci_affinity_level_mask(u64 level);
+bool psci_suspend_format_extended(s64 fw_features);
+enum psci_power_state_kind psci_power_state_kind(u32 power_state, bool extended);
+s64 psci_cpu_suspend_features_host(s64 fw_features);
 
 struct smccc_res {
 	u64 a0, a1, a2, a3;
@@ -93,15 +124,19 @@ struct host_ctxt;
 /* The host's trapped SMC (HCR_EL2.TSC): the PSCI/SMCCC proxy. */
 void handle_host_smc(struct host_ctxt *ctxt);
 /*
- * SSBD (SMCCC_ARCH_WORKAROUND_2) under the hypervisor's control: ask
- * firmware once on the boot CPU, then keep its mitigation on for every CPU
- * that enters EL2 (el2_cpu_setup).
+ * Ask firmware once, on the boot CPU, what the relay needs to know: its
+ * CPU_SUSPEND power_state format and its SSBD mitigation
+ * (SMCCC_ARCH_WORKAROUND_2), which the hypervisor then keeps on for every
+ * CPU that enters EL2 (psci_ssbd_cpu_setup() from el2_cpu_setup).
  */
-void psci_ssbd_init(void);
+void psci_init(void);
 /* Firmware's SMCCC_ARCH_FEATURES(@fn), or NOT_SUPPORTED without SMCCC 1.1. */
 s32 smccc_arch_features(u32 fn);
 void psci_ssbd_cpu_setup(void);
-/* TEST_HOOK (test_hooks=1 only): record the CPU @mpidr as off; 0 or -EINVAL. */
+/*
+ * TEST_HOOK (test_hooks=1 only, test builds only): record the CPU @mpidr as
+ * off; 0 or -EINVAL.
+ */
 int psci_test_forget_cpu(u64 mpidr);
 /* Power the machine off through firmware (panic path); returns only on failure. */
 void psci_system_off(void);
