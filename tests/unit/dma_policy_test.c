@@ -15,43 +15,8 @@
 #include <isohyp/mem_protect.h>
 #include <uapi/isohyp.h>
 
+#include "lib/heap_pages.h"
 #include "lib/machine_layout.h"
-
-static long pages_live;
-
-static void *zalloc(void *arg)
-{
-	void *p = aligned_alloc(4096, 4096);
-
-	memset(p, 0, 4096);
-	pages_live++;
-	return p;
-}
-
-static void put(void *p)
-{
-	pages_live--;
-	free(p);
-}
-
-static void *p2v(phys_addr_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
-static phys_addr_t v2p(void *va)
-{
-	return (phys_addr_t)(uintptr_t)va;
-}
-
-static void tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
-{
-}
-
-static const struct kvm_pgtable_mm_ops mm_ops = {
-	.zalloc_page = zalloc, .put_page = put, .phys_to_virt = p2v, .virt_to_phys = v2p,
-	.tlb_flush = tlb_flush,
-};
 
 static void zero_pages(phys_addr_t pa, u64 size)
 {
@@ -77,13 +42,13 @@ FIXTURE_SETUP(dma)
 	self->bi.nr_ram = 2;
 	self->bi.ram[0] = (struct boot_mem_range){ RAM0, RAM0_SIZE };
 	self->bi.ram[1] = (struct boot_mem_range){ RAM1, RAM1_SIZE };
-	ASSERT_EQ(0, host_stage2_init(self->bi.ram, 2, IA_BITS, &mm_ops, NULL, &mp_ops));
+	ASSERT_EQ(0, host_stage2_init(self->bi.ram, 2, IA_BITS, &heap_mm_ops, NULL, &mp_ops));
 }
 
 FIXTURE_TEARDOWN(dma)
 {
 	kvm_pgtable_stage2_destroy(&host_mmu.pgt);
-	EXPECT_EQ(0, pages_live);
+	EXPECT_EQ(0, heap_tables);
 }
 
 static void add(FIXTURE_DATA(dma) *self, u64 base, u64 size)
