@@ -67,8 +67,10 @@ int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgt
 int pkvm_to_iommu_prot(enum kvm_pgtable_prot prot, bool is_memory);
 /* All zero without a driver. */
 void kvm_iommu_info(struct kvm_iommu_info *info);
-/* Nothing before a successful kvm_iommu_init(). */
+/* Nothing before a successful kvm_iommu_init(). Takes host_mmu.lock while a range is stale. */
 void kvm_iommu_poll(void);
+/* A failed update left a range the IOMMUs may see differently from the host stage-2. */
+bool kvm_iommu_idmap_stale(void);
 /* The DMA fault summary, logged as the system goes down. */
 void kvm_iommu_report(void);
 /* "Cannot happen but survivable" events, for tests: unknown prot bits seen. */
