@@ -391,6 +391,33 @@ TEST_F(robust, never_wider_than_the_cpus_while_stale)
 	EXPECT_EQ(0u, info_now().nr_broken);
 }
 
+/*
+ * Every command fails (CMD_SYNC illegal: fast -EIO, no timeout, never
+ * broken). A reclaim's mapping is written but not confirmed, the stale range
+ * cannot be re-applied and no invalidation goes through -- the rollback's
+ * unmap still reaches the table: the donated page stays out of DMA's reach.
+ */
+TEST_F(robust, a_failing_queue_never_widens_dma)
+{
+	u64 q = P(50), pages[] = { P(49), P(50), P(51) };
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(q >> 12, 1));
+	model.illegal_op = OP_CMD_SYNC;
+	EXPECT_EQ(-EIO, __pkvm_host_reclaim(q >> 12, 1));
+	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(q >> 12));
+	EXPECT_TRUE(dma_within_cpu_view(pages, 3));
+	EXPECT_DMA_FAULT(0, q);
+	kvm_iommu_poll();
+	EXPECT_TRUE(kvm_iommu_idmap_stale());
+	EXPECT_TRUE(dma_within_cpu_view(pages, 3));
+	model.illegal_op = 0;
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	ASSERT_EQ(0, __pkvm_host_reclaim(q >> 12, 1));
+	EXPECT_DMA_OK(0, q, ATTR_NORMAL_WB);
+	EXPECT_EQ(0u, info_now().nr_broken);
+}
+
 /* A CMD_SYNC that completes starts the count of timeouts anew: late is not dead. */
 TEST_F(robust, late_syncs_apart_do_not_break_it)
 {
