@@ -11,8 +11,8 @@
  * Device (IOMMU_MMIO) -- a DMA initiator cannot say per transfer which one it
  * targets, so stage-2 must (review thread of the reference patch).
  *
- * A driver update that fails (an invalidation not confirmed, an IOMMU that
- * lost power mid-update, out of memory) leaves the IOMMU's view of its range
+ * A driver update that fails after writing (an invalidation not confirmed,
+ * an IOMMU that lost power mid-update or is broken) leaves the IOMMU's view of its range
  * unknown between the old and the new state while mem_protect keeps or
  * restores the CPU's. The core records that range as stale and re-applies it
  * from the host stage-2 -- the truth -- before the next update and on each
@@ -242,15 +242,16 @@ void kvm_iommu_report(void)
  * @prot: the host's stage-2 prot for the range now, 0 when it left the host.
  * Caller holds host_mmu.lock. Returns 0 (also before the snapshot or without
  * a driver: nothing to mirror yet) or the driver's error:
- *   -ENOMEM     no table memory; the IOMMU's view is unchanged;
+ *   -ENOMEM     no table memory; the IOMMU's view of the range is unchanged;
  *   -ETIMEDOUT  an IOMMU did not confirm the invalidation in time;
  *   -EIO        an IOMMU reported a command error, or is broken (then at
  *               once, without waiting on it).
- * On any error the range is recorded stale and re-applied from the host
- * stage-2 later (kvm_iommu_resync_locked()): the caller only has to leave
- * the host stage-2 as it wants DMA to end up. A stale range from an earlier
- * failure is re-applied first; if that fails, so does this call -- a map
- * untried, an unmap still made in the table (never more DMA than the CPUs).
+ * On any other error the range is recorded stale and re-applied from the
+ * host stage-2 later (kvm_iommu_resync_locked()): the caller only has to
+ * leave the host stage-2 as it wants DMA to end up. A stale range from an
+ * earlier failure is re-applied first; if that fails for want of memory the
+ * change goes ahead, else so does this call fail -- a map untried, an unmap
+ * still made in the table (never more DMA than the CPUs).
  */
 int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgtable_prot prot)
 {
@@ -261,12 +262,22 @@ int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgt
 		return 0;
 	iommu_prot = pkvm_to_iommu_prot(prot, addr_is_memory(start));
 	ret = kvm_iommu_resync_locked();
-	/* An unmap is passed on even then: it only narrows DMA, and rollbacks need it. */
-	if (!ret || !iommu_prot)
-		err = kvm_iommu_ops->host_stage2_idmap(start, end, iommu_prot);
-	if (!ret)
+	/*
+	 * The change is still passed on when it is an unmap (it only narrows
+	 * DMA; rollbacks need it) or when re-applying the stale range merely
+	 * lacked table memory (this change may be what frees some: a reclaim
+	 * merges tables). Then the stale range simply stays recorded.
+	 */
+	if (ret && ret != -ENOMEM && iommu_prot)
+		return ret;
+	err = kvm_iommu_ops->host_stage2_idmap(start, end, iommu_prot);
+	if (!ret || ret == -ENOMEM)
 		ret = err;
-	if (ret)
+	/*
+	 * The caller keeps or restores the CPU side on any error: whatever the
+	 * driver wrote must be re-applied then. -ENOMEM from it wrote nothing.
+	 */
+	if (ret && err != -ENOMEM)
 		kvm_iommu_mark_stale_locked(start, end);
 	return ret;
 }
