@@ -88,6 +88,13 @@ bool addr_is_memory(phys_addr_t pa)
  * the first (which needs no new table memory: the tables it split remain).
  * Callers checked that the range is wholly in one state; coming back, that
  * state's owner is @addr's.
+ *
+ * A DMA step that fails after writing (an invalidation not confirmed) may
+ * leave the IOMMU's view of the range between the old and the new state; the
+ * iommu core records the range and re-applies it from this stage-2 once the
+ * IOMMU works again (ARCHITECTURE.md section 5), so only the CPU side is
+ * restored here. Unmaps always reach the IOMMU's table, so that view is
+ * never wider than the CPUs' meanwhile.
  */
 int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id owner)
 {
@@ -102,7 +109,8 @@ int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id 
 		/*
 		 * If DMA could not lose the range, the host keeps it: out of
 		 * memory changed nothing; an unconfirmed invalidation left it
-		 * unmapped for DMA only, never more accessible.
+		 * unmapped for DMA only, never more accessible, until the iommu
+		 * core maps it again from this stage-2.
 		 */
 		ret = kvm_iommu_host_stage2_idmap(addr, end, 0);
 		if (ret)

@@ -4,7 +4,9 @@
  * PROD, CMD_SYNC completion observed by polling CONS (4.7.3), command errors
  * (CMDQ_CONS.ERR, GERROR.CMDQ_ERR, 7.1) reported and skipped. Every wait is
  * bounded by the generic timer: a queue the SMMU never consumes is
- * -ETIMEDOUT, never a hang. Callers hold smmu->lock.
+ * -ETIMEDOUT, never a hang. SMMU_BROKEN_TIMEOUTS of those in a row and the
+ * SMMU is broken: every later command fails at once with -EIO, nothing waits
+ * on it again. Callers hold smmu->lock.
  */
 #include <isohyp/console.h>
 #include <isohyp/delay.h>
@@ -20,6 +22,20 @@ int smmu_cmdq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
 	return smmu_queue_init(smmu, &smmu->cmdq, pool, CMDQ_LOG2SIZE,
 			       FIELD_GET(IDR1_CMDQS, smmu->idr1), CMDQ_ENT_DWORDS, SMMU_CMDQ_BASE,
 			       SMMU_CMDQ_PROD, SMMU_CMDQ_CONS);
+}
+
+/* The same queue, empty, after the SMMU lost its registers. */
+void smmu_cmdq_program(struct arm_smmu_device *smmu)
+{
+	smmu_queue_program(smmu, &smmu->cmdq);
+}
+
+/* One more wait the SMMU let pass; too many in a row and it is dead. */
+static int smmu_cmdq_timeout(struct arm_smmu_device *smmu)
+{
+	if (++smmu->nr_timeouts >= SMMU_BROKEN_TIMEOUTS)
+		smmu_mark_broken_locked(smmu, "consecutive command timeouts");
+	return -ETIMEDOUT;
 }
 
 static const char *const cerror_names[] = {
@@ -72,6 +88,8 @@ int smmu_cmdq_issue(struct arm_smmu_device *smmu, const u64 *cmd)
 	u64 *ent;
 
 	hyp_assert_lock_held(&smmu->lock);
+	if (smmu->broken)
+		return -EIO; /* fail fast: never wait on a dead SMMU again */
 	if (q_full(q)) {
 		hyp_deadline_t d = hyp_deadline_us(SMMU_POLL_TIMEOUT_US);
 
@@ -79,7 +97,7 @@ int smmu_cmdq_issue(struct arm_smmu_device *smmu, const u64 *cmd)
 			if (hyp_deadline_passed(d)) {
 				pr_err("smmu@%lx: command queue full: the SMMU does not consume it\n",
 				       (unsigned long)smmu->pa);
-				return -ETIMEDOUT;
+				return smmu_cmdq_timeout(smmu);
 			}
 		}
 		if (cmdq_err_pending(smmu)) {
@@ -121,14 +139,16 @@ int smmu_cmdq_sync(struct arm_smmu_device *smmu)
 			smmu_cmdq_skip_err(smmu);
 			return -EIO;
 		}
-		if (q_empty(q))
+		if (q_empty(q)) {
+			smmu->nr_timeouts = 0;
 			return 0;
+		}
 		if (hyp_deadline_passed(d))
 			break;
 	}
 	pr_err("smmu@%lx: CMD_SYNC not consumed (prod %x, cons %x): invalidation not confirmed\n",
 	       (unsigned long)smmu->pa, q->prod, q->cons);
-	return -ETIMEDOUT;
+	return smmu_cmdq_timeout(smmu);
 }
 
 void smmu_build_opcode(u64 *cmd, u8 op)

@@ -17,20 +17,32 @@
 /* Log at most this many unlike events in full; count all of them. */
 #define SMMU_EVENT_LOG_LIMIT 32
 
+/*
+ * The CPU never writes the queue: cleaned and invalidated before EVTQEN, no
+ * dirty line of it can later be evicted over what the SMMU wrote.
+ */
+static void smmu_evtq_clean(struct arm_smmu_device *smmu)
+{
+	if (!smmu->coherent)
+		dcache_clean_inval_poc(smmu->evtq.base, smmu_queue_bytes(&smmu->evtq));
+}
+
 int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool)
 {
 	int ret = smmu_queue_init(smmu, &smmu->evtq, pool, EVTQ_LOG2SIZE,
 				  FIELD_GET(IDR1_EVTQS, smmu->idr1), EVTQ_ENT_DWORDS, SMMU_EVTQ_BASE,
 				  SMMU_EVTQ_PROD, SMMU_EVTQ_CONS);
 
-	/*
-	 * The CPU never writes the queue again: cleaned and invalidated now
-	 * (before EVTQEN), no dirty line of it can later be evicted over what
-	 * the SMMU wrote.
-	 */
-	if (!ret && !smmu->coherent)
-		dcache_clean_inval_poc(smmu->evtq.base, smmu_queue_bytes(&smmu->evtq));
+	if (!ret)
+		smmu_evtq_clean(smmu);
 	return ret;
+}
+
+/* The same queue, empty, after the SMMU lost its registers. */
+void smmu_evtq_program(struct arm_smmu_device *smmu)
+{
+	smmu_queue_program(smmu, &smmu->evtq);
+	smmu_evtq_clean(smmu);
 }
 
 const char *smmu_event_name(u8 id)

@@ -7,7 +7,11 @@
  * host_stage2_idmap(). Whatever the engine invalidates (once per update) is
  * invalidated on every SMMU by TLBI_S2_IPA (4.4.7) and CMD_SYNC before the
  * update returns; a failed invalidation fails the update and leaves a whole
- * VMID invalidation owed to the next one.
+ * VMID invalidation owed to the next one (the iommu core re-applies the
+ * range from the host stage-2 then). Table pages an update unlinked while an
+ * invalidation is owed are not reused until it is made: a walk cache may
+ * still point at them. Before each update every SMMU's registers are checked
+ * (smmu_watchdog()); with a broken SMMU, updates fail with -EIO at once.
  *
  * Serialised by the iommu core's caller (host_mmu.lock); each SMMU's
  * commands under its own lock. The hypervisor's memory is identity-mapped
@@ -33,6 +37,15 @@ static int smmu_idmap_err;
  * removed: the next update starts by invalidating the whole VMID.
  */
 static bool smmu_tlb_stale;
+
+/*
+ * Table pages unlinked while smmu_tlb_stale: an SMMU that did not confirm
+ * the invalidation may still walk them. Freed after the next VMID-wide
+ * invalidation completes; beyond this many, never (a warning each).
+ */
+#define SMMU_QUARANTINE_MAX 64
+static void *smmu_quarantine[SMMU_QUARANTINE_MAX];
+static unsigned int smmu_nr_quarantined;
 
 /* Above this many pages, without range invalidation, invalidate the VMID. */
 #define SMMU_TLBI_PAGE_LIMIT 16
@@ -65,7 +78,21 @@ static void *smmu_zalloc_page(void *arg)
 static void smmu_put_page(void *addr)
 {
 	smmu_idmap_pages--;
-	hyp_free_page(smmu_pool, addr);
+	if (!smmu_tlb_stale) {
+		hyp_free_page(smmu_pool, addr);
+	} else if (smmu_nr_quarantined < SMMU_QUARANTINE_MAX) {
+		smmu_quarantine[smmu_nr_quarantined++] = addr;
+	} else {
+		pr_warn("smmu: table page %lx kept out of use for good: its unlinking was not "
+			"confirmed\n", (unsigned long)(uintptr_t)addr);
+	}
+}
+
+/* Every SMMU forgot the host VMID's translations: no walk reaches them now. */
+static void smmu_quarantine_release(void)
+{
+	while (smmu_nr_quarantined)
+		hyp_free_page(smmu_pool, smmu_quarantine[--smmu_nr_quarantined]);
 }
 
 static void *smmu_phys_to_virt(phys_addr_t pa)
@@ -143,25 +170,34 @@ static void smmu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
 	}
 }
 
-/* After a failed invalidation: forget every translation of the host VMID. */
+/*
+ * After a failed invalidation: forget every translation of the host VMID, on
+ * every SMMU (one that fails does not keep the others from it; a broken one
+ * fails at once). Only when all of them confirmed is nothing owed any more.
+ */
 static int smmu_tlb_inv_all(void)
 {
 	u64 cmd[CMDQ_ENT_DWORDS];
 	unsigned int i;
 	int ret = 0;
 
-	for (i = 0; !ret && i < nr_smmus; i++) {
+	for (i = 0; i < nr_smmus; i++) {
 		struct arm_smmu_device *smmu = &smmus[i];
+		int err;
 
 		hyp_spin_lock(&smmu->lock);
 		smmu_build_vmall(cmd, SMMU_HOST_VMID);
-		ret = smmu_cmdq_issue(smmu, cmd);
-		if (!ret)
-			ret = smmu_cmdq_sync(smmu);
+		err = smmu_cmdq_issue(smmu, cmd);
+		if (!err)
+			err = smmu_cmdq_sync(smmu);
 		hyp_spin_unlock(&smmu->lock);
+		if (err && !ret)
+			ret = err;
 	}
-	if (!ret)
+	if (!ret) {
 		smmu_tlb_stale = false;
+		smmu_quarantine_release();
+	}
 	return ret;
 }
 
@@ -231,6 +267,7 @@ int smmu_idmap_init(u32 host_ia_bits)
 	}
 	smmu_idmap_pages = 0;
 	smmu_tlb_stale = false;
+	smmu_nr_quarantined = 0;
 	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
 	if (!ret)
 		smmu_idmap.flags = smmu_table_flags();
@@ -251,34 +288,68 @@ static enum kvm_pgtable_prot smmu_pgt_prot(int prot)
 	return p;
 }
 
-/* The iommu core's call: identity-map [start, end) with @prot, 0 = unmap. */
+/*
+ * Every SMMU still has the registers the driver set (re-initialised if not);
+ * -EIO if one is broken: it cannot follow any change, and nothing is
+ * touched, so the update fails fast and the identity map stays as it was.
+ */
+static int smmu_check_all(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < nr_smmus; i++) {
+		smmu_watchdog(&smmus[i]);
+		if (smmus[i].broken)
+			ret = -EIO;
+	}
+	return ret;
+}
+
+/*
+ * The iommu core's call: identity-map [start, end) with @prot, 0 = unmap.
+ *
+ * An unmap is always written to the table, whatever else fails: it can only
+ * narrow what DMA reaches, and a caller rolling a change back relies on it.
+ * A map is written only when every SMMU works and nothing is owed: with a
+ * broken SMMU it fails with -EIO at once, untouched. Errors: -ENOMEM (the
+ * table unchanged), -EIO (broken, or a command error), -ETIMEDOUT (not
+ * confirmed); after the last two the range may be updated in the table
+ * without every SMMU having dropped what it cached -- the iommu core records
+ * it and re-applies it.
+ */
 int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
 {
 	u64 limit = BIT(smmu_idmap.ia_bits);
-	int ret;
+	bool unmap = !(prot & (IOMMU_READ | IOMMU_WRITE));
+	int ret, owed;
 
 	/* Beyond the SMMUs' address size DMA cannot reach: nothing to map. */
 	if (start >= limit)
 		return 0;
 	if (end > limit)
 		end = limit;
-	if (smmu_tlb_stale) {
-		ret = smmu_tlb_inv_all();
-		if (ret)
-			return ret;
-	}
+	owed = smmu_check_all();
+	if (owed && !unmap)
+		return owed;
+	if (smmu_tlb_stale && !owed)
+		owed = smmu_tlb_inv_all();
+	if (owed && !unmap)
+		return owed;
 	smmu_idmap_err = 0;
-	if (prot & (IOMMU_READ | IOMMU_WRITE))
+	if (unmap)
+		ret = kvm_pgtable_stage2_unmap(&smmu_idmap, start, end - start);
+	else
 		ret = kvm_pgtable_stage2_map(&smmu_idmap, start, end - start, start,
 					     smmu_pgt_prot(prot));
-	else
-		ret = kvm_pgtable_stage2_unmap(&smmu_idmap, start, end - start);
-	return ret ? ret : smmu_idmap_err;
+	if (ret)
+		return ret;
+	return owed ? owed : smmu_idmap_err;
 }
 
 void smmu_idmap_info(struct kvm_iommu_info *info)
 {
-	info->nr_table_pages = smmu_idmap_pages;
+	info->nr_table_pages = smmu_idmap_pages + smmu_nr_quarantined;
 	info->nr_pte_writes = smmu_idmap.nr_pte_writes;
 	info->structs[3] = kvm_pgtable_root_pa(&smmu_idmap);
 }

@@ -209,6 +209,15 @@
 /* Every bounded wait on the SMMU: generous for models, long for hardware. */
 #define SMMU_POLL_TIMEOUT_US 1000000
 
+/*
+ * Consecutive command timeouts (a CMD_SYNC not consumed, a queue that stays
+ * full) after which an SMMU is dead: marked broken, never waited on again.
+ * One can be a transient (a slow ATC invalidation, a busy model); three in a
+ * row with no CMD_SYNC completing in between -- at least three seconds
+ * without progress -- is not. Any completed CMD_SYNC starts the count anew.
+ */
+#define SMMU_BROKEN_TIMEOUTS 3
+
 /* The VMID of the host's stage-2 in every STE. */
 #define SMMU_HOST_VMID 0
 

@@ -6,7 +6,10 @@
  * CPU stage-2 through the iommu core's host_stage2_idmap().
  *
  * This file: probe (ID registers and the refusals), takeover and reset, the
- * hand-back when the hypervisor will not run, and the kvm_iommu_ops. The
+ * watchdog (an SMMU reset or powered off behind the hypervisor's back is
+ * taken over again before the host runs on; a dead one is made to abort all
+ * DMA), the hand-back when the hypervisor will not run, and the
+ * kvm_iommu_ops. The
  * identity table is io_pgtable.c's, the queues cmdq.c's and evtq.c's, the
  * stream table strtab.c's.
  *
@@ -112,26 +115,36 @@ static int smmu_write_cr0(struct arm_smmu_device *smmu, u32 val)
 }
 
 /*
- * Stop the SMMU, whatever firmware left running: abort every transaction
- * while it is disabled (GBPA with the UPDATE handshake, 6.3.14), disable it
- * and wait for CR0ACK (6.3.9), forget the previous owner's errors, no
- * interrupts (the hypervisor polls; the host owns the GIC).
+ * Make every transaction abort while SMMUEN is 0 (GBPA, with the UPDATE
+ * handshake, 6.3.14). Nothing to do when it already says so.
  */
-static int smmu_quiesce(struct arm_smmu_device *smmu)
+static int smmu_gbpa_abort(struct arm_smmu_device *smmu)
 {
 	int ret;
 
-	smmu->fw_cr0 = smmu_read(smmu, SMMU_CR0);
-	smmu->fw_gbpa = smmu_read(smmu, SMMU_GBPA) & ~GBPA_UPDATE;
-	smmu->touched = true;
-	if (smmu->fw_cr0 & CR0_SMMUEN)
-		pr_info("smmu@%lx: firmware left it enabled: taking it over\n",
-			(unsigned long)smmu->pa);
+	if ((smmu_read(smmu, SMMU_GBPA) & (GBPA_ABORT | GBPA_UPDATE)) == GBPA_ABORT)
+		return 0;
 	ret = smmu_wait_reg(smmu, SMMU_GBPA, GBPA_UPDATE, 0);
 	if (!ret) {
 		smmu_write(smmu, SMMU_GBPA, GBPA_ABORT | GBPA_UPDATE);
 		ret = smmu_wait_reg(smmu, SMMU_GBPA, GBPA_UPDATE, 0);
 	}
+	/* The update completed: ABORT must read back, else it did not take. */
+	if (!ret && !(smmu_read(smmu, SMMU_GBPA) & GBPA_ABORT))
+		ret = -EIO;
+	return ret;
+}
+
+/*
+ * Stop the SMMU, whatever left it running: abort every transaction while it
+ * is disabled (GBPA first, so disabling never opens a bypass), disable it
+ * and wait for CR0ACK (6.3.9), forget earlier errors, no interrupts (the
+ * hypervisor polls; the host owns the GIC).
+ */
+static int smmu_stop(struct arm_smmu_device *smmu)
+{
+	int ret = smmu_gbpa_abort(smmu);
+
 	if (!ret)
 		ret = smmu_write_cr0(smmu, 0);
 	if (ret)
@@ -141,13 +154,25 @@ static int smmu_quiesce(struct arm_smmu_device *smmu)
 	return smmu_wait_reg(smmu, SMMU_IRQ_CTRLACK, ~0U, 0);
 }
 
+/* Remember how firmware left the SMMU (to hand it back on failure), then stop it. */
+static int smmu_quiesce(struct arm_smmu_device *smmu)
+{
+	smmu->fw_cr0 = smmu_read(smmu, SMMU_CR0);
+	smmu->fw_gbpa = smmu_read(smmu, SMMU_GBPA) & ~GBPA_UPDATE;
+	smmu->touched = true;
+	if (smmu->fw_cr0 & CR0_SMMUEN)
+		pr_info("smmu@%lx: firmware left it enabled: taking it over\n",
+			(unsigned long)smmu->pa);
+	return smmu_stop(smmu);
+}
+
 /* Forget anything cached from before the tables were ours: configuration, TLBs. */
-static int smmu_invalidate_all(struct arm_smmu_device *smmu)
+static int smmu_invalidate_all_locked(struct arm_smmu_device *smmu)
 {
 	u64 cmd[CMDQ_ENT_DWORDS];
 	int ret;
 
-	hyp_spin_lock(&smmu->lock);
+	hyp_assert_lock_held(&smmu->lock);
 	smmu_build_cfgi_all(cmd);
 	ret = smmu_cmdq_issue(smmu, cmd);
 	if (!ret && (smmu->idr0 & IDR0_HYP)) {
@@ -160,47 +185,248 @@ static int smmu_invalidate_all(struct arm_smmu_device *smmu)
 	}
 	if (!ret)
 		ret = smmu_cmdq_sync(smmu);
-	hyp_spin_unlock(&smmu->lock);
 	return ret;
 }
 
 /*
- * Take the SMMU over and enable it (6.3.9's order): quiesce; table and queue
- * attributes (write-back inner shareable when coherent, else Non-cacheable
- * outer shareable: the PoC, where the CPU cleaned them); the stream
- * table (every STE complete) and queues; the command queue alone first, to
- * invalidate; then events, then translation.
+ * Table and queue attributes: write-back inner shareable when coherent, else
+ * Non-cacheable outer shareable (the PoC, where the CPU cleaned them).
+ * Transactions with stream IDs beyond SIDSIZE are recorded as C_BAD_STREAMID.
  */
-static int smmu_reset(struct arm_smmu_device *smmu)
+static void smmu_write_cr1_cr2(struct arm_smmu_device *smmu)
 {
 	u32 sh = smmu->coherent ? CR1_SH_ISH : CR1_SH_OSH;
 	u32 cache = smmu->coherent ? CR1_CACHE_WB : CR1_CACHE_NC;
-	int ret = smmu_quiesce(smmu);
 
-	if (ret)
-		return ret;
 	smmu_write(smmu, SMMU_CR1,
 		   FIELD_PREP(CR1_TABLE_SH, sh) | FIELD_PREP(CR1_TABLE_OC, cache) |
 			   FIELD_PREP(CR1_TABLE_IC, cache) | FIELD_PREP(CR1_QUEUE_SH, sh) |
 			   FIELD_PREP(CR1_QUEUE_OC, cache) | FIELD_PREP(CR1_QUEUE_IC, cache));
-	/* Record transactions with stream IDs beyond SIDSIZE as C_BAD_STREAMID. */
 	smmu_write(smmu, SMMU_CR2, CR2_PTM | CR2_RECINVSID);
-	ret = smmu_strtab_init(smmu, smmu_pool, &smmu_idmap);
+}
+
+/* What the watchdog will compare, as the SMMU reads it back now. */
+static void smmu_record_set(struct arm_smmu_device *smmu)
+{
+	smmu->set.strtab_base = smmu_read64(smmu, SMMU_STRTAB_BASE);
+	smmu->set.strtab_base_cfg = smmu_read(smmu, SMMU_STRTAB_BASE_CFG);
+	smmu->set.cmdq_base = smmu_read64(smmu, SMMU_CMDQ_BASE);
+	smmu->set.evtq_base = smmu_read64(smmu, SMMU_EVTQ_BASE);
+	smmu->set.cr0 = CR0_CMDQEN | CR0_EVTQEN | CR0_SMMUEN;
+}
+
+/*
+ * Tables and queues are programmed: enable in 6.3.9's order -- the command
+ * queue alone first, to invalidate whatever the SMMU cached before; then
+ * events, then translation.
+ */
+static int smmu_enable_locked(struct arm_smmu_device *smmu)
+{
+	int ret = smmu_write_cr0(smmu, CR0_CMDQEN);
+
 	if (!ret)
-		ret = smmu_cmdq_init(smmu, smmu_pool);
-	if (!ret)
-		ret = smmu_evtq_init(smmu, smmu_pool);
-	if (!ret)
-		ret = smmu_write_cr0(smmu, CR0_CMDQEN);
-	if (!ret)
-		ret = smmu_invalidate_all(smmu);
+		ret = smmu_invalidate_all_locked(smmu);
 	if (!ret)
 		ret = smmu_write_cr0(smmu, CR0_CMDQEN | CR0_EVTQEN);
 	if (!ret)
 		ret = smmu_write_cr0(smmu, CR0_CMDQEN | CR0_EVTQEN | CR0_SMMUEN);
 	if (!ret)
 		ret = smmu_gerror_check(smmu);
+	if (!ret)
+		smmu_record_set(smmu);
 	return ret;
+}
+
+/*
+ * Take the SMMU over and enable it: quiesce; CR1/CR2; the stream table
+ * (every STE complete) and queues; enable.
+ */
+static int smmu_reset(struct arm_smmu_device *smmu)
+{
+	int ret = smmu_quiesce(smmu);
+
+	if (ret)
+		return ret;
+	smmu_write_cr1_cr2(smmu);
+	ret = smmu_strtab_init(smmu, smmu_pool, &smmu_idmap);
+	if (!ret)
+		ret = smmu_cmdq_init(smmu, smmu_pool);
+	if (!ret)
+		ret = smmu_evtq_init(smmu, smmu_pool);
+	if (ret)
+		return ret;
+	hyp_spin_lock(&smmu->lock);
+	ret = smmu_enable_locked(smmu);
+	smmu->live = !ret;
+	hyp_spin_unlock(&smmu->lock);
+	return ret;
+}
+
+/* ---- the watchdog -------------------------------------------------------- */
+
+/*
+ * A dead SMMU (SMMU_BROKEN_TIMEOUTS consecutive timeouts, or a failed
+ * re-initialisation) cannot be trusted to drop a translation: the only state
+ * it can be held to is "abort everything". GBPA.ABORT first (the takeover set
+ * it; a reset may have cleared it), then SMMUEN off, each wait bounded and
+ * made once. If GBPA cannot be confirmed and the SMMU is already disabled,
+ * it would let DMA through untranslated: nothing is safe then but stopping.
+ */
+void smmu_mark_broken_locked(struct arm_smmu_device *smmu, const char *why)
+{
+	hyp_assert_lock_held(&smmu->lock);
+	if (smmu->broken)
+		return;
+	smmu->broken = true;
+	pr_err("smmu@%lx: broken (%s): it aborts all DMA from now on, ownership changes fail "
+	       "with -EIO\n", (unsigned long)smmu->pa, why);
+	if (smmu_gbpa_abort(smmu)) {
+		if (!(smmu_read(smmu, SMMU_CR0ACK) & CR0_SMMUEN))
+			hyp_panic("smmu@%lx: disabled and GBPA.ABORT cannot be set: DMA bypasses "
+				  "it\n", (unsigned long)smmu->pa);
+		pr_err("smmu@%lx: GBPA.ABORT not confirmed: left translating through the identity "
+		       "map\n", (unsigned long)smmu->pa);
+		return;
+	}
+	if (smmu_write_cr0(smmu, 0))
+		pr_err("smmu@%lx: SMMUEN clear not acknowledged\n", (unsigned long)smmu->pa);
+}
+
+/* Register changes the watchdog looks for (what smmu_record_set() read). */
+enum {
+	SMMU_LOST_CR0 = BIT(0),
+	SMMU_LOST_GBPA = BIT(1),
+	SMMU_LOST_STRTAB = BIT(2),
+	SMMU_LOST_STRTAB_CFG = BIT(3),
+	SMMU_LOST_CMDQ = BIT(4),
+	SMMU_LOST_EVTQ = BIT(5),
+};
+
+struct smmu_regs_now {
+	u64 strtab_base, cmdq_base, evtq_base;
+	u32 strtab_base_cfg, cr0ack, gbpa;
+};
+
+/*
+ * Six reads per SMMU (on every host trap): CR0ACK still has the enables the
+ * driver set (6.3.10), GBPA still aborts (6.3.14), the stream table and queue
+ * bases are still the driver's (6.3.23-6.3.26). Any difference means the SMMU
+ * was reset or lost power behind the hypervisor's back. A broken SMMU is held
+ * to GBPA.ABORT only.
+ */
+static u32 smmu_regs_changed(struct arm_smmu_device *smmu, struct smmu_regs_now *now)
+{
+	const struct arm_smmu_regs_set *set = &smmu->set;
+	u32 lost = 0;
+
+	now->gbpa = smmu_read(smmu, SMMU_GBPA);
+	if (!(now->gbpa & GBPA_ABORT))
+		lost |= SMMU_LOST_GBPA;
+	if (smmu->broken)
+		return lost;
+	now->cr0ack = smmu_read(smmu, SMMU_CR0ACK);
+	now->strtab_base = smmu_read64(smmu, SMMU_STRTAB_BASE);
+	now->strtab_base_cfg = smmu_read(smmu, SMMU_STRTAB_BASE_CFG);
+	now->cmdq_base = smmu_read64(smmu, SMMU_CMDQ_BASE);
+	now->evtq_base = smmu_read64(smmu, SMMU_EVTQ_BASE);
+	if ((now->cr0ack & set->cr0) != set->cr0)
+		lost |= SMMU_LOST_CR0;
+	if (now->strtab_base != set->strtab_base)
+		lost |= SMMU_LOST_STRTAB;
+	if (now->strtab_base_cfg != set->strtab_base_cfg)
+		lost |= SMMU_LOST_STRTAB_CFG;
+	if (now->cmdq_base != set->cmdq_base)
+		lost |= SMMU_LOST_CMDQ;
+	if (now->evtq_base != set->evtq_base)
+		lost |= SMMU_LOST_EVTQ;
+	return lost;
+}
+
+static void smmu_log_lost(struct arm_smmu_device *smmu, u32 lost, const struct smmu_regs_now *now)
+{
+	const struct arm_smmu_regs_set *set = &smmu->set;
+
+	pr_err("smmu@%lx: lost its state (reset or power loss behind the hypervisor's back): "
+	       "until now DMA went as its reset state let it (GBPA bypass or abort)\n",
+	       (unsigned long)smmu->pa);
+	if (lost & SMMU_LOST_CR0)
+		pr_err("  CR0ACK %x, set %x\n", now->cr0ack, set->cr0);
+	if (lost & SMMU_LOST_GBPA)
+		pr_err("  GBPA %x: ABORT clear (bypass while disabled)\n", now->gbpa);
+	if (lost & SMMU_LOST_STRTAB)
+		pr_err("  STRTAB_BASE %lx, set %lx\n", (unsigned long)now->strtab_base,
+		       (unsigned long)set->strtab_base);
+	if (lost & SMMU_LOST_STRTAB_CFG)
+		pr_err("  STRTAB_BASE_CFG %x, set %x\n", now->strtab_base_cfg,
+		       set->strtab_base_cfg);
+	if (lost & SMMU_LOST_CMDQ)
+		pr_err("  CMDQ_BASE %lx, set %lx\n", (unsigned long)now->cmdq_base,
+		       (unsigned long)set->cmdq_base);
+	if (lost & SMMU_LOST_EVTQ)
+		pr_err("  EVTQ_BASE %lx, set %lx\n", (unsigned long)now->evtq_base,
+		       (unsigned long)set->evtq_base);
+}
+
+/*
+ * Take an SMMU that lost its registers over again, as at boot but with the
+ * memory it already has: GBPA.ABORT before anything else (from then on no
+ * transaction passes), disabled, every STE rewritten, queues programmed
+ * empty, everything cached invalidated, enabled. The identity map in memory
+ * is the one every ownership change kept up to date. A failure leaves it
+ * disabled and aborting: broken.
+ */
+static int smmu_reinit_locked(struct arm_smmu_device *smmu)
+{
+	int ret = smmu_stop(smmu);
+
+	if (ret)
+		return ret;
+	smmu_write_cr1_cr2(smmu);
+	smmu_strtab_write(smmu, &smmu_idmap);
+	smmu_cmdq_program(smmu);
+	smmu_evtq_program(smmu);
+	smmu->nr_timeouts = 0;
+	return smmu_enable_locked(smmu);
+}
+
+static void smmu_recover_locked(struct arm_smmu_device *smmu, u32 lost,
+				const struct smmu_regs_now *now)
+{
+	int ret;
+
+	if (smmu->broken) {
+		/* Power lost after it broke: keep it aborting, or stop. */
+		pr_err("smmu@%lx: broken, and GBPA %x no longer aborts: setting it again\n",
+		       (unsigned long)smmu->pa, now->gbpa);
+		if (smmu_gbpa_abort(smmu))
+			hyp_panic("smmu@%lx: GBPA.ABORT cannot be set: DMA bypasses it\n",
+				  (unsigned long)smmu->pa);
+		return;
+	}
+	smmu_log_lost(smmu, lost, now);
+	smmu->nr_reinits++;
+	ret = smmu_reinit_locked(smmu);
+	if (ret) {
+		smmu_mark_broken_locked(smmu, "re-initialisation failed");
+		return;
+	}
+	pr_err("smmu@%lx: taken over again: every stream translates through the identity map\n",
+	       (unsigned long)smmu->pa);
+}
+
+void smmu_watchdog(struct arm_smmu_device *smmu)
+{
+	struct smmu_regs_now now;
+	u32 lost;
+
+	/* Unlocked: a hint (a change under way on another CPU is looked at again). */
+	if (!smmu->live || !smmu_regs_changed(smmu, &now))
+		return;
+	hyp_spin_lock(&smmu->lock);
+	lost = smmu_regs_changed(smmu, &now);
+	if (lost)
+		smmu_recover_locked(smmu, lost, &now);
+	hyp_spin_unlock(&smmu->lock);
 }
 
 static void smmu_teardown(void);
@@ -251,6 +477,7 @@ static void smmu_teardown(void)
 
 		if (!smmu->touched)
 			continue;
+		smmu->live = false;
 		if (smmu_write_cr0(smmu, 0) ||
 		    (smmu_write(smmu, SMMU_GBPA, smmu->fw_gbpa | GBPA_UPDATE),
 		     smmu_wait_reg(smmu, SMMU_GBPA, GBPA_UPDATE, 0)))
@@ -270,6 +497,8 @@ static void smmu_info(struct kvm_iommu_info *info)
 	info->nr_iommus = nr_smmus;
 	info->nr_faults = 0;
 	info->last_fault_addr = 0;
+	info->nr_reinits = 0;
+	info->nr_broken = 0;
 	smmu_idmap_info(info);
 	if (nr_smmus) {
 		info->structs[0] = (u64)(uintptr_t)smmus[0].strtab;
@@ -279,9 +508,14 @@ static void smmu_info(struct kvm_iommu_info *info)
 	for (i = 0; i < nr_smmus; i++) {
 		struct arm_smmu_device *smmu = &smmus[i];
 
+		smmu_watchdog(smmu);
 		hyp_spin_lock(&smmu->lock);
-		smmu_gerror_check(smmu);
-		smmu_evtq_drain(smmu);
+		if (!smmu->broken) {
+			smmu_gerror_check(smmu);
+			smmu_evtq_drain(smmu);
+		}
+		info->nr_reinits += smmu->nr_reinits;
+		info->nr_broken += smmu->broken;
 		info->nr_faults += smmu->nr_s2_faults;
 		if (smmu->last_fault_addr)
 			info->last_fault_addr = smmu->last_fault_addr;
@@ -290,9 +524,11 @@ static void smmu_info(struct kvm_iommu_info *info)
 }
 
 /*
- * On host traps: an SMMU whose event queue moved or that raised a global
- * error is drained and checked under its lock. The unlocked look is only a
- * hint -- a stale one costs a lock or defers the log to the next trap.
+ * On host traps: first the watchdog (an SMMU that lost its state is taken
+ * over again before the host runs another instruction); then an SMMU whose
+ * event queue moved or that raised a global error is drained and checked
+ * under its lock. The unlocked look is only a hint -- a stale one costs a
+ * lock or defers the log to the next trap.
  */
 static void smmu_poll(void)
 {
@@ -301,11 +537,16 @@ static void smmu_poll(void)
 	for (i = 0; i < nr_smmus; i++) {
 		struct arm_smmu_device *smmu = &smmus[i];
 		u32 mask = BIT(smmu->evtq.log2size + 1) - 1;
-		u32 cons = __atomic_load_n(&smmu->evtq.cons, __ATOMIC_RELAXED);
-		bool events = (smmu_read(smmu, SMMU_EVTQ_PROD) & mask) != cons;
-		bool errors = (smmu_read(smmu, SMMU_GERROR) ^ smmu_read(smmu, SMMU_GERRORN)) &
-			      GERROR_ALL;
+		u32 cons;
+		bool events, errors;
 
+		smmu_watchdog(smmu);
+		if (smmu->broken)
+			continue;
+		cons = __atomic_load_n(&smmu->evtq.cons, __ATOMIC_RELAXED);
+		events = (smmu_read(smmu, SMMU_EVTQ_PROD) & mask) != cons;
+		errors = (smmu_read(smmu, SMMU_GERROR) ^ smmu_read(smmu, SMMU_GERRORN)) &
+			 GERROR_ALL;
 		if (!events && !errors)
 			continue;
 		hyp_spin_lock(&smmu->lock);

@@ -27,7 +27,17 @@ struct arm_smmu_queue {
 	u32 log2size;
 	u32 dwords; /* per entry */
 	u32 prod, cons; /* shadow, with the wrap bit */
-	u64 prod_reg, cons_reg; /* offsets */
+	u64 base_reg, prod_reg, cons_reg; /* offsets */
+};
+
+/*
+ * The registers the watchdog compares (smmuv3.c, smmu_watchdog()): as read
+ * back right after the driver programmed them, so bits an implementation
+ * keeps RAZ/WI (a hint like RA) never look like a change.
+ */
+struct arm_smmu_regs_set {
+	u64 strtab_base, cmdq_base, evtq_base;
+	u32 strtab_base_cfg, cr0;
 };
 
 struct arm_smmu_device {
@@ -36,6 +46,18 @@ struct arm_smmu_device {
 	u32 idr0, idr1, idr3, idr5;
 	u32 fw_cr0, fw_gbpa; /* as firmware left them, to hand back on failure */
 	bool touched; /* reset started: registers no longer as firmware left them */
+	/* Taken over and enabled: the watchdog compares against @set from now on. */
+	bool live;
+	/*
+	 * Dead (SMMU_BROKEN_TIMEOUTS consecutive command timeouts, or a
+	 * re-initialisation that failed): no command is issued to it and no
+	 * wait is made on it again; it aborts every transaction (GBPA.ABORT,
+	 * SMMUEN cleared) and every ownership change fails with -EIO.
+	 */
+	bool broken;
+	u32 nr_timeouts; /* consecutive, under lock; 0 after a CMD_SYNC completes */
+	u64 nr_reinits; /* times the watchdog found it reset and took it over again */
+	struct arm_smmu_regs_set set;
 	u32 sid_bits;
 	u32 oas_bits;
 	bool two_level;
@@ -65,9 +87,18 @@ extern unsigned int nr_smmus;
 extern struct hyp_pool *smmu_pool;
 /* Poll register @off until (value & mask) == want: 0 or -ETIMEDOUT. */
 int smmu_wait_reg(struct arm_smmu_device *smmu, u64 off, u32 mask, u32 want);
+/* Under smmu->lock: stop using it for good, make it abort all DMA. */
+void smmu_mark_broken_locked(struct arm_smmu_device *smmu, const char *why);
+/*
+ * Compare what the SMMU holds with what the driver programmed; when it lost
+ * its state, take it over again before returning (or mark it broken). Any
+ * lock but smmu->lock may be held.
+ */
+void smmu_watchdog(struct arm_smmu_device *smmu);
 
 /* cmdq.c: commands, and CMD_SYNC with a bounded wait. Callers hold smmu->lock. */
 int smmu_cmdq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool);
+void smmu_cmdq_program(struct arm_smmu_device *smmu);
 int smmu_cmdq_issue(struct arm_smmu_device *smmu, const u64 *cmd);
 int smmu_cmdq_sync(struct arm_smmu_device *smmu);
 void smmu_cmdq_skip_err(struct arm_smmu_device *smmu);
@@ -79,6 +110,7 @@ extern struct arm_smmu_stats arm_smmu_stats;
 
 /* evtq.c: events drained and counted, global errors. Callers hold smmu->lock. */
 int smmu_evtq_init(struct arm_smmu_device *smmu, struct hyp_pool *pool);
+void smmu_evtq_program(struct arm_smmu_device *smmu);
 void smmu_evtq_drain(struct arm_smmu_device *smmu);
 int smmu_gerror_check(struct arm_smmu_device *smmu);
 const char *smmu_event_name(u8 id);
@@ -86,6 +118,8 @@ const char *smmu_event_name(u8 id);
 /* strtab.c: the stream table and the STE every stream ID gets. */
 int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 		     const struct kvm_pgtable *pgt);
+/* Rewrite every STE (and level-1 descriptor) and program the base registers. */
+void smmu_strtab_write(struct arm_smmu_device *smmu, const struct kvm_pgtable *pgt);
 void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits, bool coherent);
 
 /* io_pgtable.c: the identity stage-2 every STE points at. */
@@ -109,6 +143,11 @@ static inline void smmu_write(struct arm_smmu_device *smmu, u64 off, u32 v)
 static inline void smmu_write64(struct arm_smmu_device *smmu, u64 off, u64 v)
 {
 	writeq(v, smmu->base + off);
+}
+
+static inline u64 smmu_read64(struct arm_smmu_device *smmu, u64 off)
+{
+	return readq_relaxed(smmu->base + off);
 }
 
 /*
@@ -162,6 +201,17 @@ static inline u64 smmu_queue_bytes(const struct arm_smmu_queue *q)
 	return BIT(q->log2size) * q->dwords * sizeof(u64);
 }
 
+/* Program @q's base and make it empty (again, after the SMMU was reset). */
+static inline void smmu_queue_program(struct arm_smmu_device *smmu, struct arm_smmu_queue *q)
+{
+	q->prod = q->cons = 0;
+	smmu_write64(smmu, q->base_reg,
+		     Q_BASE_RWA | FIELD_PREP(Q_BASE_ADDR, (u64)(uintptr_t)q->base >> 5) |
+			     FIELD_PREP(Q_BASE_LOG2SIZE, q->log2size));
+	smmu_write(smmu, q->prod_reg, 0);
+	smmu_write(smmu, q->cons_reg, 0);
+}
+
 /*
  * A queue of 2^min(@log2size, what IDR1 allows: @idr_log2size) entries, in
  * whole pages aligned to its size as Q_BASE requires (6.3.23), programmed
@@ -179,14 +229,10 @@ static inline int smmu_queue_init(struct arm_smmu_device *smmu, struct arm_smmu_
 	q->base = hyp_alloc_pages_contig(pool, ALIGN_UP(bytes, SZ_4K) / SZ_4K);
 	if (!q->base)
 		return -ENOMEM;
-	q->prod = q->cons = 0;
+	q->base_reg = base_reg;
 	q->prod_reg = prod_reg;
 	q->cons_reg = cons_reg;
-	smmu_write64(smmu, base_reg,
-		     Q_BASE_RWA | FIELD_PREP(Q_BASE_ADDR, (u64)(uintptr_t)q->base >> 5) |
-			     FIELD_PREP(Q_BASE_LOG2SIZE, q->log2size));
-	smmu_write(smmu, prod_reg, 0);
-	smmu_write(smmu, cons_reg, 0);
+	smmu_queue_program(smmu, q);
 	return 0;
 }
 

@@ -10,7 +10,8 @@
  * IDs then cost 8 KiB of level 1 and 4 KiB of level 2, not 4 MiB.
  *
  * Written before the SMMU is enabled (and cleaned to the PoC for a
- * non-coherent SMMU): CFGI_ALL follows (smmuv3.c).
+ * non-coherent SMMU): CFGI_ALL follows (smmuv3.c) -- at takeover, and again
+ * whenever the watchdog takes over an SMMU that lost its registers.
  */
 #include <asm/barrier.h>
 #include <isohyp/console.h>
@@ -72,30 +73,51 @@ static void fill_stes(struct arm_smmu_device *smmu, u64 *table, u64 nr,
 	smmu_sync_for_device(smmu, table, nr * STRTAB_STE_SIZE);
 }
 
-int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
-		     const struct kvm_pgtable *pgt)
+/*
+ * Every STE (and, 2-level, every level-1 descriptor) written, then the base
+ * registers. At takeover, and again when the SMMU lost its registers: the
+ * table is rewritten then too, so whatever became of the memory while the
+ * SMMU was not translating, what it fetches after CFGI_ALL is ours.
+ */
+void smmu_strtab_write(struct arm_smmu_device *smmu, const struct kvm_pgtable *pgt)
 {
 	u32 cfg;
-	u64 bytes;
 
 	if (smmu->two_level) {
 		u64 nr_l1 = BIT(smmu->sid_bits - STRTAB_SPLIT), i;
 
-		bytes = nr_l1 * sizeof(u64);
-		smmu->strtab_pages = (ALIGN_UP(bytes, SZ_4K) / SZ_4K) + 1;
-		smmu->strtab = hyp_alloc_pages_contig(pool, smmu->strtab_pages - 1);
-		smmu->l2_strtab = hyp_alloc_pages_contig(pool, 1);
-		if (!smmu->strtab || !smmu->l2_strtab)
-			return -ENOMEM;
 		fill_stes(smmu, smmu->l2_strtab, BIT(STRTAB_SPLIT), pgt);
 		for (i = 0; i < nr_l1; i++)
 			smmu->strtab[i] = FIELD_PREP(STRTAB_L1_DESC_SPAN, STRTAB_SPLIT + 1) |
 					  FIELD_PREP(STRTAB_L1_DESC_L2PTR,
 						     (u64)(uintptr_t)smmu->l2_strtab >> 6);
 		/* The level-1 descriptors too, same pairing. */
-		smmu_sync_for_device(smmu, smmu->strtab, bytes);
+		smmu_sync_for_device(smmu, smmu->strtab, nr_l1 * sizeof(u64));
 		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
 		      FIELD_PREP(STRTAB_BASE_CFG_SPLIT, STRTAB_SPLIT);
+	} else {
+		fill_stes(smmu, smmu->strtab, BIT(smmu->sid_bits), pgt);
+		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_LINEAR);
+	}
+	cfg |= FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, smmu->sid_bits);
+	smmu_write64(smmu, SMMU_STRTAB_BASE,
+		     STRTAB_BASE_RA |
+			     FIELD_PREP(STRTAB_BASE_ADDR, (u64)(uintptr_t)smmu->strtab >> 6));
+	smmu_write(smmu, SMMU_STRTAB_BASE_CFG, cfg);
+}
+
+int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
+		     const struct kvm_pgtable *pgt)
+{
+	u64 bytes;
+
+	if (smmu->two_level) {
+		bytes = BIT(smmu->sid_bits - STRTAB_SPLIT) * sizeof(u64);
+		smmu->strtab_pages = (ALIGN_UP(bytes, SZ_4K) / SZ_4K) + 1;
+		smmu->strtab = hyp_alloc_pages_contig(pool, smmu->strtab_pages - 1);
+		smmu->l2_strtab = hyp_alloc_pages_contig(pool, 1);
+		if (!smmu->strtab || !smmu->l2_strtab)
+			return -ENOMEM;
 	} else {
 		bytes = BIT(smmu->sid_bits) * STRTAB_STE_SIZE;
 		smmu->strtab_pages = ALIGN_UP(bytes, SZ_4K) / SZ_4K;
@@ -105,13 +127,7 @@ int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 			       (unsigned long)smmu->pa, (unsigned long)(bytes >> 10));
 			return -ENOMEM;
 		}
-		fill_stes(smmu, smmu->strtab, BIT(smmu->sid_bits), pgt);
-		cfg = FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_LINEAR);
 	}
-	cfg |= FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, smmu->sid_bits);
-	smmu_write64(smmu, SMMU_STRTAB_BASE,
-		     STRTAB_BASE_RA |
-			     FIELD_PREP(STRTAB_BASE_ADDR, (u64)(uintptr_t)smmu->strtab >> 6));
-	smmu_write(smmu, SMMU_STRTAB_BASE_CFG, cfg);
+	smmu_strtab_write(smmu, pgt);
 	return 0;
 }

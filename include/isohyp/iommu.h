@@ -24,6 +24,8 @@ struct kvm_iommu_info {
 	u64 last_fault_addr; /* 0 if none */
 	u64 nr_table_pages; /* the identity map's page-table pages */
 	u64 nr_pte_writes; /* descriptors the identity map wrote so far */
+	u64 nr_reinits; /* IOMMUs found reset (lost power) and taken over again */
+	u64 nr_broken; /* IOMMUs marked broken: they abort all DMA */
 	/*
 	 * Where the first IOMMU's own structures live (for tests and debugging;
 	 * all inside the carve-out): driver-defined, e.g. stream table, command
@@ -39,16 +41,19 @@ struct kvm_iommu_ops {
 	/*
 	 * Identity-map [start, end) with @prot, or unmap it when @prot is 0. Any
 	 * translation of the old mapping is invalidated in every IOMMU before it
-	 * returns; on an error the range may be partly unmapped, never more
-	 * accessible than before.
+	 * returns. On an error the range may be anywhere between the old and the
+	 * new state (the core re-applies it later); -ENOMEM changes nothing. A
+	 * broken IOMMU fails every call with -EIO at once.
 	 */
 	int (*host_stage2_idmap)(phys_addr_t start, phys_addr_t end, int prot);
 	/* Drain pending fault records first: the count includes all so far. */
 	void (*info)(struct kvm_iommu_info *info);
 	/*
 	 * Optional. Log and count what the IOMMUs recorded since the last look
-	 * (faults, global errors); cheap when there is nothing. Called on host
-	 * traps: the hypervisor takes no interrupts.
+	 * (faults, global errors), and check each still holds what the driver
+	 * programmed (re-initialise one that lost it before returning); cheap
+	 * when there is nothing. Called on host traps: the hypervisor takes no
+	 * interrupts.
 	 */
 	void (*poll)(void);
 };
@@ -62,8 +67,10 @@ int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgt
 int pkvm_to_iommu_prot(enum kvm_pgtable_prot prot, bool is_memory);
 /* All zero without a driver. */
 void kvm_iommu_info(struct kvm_iommu_info *info);
-/* Nothing before a successful kvm_iommu_init(). */
+/* Nothing before a successful kvm_iommu_init(). Takes host_mmu.lock while a range is stale. */
 void kvm_iommu_poll(void);
+/* A failed update left a range the IOMMUs may see differently from the host stage-2. */
+bool kvm_iommu_idmap_stale(void);
 /* The DMA fault summary, logged as the system goes down. */
 void kvm_iommu_report(void);
 /* "Cannot happen but survivable" events, for tests: unknown prot bits seen. */

@@ -47,6 +47,23 @@
 #define ISOHYP_TEST_HOOK_STACK_OVERFLOW 5 /* recurse past the EL2 stack */
 #define ISOHYP_TEST_HOOK_READ_HOST 6 /* load from host RAM at x2: EL2 maps none */
 
+/*
+ * Errors of HOST_DONATE_HYP and HOST_RECLAIM from the DMA side, besides
+ * those of ARCHITECTURE.md section 4 (x1, negative errno):
+ *   -ETIMEDOUT (-110)  an SMMU did not confirm an invalidation in time. The
+ *                      pages stay as they were for the host's CPUs; DMA to
+ *                      them may fault until the hypervisor re-applies the
+ *                      range (on a later trap, once the SMMU works again).
+ *                      The call may be retried.
+ *   -EIO (-5)          an SMMU reported a command error, or is broken: after
+ *                      3 consecutive timeouts it is given up, aborts all DMA,
+ *                      and every call that needs it fails at once with -EIO
+ *                      until the machine is reset. Not worth retrying.
+ * Sharing and unsharing never need an SMMU.
+ */
+#define ISOHYP_EIO 5
+#define ISOHYP_ETIMEDOUT 110
+
 /* x0 on return: SMCCC status. An implemented call puts its result in x1. */
 #define ISOHYP_SMCCC_SUCCESS 0
 #define ISOHYP_SMCCC_NOT_SUPPORTED (-1)

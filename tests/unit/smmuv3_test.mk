@@ -3,3 +3,4 @@ SMMU_TEST_LIBS := hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c
 	tests/unit/lib/smmu_machine.c
 unit_smmuv3_test_srcs := $(SMMUV3_SRCS) $(SMMU_TEST_LIBS)
 unit_smmuv3_probe_test_srcs := $(SMMUV3_SRCS) $(SMMU_TEST_LIBS)
+unit_smmu_robust_test_srcs := $(SMMUV3_SRCS) $(SMMU_TEST_LIBS)

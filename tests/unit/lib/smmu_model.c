@@ -92,6 +92,21 @@ void smmu_model_init(struct smmu_model *m, u64 pa, u32 idr0, u32 idr1, u32 idr3,
 	abort();
 }
 
+void smmu_model_power_loss(struct smmu_model *m)
+{
+	unsigned int i;
+
+	m->cr0 = m->cr0ack = m->cr1 = m->cr2 = 0;
+	m->gbpa = 0x1000; /* this model's (and QEMU's) reset value: bypass */
+	m->irq_ctrl = m->irq_ctrlack = m->gerror = m->gerrorn = 0;
+	m->strtab_base = m->strtab_base_cfg = m->cmdq_base = m->evtq_base = 0;
+	m->cmdq_prod = m->cmdq_cons = m->evtq_prod = m->evtq_cons = 0;
+	m->holding_sync = false;
+	for (i = 0; i < SMMU_MODEL_TLB; i++)
+		m->tlb[i].valid = false;
+	m->nr_power_losses++;
+}
+
 void smmu_model_remove(struct smmu_model *m)
 {
 	unsigned int i;
@@ -465,6 +480,14 @@ static void consume_cmdq(struct smmu_model *m)
 			if (!translate(m, 0, m->watch[w], false, false, false).ok)
 				m->transient_faults++;
 		mem_rd_n(m, q_ent(m->cmdq_base, m->cmdq_cons, 2), cmd, 2);
+		if ((cmd[0] & 0xff) == 0x46 && m->late_syncs && !m->holding_sync) {
+			m->holding_sync = true; /* completes at the next PROD write */
+			return;
+		}
+		if ((cmd[0] & 0xff) == 0x46 && m->holding_sync) {
+			m->holding_sync = false;
+			m->late_syncs--;
+		}
 		if (!exec_cmd(m, cmd)) {
 			m->nr_bad_cmds++;
 			m->cmdq_cons = (m->cmdq_cons & mask) | (1u << 24); /* CERROR_ILL */
@@ -554,6 +577,10 @@ void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 	u64 off;
 	struct smmu_model *m = model_at(addr, &off);
 
+	if (!(m->cr0 & CR0_SMMUEN) && !(m->gbpa & GBPA_ABORT) &&
+	    !(off == R_GBPA && (val & GBPA_UPDATE) && (val & GBPA_ABORT)))
+		m->writes_in_bypass++;
+
 	switch (off) {
 	case R_CR0:
 		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN)) {
@@ -576,7 +603,7 @@ void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 		m->cr2 = val;
 		return;
 	case R_GBPA:
-		if (val & GBPA_UPDATE)
+		if ((val & GBPA_UPDATE) && !m->gbpa_stuck)
 			m->gbpa = val & ~GBPA_UPDATE;
 		return;
 	case R_IRQ_CTRL:

@@ -6,8 +6,9 @@
  * PROD is written (validating every command), walks the stream table and the
  * stage-2 tables itself for a DMA, caches translations in a small TLB that
  * only invalidation commands empty, and records faults in the event queue.
- * Knobs make it misbehave: a command queue that never drains, a CR0ACK that
- * never follows, commands it calls illegal -- or make it non-coherent.
+ * Knobs make it misbehave: a command queue that never drains, CMD_SYNCs that
+ * complete late, a CR0ACK that never follows, commands it calls illegal, a
+ * loss of power -- or make it non-coherent.
  */
 #ifndef ISOHYP_TEST_SMMU_MODEL_H
 #define ISOHYP_TEST_SMMU_MODEL_H
@@ -43,6 +44,15 @@ struct smmu_model {
 	/* Knobs. */
 	bool cmdq_stuck, cr0ack_stuck;
 	/*
+	 * The next @late_syncs CMD_SYNCs complete late: the SMMU stops in
+	 * front of each until software writes CMDQ_PROD again (by then the
+	 * driver's wait for it has given up), then executes it and goes on.
+	 */
+	unsigned int late_syncs;
+	bool holding_sync;
+	/* GBPA ignores every write (an SMMU that cannot be made to abort). */
+	bool gbpa_stuck;
+	/*
 	 * Not coherent: tables and queues are read, and events written, at the
 	 * PoC (lib/poc_memory.c), and walks must be asked for Non-cacheable.
 	 * Coherent (default): they must be asked for write-back and shareable.
@@ -60,6 +70,13 @@ struct smmu_model {
 	unsigned int ste_checks, bad_stes, missing_stes;
 	/* CR1 at enable asked for table/queue attributes that do not fit coherency. */
 	bool bad_cr1;
+	/*
+	 * Register writes software made while the SMMU let every transaction
+	 * through untranslated (SMMUEN = 0 and GBPA.ABORT = 0), other than the
+	 * GBPA write that ends that: after a loss of power, a driver that fails
+	 * closed makes none. And how often power was lost.
+	 */
+	unsigned int writes_in_bypass, nr_power_losses;
 	struct {
 		bool valid;
 		u64 page, pa;
@@ -83,6 +100,13 @@ struct smmu_model {
 
 void smmu_model_init(struct smmu_model *m, u64 pa, u32 idr0, u32 idr1, u32 idr3, u32 idr5);
 void smmu_model_remove(struct smmu_model *m);
+/*
+ * Lose power (or be reset behind the driver's back): every register back to
+ * its architectural reset value -- CR0/CR0ACK 0, queues and stream table
+ * base 0, GBPA as this model resets it (0x1000: bypass, like QEMU's) -- and
+ * every cached translation and configuration gone. Memory is untouched.
+ */
+void smmu_model_power_loss(struct smmu_model *m);
 /* A transaction from stream @sid to @addr; records an event on a fault. */
 struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool write);
 /* Did log entries [from, nr_log) invalidate @addr's page and then sync? */
