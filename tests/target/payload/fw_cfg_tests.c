@@ -20,6 +20,7 @@
 #include <uapi/isohyp.h>
 
 #include "harness.h"
+#include "mmio_access.h"
 #include "payload.h"
 
 #define PAGE 4096ULL
@@ -52,38 +53,6 @@ static u64 fw_cfg_base(void)
 	return (u64)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
 }
 
-/* Single loads and stores, each one access the hypervisor can emulate. */
-static void write16(u64 addr, u16 v)
-{
-	__asm__ __volatile__("strh %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
-
-static void write32(u64 addr, u32 v)
-{
-	__asm__ __volatile__("dsb st\n\tstr %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
-
-static void write64(u64 addr, u64 v)
-{
-	__asm__ __volatile__("dsb st\n\tstr %0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
-
-static u8 read8(u64 addr)
-{
-	u32 v;
-
-	__asm__ __volatile__("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static u64 read64(u64 addr)
-{
-	u64 v;
-
-	__asm__ __volatile__("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
 static void put_desc(u64 pa, u32 control, u32 length, u64 address)
 {
 	volatile struct dma_access *d = (volatile struct dma_access *)(uintptr_t)pa;
@@ -102,10 +71,10 @@ static u32 desc_control(u64 pa)
 static void ring(u64 base, u64 desc, bool split)
 {
 	if (split) {
-		write32(base + FW_CFG_DMA, __builtin_bswap32(desc >> 32));
-		write32(base + FW_CFG_DMA_LO, __builtin_bswap32((u32)desc));
+		mmio_wr32(base + FW_CFG_DMA, __builtin_bswap32(desc >> 32));
+		mmio_wr32(base + FW_CFG_DMA_LO, __builtin_bswap32((u32)desc));
 	} else {
-		write64(base + FW_CFG_DMA, __builtin_bswap64(desc));
+		mmio_wr64(base + FW_CFG_DMA, __builtin_bswap64(desc));
 	}
 }
 
@@ -139,11 +108,11 @@ TEST(fw_cfg_registers_are_emulated_and_pass_through)
 
 	ASSERT_NE(0u, base);
 	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, page_state(base >> 12));
-	write16(base + FW_CFG_SEL, __builtin_bswap16(KEY_SIGNATURE));
+	mmio_wr16(base + FW_CFG_SEL, __builtin_bswap16(KEY_SIGNATURE));
 	for (i = 0; i < 4; i++)
-		sig[i] = read8(base);
+		sig[i] = mmio_rd8(base);
 	EXPECT_EQ(0, memcmp(sig, "QEMU", 4));
-	EXPECT_EQ(0x51454d5520434647ULL, __builtin_bswap64(read64(base + FW_CFG_DMA)));
+	EXPECT_EQ(0x51454d5520434647ULL, __builtin_bswap64(mmio_rd64(base + FW_CFG_DMA)));
 	/* The selector is write-only: the device rejects a read, so does the hypervisor. */
 	EXPECT_EQ(1u, with_payload_vectors(read_once, (volatile u64 *)(uintptr_t)(base + FW_CFG_SEL)));
 	check_sea(_metadata, base + FW_CFG_SEL, false);

@@ -31,6 +31,7 @@
 #include <uapi/isohyp.h>
 
 #include "harness.h"
+#include "mmio_access.h"
 #include "payload.h"
 
 #define ABI_EBUSY (-16)
@@ -61,34 +62,6 @@
 #define DEV_DONATED_ITT 0x7f01
 #define DEV_CARVEOUT_ITT 0x7f02
 #define DEV_CONTROL 0x7f03
-
-/* ---- MMIO: one LDR/STR each, so the trap's syndrome describes it (ISV = 1) ----- */
-
-static u32 rd32(u64 a)
-{
-	u32 v;
-
-	__asm__ __volatile__("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static u64 rd64(u64 a)
-{
-	u64 v;
-
-	__asm__ __volatile__("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static void wr32(u64 a, u32 v)
-{
-	__asm__ __volatile__("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
-
-static void wr64(u64 a, u64 v)
-{
-	__asm__ __volatile__("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
 
 /* ---- the platform -------------------------------------------------------------- */
 
@@ -150,7 +123,7 @@ static int gic_find_redistributors(void)
 
 	gic.rd[0] = gic.rd[1] = 0;
 	for (pa = gic.gicr; pa < gic.gicr + gic.gicr_size; pa += 0x20000) {
-		typer = rd64(pa + GICR_TYPER);
+		typer = mmio_rd64(pa + GICR_TYPER);
 		if ((u32)(typer >> 32) == self) {
 			gic.rd[0] = pa;
 			gic.procnum[0] = (typer >> 8) & 0xffff;
@@ -220,7 +193,7 @@ static void gic_phys_read(struct __test_metadata *_metadata, const char *tag, u6
 
 static bool its_stalled(void)
 {
-	return rd64(gic.its + GITS_CREADR) & 1;
+	return mmio_rd64(gic.its + GITS_CREADR) & 1;
 }
 
 /* Queue one command and publish it; true when GITS_CREADR caught up at once. */
@@ -232,8 +205,8 @@ static bool its_cmd(u64 d0, u64 d1, u64 d2, u64 d3)
 	/* The ITS may not snoop: the command reaches the PoC before CWRITER moves. */
 	dcache_clean_poc((const void *)slot, 32);
 	gic.cwriter = (gic.cwriter + 32) % PAGE_SIZE;
-	wr64(gic.its + GITS_CWRITER, gic.cwriter);
-	return rd64(gic.its + GITS_CREADR) == gic.cwriter;
+	mmio_wr64(gic.its + GITS_CWRITER, gic.cwriter);
+	return mmio_rd64(gic.its + GITS_CREADR) == gic.cwriter;
 }
 
 static bool cmd_mapd(u32 dev, u64 itt, u32 size, bool valid)
@@ -287,8 +260,8 @@ static void its_disable(void)
 {
 	int i;
 
-	wr32(gic.its + GITS_CTLR, 0);
-	for (i = 0; i < 1000 && !(rd32(gic.its + GITS_CTLR) & (1U << 31)); i++)
+	mmio_wr32(gic.its + GITS_CTLR, 0);
+	for (i = 0; i < 1000 && !(mmio_rd32(gic.its + GITS_CTLR) & (1U << 31)); i++)
 		;
 }
 
@@ -297,7 +270,7 @@ static void its_set_queue(u64 page)
 {
 	gic.cmdq = page;
 	gic.cwriter = 0;
-	wr64(gic.its + GITS_CBASER, 1ULL << 63 | RAWAWB_INNER | page); /* Size 0: one page */
+	mmio_wr64(gic.its + GITS_CBASER, 1ULL << 63 | RAWAWB_INNER | page); /* Size 0: one page */
 }
 
 /* ---- the redistributor ------------------------------------------------------------ */
@@ -309,10 +282,10 @@ TEST(gic_lpis_enable_with_host_tables_pins_them)
 
 	ASSERT_EQ(0, gic_find());
 	ASSERT_EQ(0, gic_find_redistributors());
-	gic.lpi_bits = ((rd32(gic.gicd + GICD_TYPER) >> 19) & 0x1f) + 1;
+	gic.lpi_bits = ((mmio_rd32(gic.gicd + GICD_TYPER) >> 19) & 0x1f) + 1;
 	TH_LOG("ITS %lx, CPU0's redistributor %lx (processor %u), another %lx, %u-bit INTIDs",
 	       gic.its, gic.rd[0], gic.procnum[0], gic.rd[1], gic.lpi_bits);
-	ctlr = rd32(gic.rd[0] + GICR_CTLR);
+	ctlr = mmio_rd32(gic.rd[0] + GICR_CTLR);
 	ASSERT_EQ(0u, ctlr & 1); /* nothing before us enabled LPIs */
 	gic.prop = alloc_aligned(PROP_SIZE / PAGE_SIZE, PAGE_SIZE);
 	gic.pend = alloc_aligned(1, 0x10000);
@@ -321,10 +294,10 @@ TEST(gic_lpis_enable_with_host_tables_pins_them)
 	/* Every LPI: a priority, disabled -- pending, never taken. */
 	memset((void *)(uintptr_t)gic.prop, LPI_PRIO, PROP_SIZE);
 	dcache_clean_poc((void *)(uintptr_t)gic.prop, PROP_SIZE);
-	wr64(gic.rd[0] + GICR_PROPBASER, gic.prop | RAWAWB_INNER | PROP_IDBITS);
-	wr64(gic.rd[0] + GICR_PENDBASER, gic.pend | RAWAWB_INNER);
-	wr32(gic.rd[0] + GICR_CTLR, ctlr | 1);
-	ASSERT_EQ(1u, rd32(gic.rd[0] + GICR_CTLR) & 1);
+	mmio_wr64(gic.rd[0] + GICR_PROPBASER, gic.prop | RAWAWB_INNER | PROP_IDBITS);
+	mmio_wr64(gic.rd[0] + GICR_PENDBASER, gic.pend | RAWAWB_INNER);
+	mmio_wr32(gic.rd[0] + GICR_CTLR, ctlr | 1);
+	ASSERT_EQ(1u, mmio_rd32(gic.rd[0] + GICR_CTLR) & 1);
 	gic.lpis_on = true;
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, page_state(gic.prop >> 12));
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, page_state((gic.prop >> 12) + 1));
@@ -333,8 +306,8 @@ TEST(gic_lpis_enable_with_host_tables_pins_them)
 	EXPECT_EQ(ABI_EBUSY, donate(gic.pend));
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, page_state(gic.pend >> 12));
 	/* While LPIs are on, the tables cannot move (the pinned ones stay in use). */
-	wr64(gic.rd[0] + GICR_PENDBASER, (gic.pend + 0x10000) | RAWAWB_INNER);
-	EXPECT_EQ(gic.pend, rd64(gic.rd[0] + GICR_PENDBASER) & 0xfffffffff0000ULL);
+	mmio_wr64(gic.rd[0] + GICR_PENDBASER, (gic.pend + 0x10000) | RAWAWB_INNER);
+	EXPECT_EQ(gic.pend, mmio_rd64(gic.rd[0] + GICR_PENDBASER) & 0xfffffffff0000ULL);
 }
 
 /* ---- the ITS, as a driver programs it -------------------------------------------- */
@@ -346,7 +319,7 @@ TEST(gic_its_programmed_like_a_driver)
 	int n;
 
 	ASSERT_TRUE(gic.lpis_on);
-	typer = rd64(gic.its + GITS_TYPER);
+	typer = mmio_rd64(gic.its + GITS_TYPER);
 	EXPECT_EQ(1u, typer & 1); /* Physical */
 	EXPECT_EQ(0u, typer & 2); /* Virtual: GICv4 hidden */
 	EXPECT_EQ(0u, typer & (1 << 19)); /* PTA = 0: RDbase is a processor number */
@@ -357,23 +330,23 @@ TEST(gic_its_programmed_like_a_driver)
 	TH_LOG("GITS_TYPER %lx: %u-bit DeviceIDs, %u-bit EventIDs, %u-bit ICIDs, ITE %u bytes",
 	       typer, gic.devid_bits, gic.event_bits, gic.cid_bits, gic.ite_size);
 	its_disable();
-	ASSERT_EQ(0u, rd32(gic.its + GITS_CTLR) & 1);
+	ASSERT_EQ(0u, mmio_rd32(gic.its + GITS_CTLR) & 1);
 	/* BASERn: a host page for each table the ITS asks for (never used: see below). */
 	for (n = 0; n < 8; n++) {
-		baser = rd64(gic.its + GITS_BASER(n));
+		baser = mmio_rd64(gic.its + GITS_BASER(n));
 		if (!((baser >> 56) & 7))
 			continue;
 		page = alloc_aligned(1, PAGE_SIZE);
 		ASSERT_NE(0u, page);
-		wr64(gic.its + GITS_BASER(n), baser | 1ULL << 63 | RAWAWB_INNER | page);
-		EXPECT_EQ(page, rd64(gic.its + GITS_BASER(n)) & 0xfffffffff000ULL);
+		mmio_wr64(gic.its + GITS_BASER(n), baser | 1ULL << 63 | RAWAWB_INNER | page);
+		EXPECT_EQ(page, mmio_rd64(gic.its + GITS_BASER(n)) & 0xfffffffff000ULL);
 	}
 	page = alloc_aligned(1, PAGE_SIZE);
 	ASSERT_NE(0u, page);
 	its_set_queue(page);
-	EXPECT_EQ(0u, rd64(gic.its + GITS_CREADR));
-	wr32(gic.its + GITS_CTLR, 1);
-	ASSERT_EQ(1u, rd32(gic.its + GITS_CTLR) & 1);
+	EXPECT_EQ(0u, mmio_rd64(gic.its + GITS_CREADR));
+	mmio_wr32(gic.its + GITS_CTLR, 1);
+	ASSERT_EQ(1u, mmio_rd32(gic.its + GITS_CTLR) & 1);
 	gic.its_on = true;
 	EXPECT_TRUE(cmd_mapc(0, gic.procnum[0]));
 	EXPECT_TRUE(cmd_mapc(1, gic.procnum[0]));
@@ -508,17 +481,17 @@ TEST(gic_its_cbaser_in_donated_page_stalls)
 	((volatile u64 *)(uintptr_t)victim)[0] = 0x05; /* SYNC */
 	dcache_clean_poc((void *)(uintptr_t)victim, 32);
 	ASSERT_EQ(0, donate(victim));
-	wr32(gic.its + GITS_CTLR, 1);
-	wr64(gic.its + GITS_CWRITER, 32);
+	mmio_wr32(gic.its + GITS_CTLR, 1);
+	mmio_wr64(gic.its + GITS_CWRITER, 32);
 	EXPECT_TRUE(its_stalled());
-	EXPECT_EQ(0u, rd64(gic.its + GITS_CREADR) & ~1ULL);
+	EXPECT_EQ(0u, mmio_rd64(gic.its + GITS_CREADR) & ~1ULL);
 	/* Stalled stays until the queue is reset. */
-	wr64(gic.its + GITS_CWRITER, 32);
+	mmio_wr64(gic.its + GITS_CWRITER, 32);
 	EXPECT_TRUE(its_stalled());
 	its_disable();
 	its_set_queue(good);
 	EXPECT_FALSE(its_stalled());
-	wr32(gic.its + GITS_CTLR, 1);
+	mmio_wr32(gic.its + GITS_CTLR, 1);
 	EXPECT_TRUE(cmd_mapc(0, gic.procnum[0]));
 	EXPECT_TRUE(cmd_sync());
 	EXPECT_FALSE(its_stalled());
@@ -539,13 +512,13 @@ TEST(gic_its_reenable_replays_nothing)
 	EXPECT_TRUE(cmd_sync());
 	EXPECT_FALSE(lpi_pending(LPI_BASE + 5));
 	its_disable();
-	wr32(gic.its + GITS_CTLR, 1);
+	mmio_wr32(gic.its + GITS_CTLR, 1);
 	EXPECT_TRUE(cmd_sync());
 	EXPECT_FALSE(lpi_pending(LPI_BASE + 5)); /* the old INT did not run again */
 	/* And with a new queue (CBASER rewritten) neither. */
 	its_disable();
 	its_set_queue(alloc_aligned(1, PAGE_SIZE));
-	wr32(gic.its + GITS_CTLR, 1);
+	mmio_wr32(gic.its + GITS_CTLR, 1);
 	EXPECT_TRUE(cmd_sync());
 	EXPECT_FALSE(lpi_pending(LPI_BASE + 5));
 	EXPECT_TRUE(cmd_mapd(DEV_GOOD, 0, 0, false));
@@ -566,13 +539,13 @@ TEST(gic_its_baser_in_donated_page_unused)
 	ASSERT_EQ(0, donate(victim));
 	its_disable();
 	for (n = 0; n < 8; n++) {
-		baser = rd64(gic.its + GITS_BASER(n));
+		baser = mmio_rd64(gic.its + GITS_BASER(n));
 		if (!((baser >> 56) & 7))
 			continue;
-		wr64(gic.its + GITS_BASER(n), (baser & ~0xfffffffff000ULL) | 1ULL << 63 | victim);
-		EXPECT_EQ(victim, rd64(gic.its + GITS_BASER(n)) & 0xfffffffff000ULL);
+		mmio_wr64(gic.its + GITS_BASER(n), (baser & ~0xfffffffff000ULL) | 1ULL << 63 | victim);
+		EXPECT_EQ(victim, mmio_rd64(gic.its + GITS_BASER(n)) & 0xfffffffff000ULL);
 	}
-	wr32(gic.its + GITS_CTLR, 1);
+	mmio_wr32(gic.its + GITS_CTLR, 1);
 	/* The physical ITS still works from the hypervisor's tables. */
 	EXPECT_TRUE(cmd_mapc(0, gic.procnum[0]));
 	EXPECT_TRUE(cmd_mapd(DEV_GOOD, itt, 4, true));
@@ -644,14 +617,14 @@ TEST(gic_lpis_pendbaser_in_donated_page_refused)
 		SKIP(return, "one CPU: no other redistributor");
 	ASSERT_NE(0u, victim);
 	ASSERT_NE(0u, pend);
-	ASSERT_EQ(0u, rd32(rd + GICR_CTLR) & 1);
+	ASSERT_EQ(0u, mmio_rd32(rd + GICR_CTLR) & 1);
 	gic_phys_arm("gic-pend-donated", victim + LPI_BASE / 8);
 	ASSERT_EQ(0, donate(victim));
 	/* The configuration table is ours (pinned once already), the pending table not. */
-	wr64(rd + GICR_PROPBASER, gic.prop | RAWAWB_INNER | PROP_IDBITS);
-	wr64(rd + GICR_PENDBASER, victim | RAWAWB_INNER);
-	wr32(rd + GICR_CTLR, 1);
-	EXPECT_EQ(0u, rd32(rd + GICR_CTLR) & 1);
+	mmio_wr64(rd + GICR_PROPBASER, gic.prop | RAWAWB_INNER | PROP_IDBITS);
+	mmio_wr64(rd + GICR_PENDBASER, victim | RAWAWB_INNER);
+	mmio_wr32(rd + GICR_CTLR, 1);
+	EXPECT_EQ(0u, mmio_rd32(rd + GICR_CTLR) & 1);
 	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, page_state(victim >> 12));
 	gic_phys_read(_metadata, "gic-pend-donated", victim + LPI_BASE / 8);
 	/* The carve-out as the configuration table: refused too. */
@@ -659,22 +632,22 @@ TEST(gic_lpis_pendbaser_in_donated_page_refused)
 		u64 base, size;
 
 		ASSERT_EQ(0, find_carveout(&base, &size));
-		wr64(rd + GICR_PROPBASER, base | RAWAWB_INNER | PROP_IDBITS);
-		wr64(rd + GICR_PENDBASER, pend | RAWAWB_INNER);
-		wr32(rd + GICR_CTLR, 1);
-		EXPECT_EQ(0u, rd32(rd + GICR_CTLR) & 1);
+		mmio_wr64(rd + GICR_PROPBASER, base | RAWAWB_INNER | PROP_IDBITS);
+		mmio_wr64(rd + GICR_PENDBASER, pend | RAWAWB_INNER);
+		mmio_wr32(rd + GICR_CTLR, 1);
+		EXPECT_EQ(0u, mmio_rd32(rd + GICR_CTLR) & 1);
 		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state(pend >> 12));
 	}
 	/* Control: host pages enable LPIs and are pinned. */
-	wr64(rd + GICR_PROPBASER, gic.prop | RAWAWB_INNER | PROP_IDBITS);
-	wr64(rd + GICR_PENDBASER, pend | RAWAWB_INNER);
-	wr32(rd + GICR_CTLR, 1);
-	EXPECT_EQ(1u, rd32(rd + GICR_CTLR) & 1);
+	mmio_wr64(rd + GICR_PROPBASER, gic.prop | RAWAWB_INNER | PROP_IDBITS);
+	mmio_wr64(rd + GICR_PENDBASER, pend | RAWAWB_INNER);
+	mmio_wr32(rd + GICR_CTLR, 1);
+	EXPECT_EQ(1u, mmio_rd32(rd + GICR_CTLR) & 1);
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, page_state(pend >> 12));
 	EXPECT_EQ(ABI_EBUSY, donate(pend));
 	/* QEMU lets EnableLPIs go back to 0: the pending table is unpinned, the shared one not. */
-	wr32(rd + GICR_CTLR, 0);
-	if (!(rd32(rd + GICR_CTLR) & 1)) {
+	mmio_wr32(rd + GICR_CTLR, 0);
+	if (!(mmio_rd32(rd + GICR_CTLR) & 1)) {
 		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state(pend >> 12));
 		EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, page_state(gic.prop >> 12));
 	} else {
