@@ -127,6 +127,13 @@ static int its_tables_init(struct gic_its *its, const struct hyp_driver_env *env
 			continue;
 		}
 		its->baser_ro[n] = val & (GITS_BASER_TYPE | GITS_BASER_ENTRY_SIZE);
+		/* Our tables are 4 KiB pages: an ITS that only takes larger ones is refused. */
+		its_writeq(its, GITS_BASER(n), its->baser_ro[n] | FIELD_PREP(GITS_BASER_PAGE_SIZE, 0));
+		if (FIELD_GET(GITS_BASER_PAGE_SIZE, its_readq(its, GITS_BASER(n)))) {
+			pr_err("its@%lx: GITS_BASER%u does not take 4 KiB pages\n",
+			       (unsigned long)its->region.base, n);
+			return -ENODEV;
+		}
 		if (type == GITS_BASER_TYPE_COLLECTION) {
 			/* One page: ICIDs beyond it are refused (its_cmd.c). */
 			if (!its_table_alloc(its, n, env, 1, false))
