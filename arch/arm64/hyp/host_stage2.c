@@ -108,7 +108,7 @@ static void host_mmio_abort(struct host_ctxt *ctxt, struct hyp_mmio_region *r, u
 	if (!ret)
 		ret = hyp_mmio_emulate(r, addr, &acc, ctxt->regs);
 	if (!ret) {
-		write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+		host_skip_instr();
 		return;
 	}
 	pr_debug("%s: host access at %lx not emulated (esr %lx): abort\n", r->name,

@@ -84,3 +84,9 @@ void inject_host_undef(void)
 {
 	enter_host_el1(FIELD_PREP(ESR_EC, ESR_EC_UNKNOWN) | ESR_IL, 0, false);
 }
+
+void host_skip_instr(void)
+{
+	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+	write_sysreg(read_sysreg(spsr_el2) & ~PSR_BTYPE, spsr_el2);
+}

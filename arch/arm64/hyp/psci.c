@@ -15,6 +15,7 @@
  * SMC gets NOT_SUPPORTED: the host never reaches firmware with a call the
  * hypervisor has not vetted.
  */
+#include <asm/inject.h>
 #include <asm/psci.h>
 #include <asm/sysreg.h>
 #include <isohyp/console.h>
@@ -353,7 +354,7 @@ void handle_host_smc(struct host_ctxt *ctxt)
 	u64 mask = is_smc32(fn) ? 0xffffffffULL : ~0ULL;
 
 	/* A trapped SMC returns to itself (D1.11.2): step over it. */
-	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+	host_skip_instr();
 	switch (psci_relay_action(fn)) {
 	case PSCI_RELAY_REFUSE:
 	case PSCI_RELAY_SSBD:

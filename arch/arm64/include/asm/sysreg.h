@@ -185,6 +185,7 @@
 #define PSR_I_BIT BIT(7)
 #define PSR_A_BIT BIT(8)
 #define PSR_D_BIT BIT(9)
+#define PSR_BTYPE GENMASK(11, 10) /* FEAT_BTI: branch type of the next instruction */
 #define PSR_DAIF (PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
 #define PSR_BTYPE GENMASK(11, 10)
 #define PSR_SSBS BIT(12)
