@@ -107,7 +107,7 @@ LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.
 
 # A static PIE linked at 0: the loader copies it to the carve-out and applies
 # its R_AARCH64_RELATIVE relocations (arch/arm64/hyp/hyp.lds).
-HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protector \
+HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protector -mno-outline-atomics \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
 	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c

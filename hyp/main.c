@@ -284,8 +284,9 @@ void hyp_system_down_prepare(void)
 	u64 text_end = (u64)(uintptr_t)__hyp_text_end, donated;
 	struct hyp_cpu *cpu = this_cpu();
 
-	/* The last chance to say what DMA the IOMMUs refused. */
+	/* The last chance to say what DMA the IOMMUs refused, and how often the host trapped. */
 	kvm_iommu_report();
+	hyp_trap_report();
 	/* Taken for good: nothing changes owner any more. */
 	host_mmu_lock();
 	donated = host_stage2_scrub_donated_locked();

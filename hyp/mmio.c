@@ -131,3 +131,14 @@ int hyp_mmio_emulate(struct hyp_mmio_region *r, u64 addr, const struct mmio_acce
 			 acc->write ? "write" : "read", acc->size, (unsigned long)off, ret);
 	return ret;
 }
+
+u64 hyp_mmio_nr_accesses(void)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	/* Statistics: racy reads of counters other CPUs may be bumping are fine. */
+	for (i = 0; i < nr_regions; i++)
+		n += regions[i]->nr_reads + regions[i]->nr_writes;
+	return n;
+}

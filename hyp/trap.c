@@ -14,8 +14,25 @@
 #include <isohyp/console.h>
 #include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
+#include <isohyp/mmio.h>
 
 #include <asm/host_ctxt.h>
+
+/* Host traps by kind since boot (make bench reports them per Linux boot). */
+static u64 nr_traps[4];
+
+static void count(unsigned int kind)
+{
+	__atomic_fetch_add(&nr_traps[kind], 1, __ATOMIC_RELAXED);
+}
+
+void hyp_trap_report(void)
+{
+	pr_info("host traps since boot: hvc %lu, smc %lu, stage-2 aborts %lu (%lu emulated MMIO "
+		"accesses), other %lu\n", (unsigned long)nr_traps[0], (unsigned long)nr_traps[1],
+		(unsigned long)nr_traps[2], (unsigned long)hyp_mmio_nr_accesses(),
+		(unsigned long)nr_traps[3]);
+}
 
 void handle_host_trap(struct host_ctxt *ctxt)
 {
@@ -23,16 +40,20 @@ void handle_host_trap(struct host_ctxt *ctxt)
 
 	switch (FIELD_GET(ESR_EC, esr)) {
 	case ESR_EC_HVC64:
+		count(0);
 		handle_host_hcall(ctxt);
 		break;
 	case ESR_EC_SMC64:
+		count(1);
 		handle_host_smc(ctxt);
 		break;
 	case ESR_EC_DABT_LOW:
 	case ESR_EC_IABT_LOW:
+		count(2);
 		handle_host_mem_abort(ctxt, esr);
 		break;
 	default:
+		count(3);
 		pr_warn("unexpected trap from the host: ESR %lx at %lx, injecting UNDEF\n",
 			(unsigned long)esr, (unsigned long)read_sysreg(elr_el2));
 		inject_host_undef();

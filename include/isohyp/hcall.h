@@ -8,6 +8,8 @@
 struct host_ctxt;
 
 void handle_host_hcall(struct host_ctxt *ctxt);
+/* Log the host's traps to EL2 since boot, by kind (hyp/trap.c). */
+void hyp_trap_report(void);
 /*
  * The loader's test_hooks=1: TEST_HOOK is accepted (hyp/main.c). Only a
  * test build (CONFIG_TEST_KEYS) has it; elsewhere it is a constant false,

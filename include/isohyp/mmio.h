@@ -81,4 +81,7 @@ struct hyp_mmio_region *hyp_mmio_find(u64 addr);
 int hyp_mmio_emulate(struct hyp_mmio_region *r, u64 addr, const struct mmio_access *acc,
 		     u64 *regs);
 
+/* Emulated accesses so far, every region (statistics). */
+u64 hyp_mmio_nr_accesses(void);
+
 #endif /* ISOHYP_MMIO_H */
