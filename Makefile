@@ -7,6 +7,7 @@
 #   make check        install what is missing, build, run every test suite (in
 #                     the test build, build/test/: see "the test build" below)
 #   make bench        the benchmarks (also in build/test/)
+#   make mutate       mutation testing of the unit tests (scripts/mutate.sh; not in check)
 #   make debug        gdb-multiarch attached to a QEMU started with `make run GDB=1`
 #                     (BASE=, HYP_BASE=: where the loader and the hypervisor run)
 #   make defconfig | menuconfig | savedefconfig
@@ -42,7 +43,7 @@ AUTOCONF	:= $(BUILD)/include/generated/autoconf.h
 
 .DEFAULT_GOAL := all
 .PHONY: all run check debug deps defconfig menuconfig savedefconfig olddefconfig \
-	clean distclean unit-tests target-images bench FORCE
+	clean distclean unit-tests target-images bench mutate FORCE
 
 # ---- dependencies and configuration ------------------------------------
 
@@ -460,6 +461,10 @@ bench: deps
 		$(TEST_BUILD)/bench/esp-nohyp.img $(TEST_BUILD)/bench/data.img
 	$(Q)$(TEST_BUILD)/bench/smmu_bench | tee $(TEST_BUILD)/bench/smmu.txt
 	$(Q)BUILD=$(TEST_BUILD) scripts/bench-qemu.sh | tee $(TEST_BUILD)/bench/qemu.txt
+
+# Mutation testing (tests/mutants/mutants.txt): minutes, so not part of check.
+mutate:
+	$(Q)scripts/mutate.sh
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test-keys/esp.img $(TEST_KCONFIG)

@@ -92,6 +92,18 @@ static const struct mem_protect_ops mp_ops = { .zero_pages = zero_pages };
 static int iommu_prot[RAM_PAGES];
 static int iommu_mmio_prot; /* what it was told for the UART page */
 static int iommu_calls;
+/*
+ * Failure injection: calls on [iommu_fail_start, iommu_fail_end) that map
+ * (prot != 0) fail with iommu_map_err, those that unmap with
+ * iommu_unmap_err (0: they work). With iommu_fail_writes a failing call
+ * wrote part of its range first (an invalidation that was not confirmed):
+ * DMA's view of it is unknown (IOMMU_UNKNOWN) until a call that works
+ * covers it again; -ENOMEM writes nothing.
+ */
+#define IOMMU_UNKNOWN (-1)
+static int iommu_map_err, iommu_unmap_err;
+static bool iommu_fail_writes;
+static u64 iommu_fail_start, iommu_fail_end;
 
 static int fake_iommu_init(void)
 {
@@ -100,15 +112,20 @@ static int fake_iommu_init(void)
 
 static int fake_iommu_idmap(phys_addr_t start, phys_addr_t end, int prot)
 {
+	int err = prot ? iommu_map_err : iommu_unmap_err;
 	u64 i;
 
 	iommu_calls++;
+	if (start >= iommu_fail_end || end <= iommu_fail_start)
+		err = 0;
+	if (err && (!iommu_fail_writes || err == -ENOMEM))
+		return err;
 	for (i = 0; i < RAM_PAGES; i++)
 		if (page_pa(i) >= start && page_pa(i) < end)
-			iommu_prot[i] = prot;
+			iommu_prot[i] = err ? IOMMU_UNKNOWN : prot;
 	if (0x9000000 >= start && 0x9000000 < end)
 		iommu_mmio_prot = prot;
-	return 0;
+	return err;
 }
 
 static void fake_iommu_info(struct kvm_iommu_info *info)
@@ -140,6 +157,9 @@ static void machine_setup(void)
 		kvm_pgtable_stage2_destroy(&host_mmu.pgt);
 	pool_allocated = pool_freed = 0;
 	memset(iommu_prot, 0, sizeof(iommu_prot));
+	iommu_map_err = iommu_unmap_err = 0;
+	iommu_fail_writes = false;
+	iommu_fail_start = 0, iommu_fail_end = ~0ull;
 	if (!kvm_iommu_ops)
 		kvm_iommu_register(&fake_iommu);
 	memset(model_pins, 0, sizeof(model_pins));
@@ -346,7 +366,7 @@ static void expect_unchanged(struct __test_metadata *_metadata)
 	char why[200];
 	u64 i;
 
-	for (i = 0; i < RAM_PAGES; i += 7)
+	for (i = 0; i < RAM_PAGES; i++)
 		if (!page_agrees(i, why, sizeof(why))) {
 			TH_LOG("%s", why);
 			ASSERT_TRUE(false);
@@ -471,6 +491,122 @@ TEST_F(mp, enomem_changes_nothing)
 	EXPECT_CALL(2, pfn, 1, 0);
 }
 
+/*
+ * Donation, DMA step failing: the host keeps the range. Out of memory
+ * changed nothing; an unconfirmed unmap left it unmapped for DMA only (never
+ * wider than the CPUs), until the iommu core re-applies it from the host
+ * stage-2 once the IOMMU works again.
+ */
+TEST_F(mp, donate_whose_dma_unmap_fails_stays_the_hosts)
+{
+	u64 pfn = (RAM0 >> 12) + 0x2345, i;
+
+	iommu_unmap_err = -ENOMEM;
+	EXPECT_EQ(-ENOMEM, __pkvm_host_donate_hyp(pfn, 3));
+	expect_unchanged(_metadata);
+	iommu_unmap_err = -ETIMEDOUT;
+	iommu_fail_writes = true;
+	EXPECT_EQ(-ETIMEDOUT, __pkvm_host_donate_hyp(pfn, 3));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(pfn + i));
+	EXPECT_TRUE(kvm_iommu_idmap_stale());
+	iommu_unmap_err = 0;
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	expect_unchanged(_metadata);
+	EXPECT_CALL(2, pfn, 3, 0);
+	model_call(2, pfn, 3, true);
+	expect_unchanged(_metadata);
+}
+
+/*
+ * Donation, CPU step failing (no table memory) after DMA lost the range:
+ * DMA gets every page of it back, with the host's prot.
+ */
+TEST_F(mp, donate_whose_cpu_step_fails_gives_dma_back)
+{
+	u64 pfn = (RAM0 >> 12) + 0x3401;
+
+	pool_fail_after = 0;
+	EXPECT_EQ(-ENOMEM, __pkvm_host_donate_hyp(pfn, 5));
+	pool_fail_after = -1;
+	expect_unchanged(_metadata);
+}
+
+/*
+ * Reclaim, DMA step failing after the CPU step: the range goes back to the
+ * hypervisor on the CPU side (donated, as it was) and stays unmapped for
+ * DMA, however the map failed; a later reclaim, with the IOMMU working
+ * again, succeeds.
+ */
+TEST_F(mp, reclaim_whose_dma_map_fails_stays_donated)
+{
+	static const int errs[] = { -ENOMEM, -ETIMEDOUT, -EIO };
+	u64 pfn = (RAM0 >> 12) + 0x1801;
+	unsigned int k;
+
+	EXPECT_CALL(2, pfn, 6, 0);
+	model_call(2, pfn, 6, true);
+	for (k = 0; k < 3; k++) {
+		TH_LOG("map fails with %d", errs[k]);
+		iommu_map_err = errs[k];
+		iommu_fail_writes = errs[k] != -ENOMEM;
+		EXPECT_EQ(errs[k], __pkvm_host_reclaim(pfn, 6));
+		expect_unchanged(_metadata);
+		iommu_map_err = 0;
+		kvm_iommu_poll();
+		EXPECT_FALSE(kvm_iommu_idmap_stale());
+		expect_unchanged(_metadata);
+	}
+	EXPECT_CALL(3, pfn, 6, 0);
+	model_call(3, pfn, 6, true);
+	expect_unchanged(_metadata);
+}
+
+/*
+ * Two failed changes, the later one below the earlier: the iommu core
+ * re-applies both ranges once the IOMMU works again, not just the last.
+ */
+TEST_F(mp, every_stale_range_is_reapplied)
+{
+	u64 a = (RAM0 >> 12) + 0x2801, b = (RAM0 >> 12) + 0x1402;
+
+	iommu_map_err = iommu_unmap_err = -ETIMEDOUT;
+	iommu_fail_writes = true;
+	EXPECT_EQ(-ETIMEDOUT, __pkvm_host_donate_hyp(a, 4));
+	EXPECT_EQ(-ETIMEDOUT, __pkvm_host_donate_hyp(b, 2));
+	iommu_map_err = iommu_unmap_err = 0;
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	expect_unchanged(_metadata);
+}
+
+/*
+ * A stale range that cannot be re-applied for want of memory does not block
+ * a change (a reclaim may be what frees memory): the change is made and the
+ * range stays recorded until it can be.
+ */
+TEST_F(mp, stale_range_without_memory_does_not_block_a_change)
+{
+	u64 a = (RAM0 >> 12) + 0x2801, b = (RAM0 >> 12) + 0x1402;
+
+	EXPECT_CALL(2, b, 3, 0);
+	model_call(2, b, 3, true);
+	iommu_unmap_err = -ETIMEDOUT;
+	iommu_fail_writes = true;
+	EXPECT_EQ(-ETIMEDOUT, __pkvm_host_donate_hyp(a, 4));
+	iommu_unmap_err = 0;
+	iommu_map_err = -ENOMEM;
+	iommu_fail_start = a << 12, iommu_fail_end = (a + 4) << 12;
+	EXPECT_CALL(3, b, 3, 0);
+	model_call(3, b, 3, true);
+	EXPECT_TRUE(kvm_iommu_idmap_stale());
+	iommu_map_err = 0;
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	expect_unchanged(_metadata);
+}
+
 /* Reclaim zeroes the pages before the host may see them again. */
 TEST_F(mp, reclaim_zeroes)
 {
@@ -511,6 +647,24 @@ TEST_F(mp, fault_path_respects_ownership)
 	EXPECT_EQ(0, host_stage2_idmap(RAM0 + (40ull << 20)));
 	EXPECT_EQ(2, ref_walk(&host_mmu.pgt, RAM0 + (40ull << 20)).level);
 	EXPECT_EQ(-EPERM, host_stage2_idmap(1ull << IA_BITS));
+}
+
+/*
+ * The fault path's block stays inside one memory type (the file's rule) when
+ * one empty entry spans both (RAM1 and the MMIO after it share a gigabyte):
+ * a first fault on MMIO maps no RAM, a first fault on RAM no MMIO.
+ */
+TEST_F(mp, fault_path_stops_at_ram_boundaries)
+{
+	if (!variant->fault_in) {
+		ASSERT_EQ(0, host_stage2_idmap(RAM1 + RAM1_SIZE + 4096));
+		EXPECT_FALSE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE - 4096).valid);
+		EXPECT_TRUE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE).valid);
+	} else {
+		/* The fixture faulted RAM1 + 4 KiB in first. */
+		EXPECT_TRUE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE - 4096).valid);
+		EXPECT_FALSE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE).valid);
+	}
 }
 
 /* After the snapshot, donations and reclaims reach the IOMMU (the !!ret slip). */

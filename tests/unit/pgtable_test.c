@@ -16,15 +16,17 @@
 
 #define MAX_FLUSHES 4096
 
+static int nr_flushes;
+
 static struct pool {
 	long allocated, freed;
 	long fail_after; /* -1: never fail */
+	long put_unflushed; /* pages put back while nr_flushes was 0 */
 } pool;
 
 static struct flush {
 	u64 addr, size;
 } flushes[MAX_FLUSHES];
-static int nr_flushes;
 
 static void *pool_zalloc(void *arg)
 {
@@ -42,6 +44,7 @@ static void *pool_zalloc(void *arg)
 
 static void pool_put(void *addr)
 {
+	pool.put_unflushed += !nr_flushes;
 	pool.freed++;
 	free(addr);
 }
@@ -473,6 +476,94 @@ TEST_F(s2, random_sequences_match_model)
 	}
 	TH_LOG("seed %llu: %llu pages checked during the run", (unsigned long long)seed,
 	       (unsigned long long)checked);
+}
+
+/* Did one recorded invalidation cover [addr, addr + 4 KiB)? */
+static bool flushed(u64 addr)
+{
+	int i;
+
+	for (i = 0; i < nr_flushes; i++)
+		if (flushes[i].addr <= addr && addr + 4096 <= flushes[i].addr + flushes[i].size)
+			return true;
+	return false;
+}
+
+/* Output not aligned to a block: every page translates to its own address, no block. */
+TEST_F(s2, unaligned_output_stays_in_pages)
+{
+	u64 ipa = 2 * MiB, pa = 64 * MiB + 4096, i;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, ipa, 2 * MiB, pa,
+					    KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W));
+	for (i = 0; i < 512; i++) {
+		struct xlate x = ref_walk(&self->pgt, ipa + i * 4096 + 8);
+
+		ASSERT_TRUE(x.valid);
+		ASSERT_EQ(pa + i * 4096 + 8, x.pa);
+		ASSERT_EQ(3, x.level);
+	}
+}
+
+/* Leaves with equal attributes but not contiguous output never merge into a block. */
+TEST_F(s2, discontiguous_leaves_do_not_merge)
+{
+	u64 ipa = 2 * MiB, i;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, ipa, 2 * MiB, 64 * MiB, KVM_PGTABLE_PROT_RWX));
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, ipa + 5 * 4096, 4096, 128 * MiB,
+					    KVM_PGTABLE_PROT_RWX));
+	for (i = 0; i < 512; i++) {
+		struct xlate x = ref_walk(&self->pgt, ipa + i * 4096);
+
+		ASSERT_TRUE(x.valid);
+		ASSERT_EQ(i == 5 ? 128 * MiB : 64 * MiB + i * 4096, x.pa);
+	}
+}
+
+/* A range one page short of a block never maps, unmaps or annotates its last page. */
+TEST_F(s2, range_one_page_short_of_a_block)
+{
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 2 * MiB, 2 * MiB - 4096, 2 * MiB,
+					    KVM_PGTABLE_PROT_RWX));
+	EXPECT_TRUE(ref_walk(&self->pgt, 4 * MiB - 8192).valid);
+	EXPECT_FALSE(ref_walk(&self->pgt, 4 * MiB - 4096).valid);
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 6 * MiB, 2 * MiB, 6 * MiB,
+					    KVM_PGTABLE_PROT_RWX));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, 6 * MiB, 2 * MiB - 4096, 5));
+	EXPECT_EQ(5u, ref_walk(&self->pgt, 8 * MiB - 8192).owner);
+	EXPECT_TRUE(ref_walk(&self->pgt, 8 * MiB - 4096).valid);
+}
+
+/* Changing permissions is invalidated (only a change of software bits is not). */
+TEST_F(s2, permission_change_is_invalidated)
+{
+	u64 ipa = 10 * MiB + 3 * 4096;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, ipa, 4096, ipa,
+					    KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W));
+	nr_flushes = 0;
+	/* Only S2AP.W changes. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, ipa, 4096, ipa, KVM_PGTABLE_PROT_R));
+	EXPECT_TRUE(flushed(ipa));
+	EXPECT_EQ(1u, ref_walk(&self->pgt, ipa).s2ap);
+	nr_flushes = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, ipa, 4096, ipa,
+					    KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_SW0));
+	EXPECT_EQ(0, nr_flushes);
+}
+
+/* A table page a merge unlinks returns to the pool only after its invalidation. */
+TEST_F(s2, merged_table_is_freed_after_the_flush)
+{
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 2 * MiB, 2 * MiB, 2 * MiB, KVM_PGTABLE_PROT_RWX));
+	ASSERT_EQ(0, kvm_pgtable_stage2_unmap(&self->pgt, 3 * MiB, 4096));
+	nr_flushes = 0;
+	pool.put_unflushed = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 3 * MiB, 4096, 3 * MiB, KVM_PGTABLE_PROT_RWX));
+	EXPECT_EQ(2, ref_walk(&self->pgt, 3 * MiB).level); /* merged */
+	EXPECT_TRUE(flushed(3 * MiB));
+	EXPECT_EQ(0, pool.put_unflushed);
 }
 
 TEST_HARNESS_MAIN

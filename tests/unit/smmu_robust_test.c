@@ -30,6 +30,11 @@
 #include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <uapi/isohyp.h>
+#include <isohyp/pgtable.h>
+#include "lib/s2_decode.h"
+
+/* The SMMUs' identity stage-2 (drivers/smmuv3/io_pgtable.c), read with lib/s2_decode.h. */
+extern struct kvm_pgtable smmu_idmap;
 
 #define OP_TLBI_S12_VMALL 0x28
 #define OP_CMD_SYNC 0x46
@@ -434,6 +439,28 @@ TEST_F(robust, late_syncs_apart_do_not_break_it)
 	EXPECT_DMA_FAULT(0, P(14));
 }
 
+/*
+ * A table page unlinked while its invalidation failed may still be in an
+ * SMMU's walk cache: it does not go back to the pool until a VMID-wide
+ * invalidation went through (the driver's call, without the core's repair).
+ */
+TEST_F(robust, a_table_unlinked_while_stale_is_not_reused)
+{
+	u64 a = RAM0 + (10ull << 20) + 0x3000, used;
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(a >> 12, 1)); /* splits a block */
+	used = pool.nr_used;
+	model.illegal_op = 0x2a; /* TLBI_S2_IPA */
+	EXPECT_EQ(-EIO, kvm_iommu_ops->host_stage2_idmap(a, a + 4096, IOMMU_READ | IOMMU_WRITE |
+									      IOMMU_CACHE)); /* merges it */
+	EXPECT_EQ(used, pool.nr_used);
+	model.illegal_op = 0;
+	EXPECT_EQ(0, kvm_iommu_ops->host_stage2_idmap(a, a + 4096, 0));
+	EXPECT_EQ(used, pool.nr_used); /* released after the VMALL, split again */
+	EXPECT_DMA_FAULT(0, a);
+	EXPECT_DMA_OK(0, a + 4096, ATTR_NORMAL_WB);
+}
+
 /* ---- a dead SMMU ------------------------------------------------------------- */
 
 /*
@@ -472,6 +499,8 @@ TEST_F(robust, a_dead_smmu_is_broken_and_fails_fast_and_closed)
 	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(d >> 12));
 	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(p1 >> 12));
 	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(p3 >> 12));
+	/* An unmap still reaches the table, broken or not (rollbacks rely on it). */
+	EXPECT_FALSE(ref_walk(&smmu_idmap, p3).valid);
 	/* Closed: nothing translates, least of all what the host gave away. */
 	EXPECT_TRUE(dma_within_cpu_view(pages, 6));
 	EXPECT_DMA_FAULT(0, d);

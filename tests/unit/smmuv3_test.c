@@ -318,6 +318,66 @@ TEST_F(smmu, global_errors_are_acknowledged)
 	EXPECT_GT(hyp_test_log_count[LOG_ERROR], errors);
 }
 
+/*
+ * A table page the identity map unlinks (a merge on reclaim) is not walked
+ * again: its invalidation is not leaf-only, so the SMMU's walk cache drops
+ * it. Shown by reusing the page for another region's table.
+ */
+TEST_F(smmu, merged_table_leaves_the_walk_cache)
+{
+	u64 a = RAM0 + (10ull << 20) + 0x3000, b = RAM0 + (20ull << 20) + 0x5000;
+	unsigned int mark, hits, i;
+
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(a >> 12, 1));
+	EXPECT_DMA_OK(0, a + 4096, ATTR_NORMAL_WB); /* walked through the new table */
+	mark = model.nr_log;
+	ASSERT_EQ(0, __pkvm_host_reclaim(a >> 12, 1));
+	for (i = mark; i < model.nr_log; i++)
+		if (model.log[i].op == 0x2a)
+			EXPECT_FALSE(model.log[i].leaf);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(b >> 12, 1)); /* takes the freed page again */
+	hits = model.walk_hits;
+	EXPECT_DMA_OK(0, a + 4096, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0, a, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0, b);
+	EXPECT_GT(model.walk_hits, hits); /* the walk cache is in use */
+}
+
+/*
+ * Range invalidation covers every page of a change, whatever its size and
+ * start: page counts that are not powers of two, beyond 32 (a scale above
+ * 0), at unaligned starts. Every page is checked: none keeps a cached
+ * translation.
+ */
+TEST_F(smmu, range_invalidation_covers_every_page)
+{
+	static const u64 counts[] = { 1, 3, 31, 32, 33, 63, 65, 100, 511, 1000, 1025 };
+	unsigned int k, mark;
+	u64 i;
+
+	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		u64 n = counts[k], p = RAM0 + (8ull << 20) * (k % 4) + (1ull << 20) + 0x1000 * (k + 1);
+
+		TH_LOG("%llu pages at %llx", (unsigned long long)n, (unsigned long long)p);
+		for (i = n > 32 ? n - 32 : 0; i < n; i++)
+			ASSERT_TRUE(dma(0, p + i * 4096, false).ok);
+		mark = model.nr_log;
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, n));
+		for (i = 0; i < n; i++) {
+			if (!smmu_model_invalidated(&model, mark, p + i * 4096) ||
+			    dma(0, p + i * 4096, false).ok) {
+				TH_LOG("page %llu of %llu still translates", (unsigned long long)i,
+				       (unsigned long long)n);
+				ASSERT_TRUE(false);
+			}
+		}
+		ASSERT_EQ(0, __pkvm_host_reclaim(p >> 12, n));
+		for (i = 0; i < n; i++)
+			ASSERT_TRUE(dma(0, p + i * 4096, true).ok);
+	}
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+}
+
 static unsigned int count_ops(unsigned int from, u8 op)
 {
 	unsigned int i, n = 0;

@@ -104,6 +104,8 @@ void smmu_model_power_loss(struct smmu_model *m)
 	m->holding_sync = false;
 	for (i = 0; i < SMMU_MODEL_TLB; i++)
 		m->tlb[i].valid = false;
+	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++)
+		m->walk[i].valid = false;
 	m->nr_power_losses++;
 }
 
@@ -179,6 +181,57 @@ static void tlb_drop(struct smmu_model *m, u64 start, u64 end)
 	for (i = 0; i < SMMU_MODEL_TLB; i++)
 		if (m->tlb[i].valid && m->tlb[i].page >= start && m->tlb[i].page < end)
 			m->tlb[i].valid = false;
+}
+
+/* Cached table walks of regions overlapping [start, end) (4.4: Leaf = 0). */
+static void walk_drop(struct smmu_model *m, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++) {
+		u64 size = 1ull << (39 - 9 * m->walk[i].level);
+
+		if (m->walk[i].valid && m->walk[i].ipa < end && start < m->walk[i].ipa + size)
+			m->walk[i].valid = false;
+	}
+}
+
+/* The deepest cached table on @addr's walk from @level, or 0 (and @level unchanged). */
+static u64 walk_find(struct smmu_model *m, u64 addr, unsigned int *level)
+{
+	u64 table = 0;
+	unsigned int i, best = *level;
+
+	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++) {
+		u64 size = 1ull << (39 - 9 * m->walk[i].level);
+
+		if (m->walk[i].valid && m->walk[i].level >= best &&
+		    m->walk[i].ipa == (addr & ~(size - 1))) {
+			best = m->walk[i].level + 1;
+			table = m->walk[i].table;
+		}
+	}
+	if (table) {
+		*level = best;
+		m->walk_hits++;
+	}
+	return table;
+}
+
+static void walk_add(struct smmu_model *m, u64 addr, unsigned int level, u64 table)
+{
+	u64 size = 1ull << (39 - 9 * level);
+	unsigned int i;
+
+	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++)
+		if (m->walk[i].valid && m->walk[i].level == level &&
+		    m->walk[i].ipa == (addr & ~(size - 1)))
+			return;
+	i = m->walk_next++ % SMMU_MODEL_WALK_CACHE;
+	m->walk[i].valid = true;
+	m->walk[i].level = level;
+	m->walk[i].ipa = addr & ~(size - 1);
+	m->walk[i].table = table;
 }
 
 bool smmu_model_tlb_has(const struct smmu_model *m, u64 addr)
@@ -332,7 +385,9 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 		record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
 		return r;
 	}
-	table = ttb;
+	table = use_tlb ? walk_find(m, addr, &level) : 0;
+	if (!table)
+		table = ttb;
 	for (;; level++) {
 		unsigned int shift = 39 - 9 * level;
 
@@ -343,6 +398,8 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 		}
 		if (level < 3 && (d & 2)) {
 			table = d & MASK(47, 12);
+			if (use_tlb)
+				walk_add(m, addr, level, table);
 			continue;
 		}
 		r.pa = (d & MASK(47, 12) & ~((1ull << shift) - 1)) | (addr & ((1ull << shift) - 1));
@@ -424,13 +481,16 @@ static bool exec_cmd(struct smmu_model *m, const u64 *c)
 	case 0x28: /* TLBI_S12_VMALL */
 		l.vmid = GET(c[0], 47, 32);
 		l.all = true;
-		if (!l.vmid)
+		if (!l.vmid) {
 			tlb_drop(m, 0, ~0ull);
+			walk_drop(m, 0, ~0ull);
+		}
 		m->nr_tlbi++;
 		break;
 	case 0x30: /* TLBI_NSNH_ALL */
 		l.all = true;
 		tlb_drop(m, 0, ~0ull);
+		walk_drop(m, 0, ~0ull);
 		m->nr_tlbi++;
 		break;
 	case 0x2a: { /* TLBI_S2_IPA */
@@ -447,8 +507,12 @@ static bool exec_cmd(struct smmu_model *m, const u64 *c)
 			return false;
 		}
 		l.end = l.start + (pages << 12);
+		l.leaf = c[1] & 1;
 		if (!l.vmid)
 			tlb_drop(m, l.start, l.end);
+		/* Leaf = 1: only leaf entries changed; cached table walks stay (4.4.1). */
+		if (!l.vmid && !l.leaf)
+			walk_drop(m, l.start, l.end);
 		m->nr_tlbi++;
 		break;
 	}

@@ -4,8 +4,10 @@
  * the tests and sharing nothing with drivers/smmuv3. It keeps its own
  * registers behind the fake MMIO accessors, consumes the command queue when
  * PROD is written (validating every command), walks the stream table and the
- * stage-2 tables itself for a DMA, caches translations in a small TLB that
- * only invalidation commands empty, and records faults in the event queue.
+ * stage-2 tables itself for a DMA, caches translations in a small TLB and
+ * table descriptors in a walk cache that only invalidation commands empty (a
+ * TLBI_S2_IPA with Leaf = 1 keeps the walk cache, as the spec allows), and
+ * records faults in the event queue.
  * Knobs make it misbehave: a command queue that never drains, CMD_SYNCs that
  * complete late, a CR0ACK that never follows, commands it calls illegal, a
  * loss of power -- or make it non-coherent.
@@ -16,6 +18,7 @@
 #include <isohyp/types.h>
 
 #define SMMU_MODEL_TLB 64
+#define SMMU_MODEL_WALK_CACHE 64
 #define SMMU_MODEL_LOG 8192
 
 /* What a DMA got: a translation, or the event the SMMU recorded. */
@@ -32,6 +35,7 @@ struct smmu_cmd_log {
 	u16 vmid;
 	u64 start, end; /* TLBI_S2_IPA: the IPA range it covers */
 	bool all; /* invalidates everything of VMID 0 */
+	bool leaf; /* TLBI_S2_IPA with Leaf = 1: walk caches kept */
 };
 
 struct smmu_model {
@@ -83,6 +87,18 @@ struct smmu_model {
 		unsigned int memattr, sh, s2ap;
 	} tlb[SMMU_MODEL_TLB];
 	unsigned int tlb_next;
+	/*
+	 * The walk cache: the table a table descriptor at @level pointed to
+	 * for the @level-granule region at @ipa. A DMA that misses the TLB
+	 * starts its walk at the deepest cached table; TLBI_S2_IPA with Leaf
+	 * = 0 drops the entries of regions it overlaps, with Leaf = 1 none.
+	 */
+	struct {
+		bool valid;
+		unsigned int level;
+		u64 ipa, table;
+	} walk[SMMU_MODEL_WALK_CACHE];
+	unsigned int walk_next, walk_hits;
 	/*
 	 * Addresses a device keeps using: each is translated afresh (no TLB)
 	 * whenever the SMMU consumes a command, and a failure is counted -- an
