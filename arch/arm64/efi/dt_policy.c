@@ -723,6 +723,16 @@ int dt_policy_classify(struct dt_policy *p, const void *fdt, struct boot_info *b
 		       "memory; not installing (allow_no_iommu=1 installs without DMA isolation)");
 		return -ENODEV;
 	}
+	/*
+	 * The structure block as a whole first: libfdt's walkers trust its
+	 * nesting, and fdt_get_path() on a block whose nesting is broken reads
+	 * off the front of its buffer (libfdt 1.6.1; tests/fuzz/dt_policy).
+	 */
+	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (ret) {
+		dt_log(p, DT_LOG_ERR, "dma policy: bad device tree: %s", fdt_strerror(ret));
+		return -EINVAL;
+	}
 	ret = classify_all(p, fdt, bi, &removed);
 	if (ret)
 		return ret;
