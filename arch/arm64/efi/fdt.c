@@ -216,8 +216,8 @@ static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
 
 int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 {
-	/* The whole tree, not only its header: libfdt's walkers trust the nesting. */
-	int err = fdt_check_full(fdt, fdt_totalsize(fdt));
+	/* The whole tree, not only its header: libfdt's walkers trust it. */
+	int err = dt_check_tree(fdt);
 
 	if (err) {
 		ERR(L"bad device tree: %a\n", fdt_strerror(err));
