@@ -8,6 +8,8 @@
 #                     the test build, build/test/: see "the test build" below)
 #   make bench        the benchmarks (also in build/test/)
 #   make mutate       mutation testing of the unit tests (scripts/mutate.sh; not in check)
+#   make fuzz         every libFuzzer target for FUZZ_SECONDS (default 60) each
+#                     (tests/fuzz/; make check runs each for a few seconds)
 #   make debug        gdb-multiarch attached to a QEMU started with `make run GDB=1`
 #                     (BASE=, HYP_BASE=: where the loader and the hypervisor run)
 #   make defconfig | menuconfig | savedefconfig
@@ -43,7 +45,7 @@ AUTOCONF	:= $(BUILD)/include/generated/autoconf.h
 
 .DEFAULT_GOAL := all
 .PHONY: all run check debug deps defconfig menuconfig savedefconfig olddefconfig \
-	clean distclean unit-tests target-images bench mutate FORCE
+	clean distclean unit-tests target-images bench mutate fuzz fuzz-targets FORCE
 
 # ---- dependencies and configuration ------------------------------------
 
@@ -299,6 +301,8 @@ $(BUILD)/tests/dts/%.dtb: tests/unit/dts/%.dts
 
 unit-tests: $(UNIT_BINS)
 
+include tests/fuzz/fuzz.mk
+
 # The EL1 test payload: an EFI application isohyp.efi starts as its next
 # stage. Its tests register in the harness's own sections; the payload's
 # linker script is gnu-efi's with those sections placed inside .data (so the
@@ -468,7 +472,7 @@ mutate:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test-keys/esp.img $(TEST_KCONFIG)
-	$(Q)$(TEST_MAKE) all unit-tests target-images
+	$(Q)$(TEST_MAKE) all unit-tests fuzz-targets target-images
 	$(Q)BUILD=$(TEST_BUILD) PROD_BUILD=$(BUILD) scripts/check.sh $(TEST_BUILD)
 
 # ---- housekeeping ------------------------------------------------------

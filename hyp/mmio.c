@@ -106,8 +106,11 @@ int hyp_mmio_emulate(struct hyp_mmio_region *r, u64 addr, const struct mmio_acce
 	u64 off = addr - r->base, val = 0;
 	int ret;
 
-	/* Unaligned accesses to Device memory fault at stage 1 already; be sure. */
-	if (!IS_ALIGNED(addr, acc->size) || off + acc->size > r->size)
+	/*
+	 * Unaligned accesses to Device memory fault at stage 1 already; be sure.
+	 * @addr below the base makes @off wrap: compare without adding to it.
+	 */
+	if (!IS_ALIGNED(addr, acc->size) || off >= r->size || acc->size > r->size - off)
 		return -EINVAL;
 	hyp_spin_lock(&r->lock);
 	if (acc->write) {

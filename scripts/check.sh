@@ -5,9 +5,10 @@
 #
 #   scripts/check.sh [BUILD]        (what `make check` runs after building)
 #
-# Suites: each host unit-test program in BUILD/tests/unit/, then each QEMU test
-# script tests/target/*.test and tests/linux/*.test. Every suite prints KTAP;
-# its output is kept in BUILD/results/<suite>.tap. A suite counts:
+# Suites: each host unit-test program in BUILD/tests/unit/, the fuzz targets'
+# smoke run tests/fuzz/*.test, then each QEMU test script tests/target/*.test
+# and tests/linux/*.test. Every suite prints KTAP; its output is kept in
+# BUILD/results/<suite>.tap. A suite counts:
 #   "ok N ..."          passed      "ok N ... # SKIP ..."  skipped
 #   "not ok N ..."      failed
 # plus one extra failure when a suite exits non-zero without reporting a
@@ -59,7 +60,7 @@ for t in "$BUILD"/tests/unit/*; do
 	[ -x "$t" ] && [ -f "$t" ] || continue
 	run_suite "unit-$(basename "$t")" "$t"
 done
-for t in tests/target/*.test tests/linux/*.test; do
+for t in tests/fuzz/*.test tests/target/*.test tests/linux/*.test; do
 	[ -f "$t" ] || continue
 	run_suite "$(basename "$(dirname "$t")")-$(basename "$t" .test)" bash "$t"
 done

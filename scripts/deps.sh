@@ -7,7 +7,8 @@
 #
 # 1. Debian packages for the build machine (cross toolchain, QEMU >= 8.1 from
 #    bookworm-backports, AAVMF, kconfiglib, image tools, sanitizer runtimes,
-#    dtc and the build machine's libfdt for the DMA-policy unit tests).
+#    dtc and the build machine's libfdt for the DMA-policy unit tests, clang
+#    with libFuzzer's runtime for the fuzz targets).
 # 2. arm64 packages downloaded (never installed) and unpacked into a sysroot
 #    under BUILD_DIR/sysroot: gnu-efi, libfdt, busybox-static and the current
 #    Debian arm64 kernel (resolved through the linux-image-arm64 metapackage).
@@ -24,7 +25,8 @@ QEMU_MIN=8.1
 
 HOST_PKGS=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	   qemu-efi-aarch64 python3 python3-kconfiglib mtools dosfstools cpio
-	   device-tree-compiler libfdt-dev gdb-multiarch libasan8 libubsan1 coreutils kmod gzip)
+	   device-tree-compiler libfdt-dev gdb-multiarch libasan8 libubsan1 coreutils kmod gzip
+	   clang libclang-rt-14-dev)
 # qemu-system-arm comes from bookworm-backports: bookworm's 7.2 has no SMMUv3 stage-2.
 QEMU_PKGS=(qemu-system-arm)
 TARGET_PKGS=(gnu-efi libfdt-dev busybox-static)

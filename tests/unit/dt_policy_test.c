@@ -464,6 +464,34 @@ TEST_F(dtp, malformed_is_removed)
 	EXPECT_TRUE(logged(self, "/thing@1c160000: removed (no well-formed compatible)"));
 }
 
+/*
+ * A property length of -12 steps libfdt 1.6.1's walkers back onto the same
+ * tag forever, and an END_NODE too many sends fdt_get_path() before its
+ * buffer: the tree is refused before anything walks it.
+ */
+TEST_F(dtp, broken_structure_block_is_refused)
+{
+	u8 *st;
+	int prop;
+
+	ASSERT_EQ(0, load_qemu_virt(self));
+	ASSERT_EQ(0, dt_check_tree(self->fdt));
+	st = (u8 *)self->fdt + fdt_off_dt_struct(self->fdt);
+	prop = fdt_first_property_offset(self->fdt, fdt_path_offset(self->fdt, "/pl011@9000000"));
+	ASSERT_LE(0, prop);
+	memcpy(st + prop + 4, "\xff\xff\xff\xf4", 4); /* fdt_property.len = -12 */
+	EXPECT_EQ(-FDT_ERR_TRUNCATED, dt_check_tree(self->fdt));
+	EXPECT_EQ(-EINVAL, classify(self));
+	EXPECT_TRUE(logged(self, "dma policy: bad device tree: FDT_ERR_TRUNCATED"));
+
+	/* The root's END_NODE twice: FDT_END_NODE where FDT_END was. */
+	ASSERT_EQ(0, load_qemu_virt(self));
+	st = (u8 *)self->fdt + fdt_off_dt_struct(self->fdt);
+	memcpy(st + fdt_size_dt_struct(self->fdt) - 4, "\0\0\0\2", 4);
+	EXPECT_NE(0, dt_check_tree(self->fdt));
+	EXPECT_EQ(-EINVAL, classify(self));
+}
+
 /* Keep only the top-level bus @keep of errors.dts. */
 static int only_case(FIXTURE_DATA(dtp) *self, const char *keep)
 {

@@ -258,6 +258,9 @@ TEST(refused_accesses_change_no_register)
 	EXPECT_EQ(-EINVAL, emulate(DEV_BASE + 4, dabt(3, false, 3, true, false), regs));
 	EXPECT_EQ(-EINVAL, emulate(DEV_BASE + 2, dabt(2, false, 3, true, true), regs));
 	EXPECT_EQ(-EINVAL, emulate(DEV_BASE + DEV_SIZE - 4, dabt(3, false, 3, true, false), regs));
+	/* Just below the base: the offset wraps to -size, and offset + size to 0. */
+	EXPECT_EQ(-EINVAL, emulate(DEV_BASE - 1, dabt(0, false, 3, true, false), regs));
+	EXPECT_EQ(-EINVAL, emulate(DEV_BASE - 8, dabt(3, false, 3, true, true), regs));
 	EXPECT_EQ(0U, dev.nr_calls);
 	EXPECT_EQ(0x77ULL, regs[3]);
 	free(regs);

@@ -703,6 +703,76 @@ static int classify_all(struct dt_policy *p, const void *fdt, struct boot_info *
 	return 0;
 }
 
+/* ---- the tree as a whole ---------------------------------------------------- */
+
+#define ALIGN4(x) (((u64)(x) + 3) & ~3ULL)
+
+static u32 be32_at(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/*
+ * One pass over the structure block (Devicetree Specification v0.4, 5.4):
+ * each token moves forward and stays inside the block, END_NODEs match
+ * BEGIN_NODEs, FDT_END closes the root. 0 or -FDT_ERR_*.
+ */
+static int dt_check_struct(const void *fdt)
+{
+	const u8 *s = (const u8 *)fdt + fdt_off_dt_struct(fdt);
+	u64 size = fdt_size_dt_struct(fdt), off = 0, len;
+	const u8 *nul;
+	int depth = 0;
+
+	for (;;) {
+		if (size - off < FDT_TAGSIZE)
+			return -FDT_ERR_TRUNCATED;
+		off += FDT_TAGSIZE;
+		switch (be32_at(s + off - FDT_TAGSIZE)) {
+		case FDT_BEGIN_NODE:
+			nul = memchr(s + off, '\0', size - off);
+			if (!nul)
+				return -FDT_ERR_TRUNCATED;
+			off = ALIGN4(nul + 1 - s);
+			depth++;
+			break;
+		case FDT_PROP:
+			if (size - off < 8)
+				return -FDT_ERR_TRUNCATED;
+			len = be32_at(s + off);
+			off += 8;
+			if (len > size - off)
+				return -FDT_ERR_TRUNCATED;
+			off = ALIGN4(off + len);
+			break;
+		case FDT_END_NODE:
+			if (!depth--)
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth ? -FDT_ERR_BADSTRUCTURE : 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		if (off > size)
+			return -FDT_ERR_TRUNCATED;
+	}
+}
+
+int dt_check_tree(const void *fdt)
+{
+	int err = fdt_check_header(fdt);
+
+	if (err)
+		return err;
+	/* Version 17 has the structure block's size (5.2); firmware writes 17. */
+	if (fdt_version(fdt) < 17)
+		return -FDT_ERR_BADVERSION;
+	return dt_check_struct(fdt) ?: fdt_check_full(fdt, fdt_totalsize(fdt));
+}
+
 int dt_policy_classify(struct dt_policy *p, const void *fdt, struct boot_info *bi)
 {
 	static struct range_set removed; /* 8 KiB: not on the firmware's stack */
@@ -722,6 +792,11 @@ int dt_policy_classify(struct dt_policy *p, const void *fdt, struct boot_info *b
 		       "no SMMUv3 to isolate DMA: any DMA master could write the hypervisor's "
 		       "memory; not installing (allow_no_iommu=1 installs without DMA isolation)");
 		return -ENODEV;
+	}
+	ret = dt_check_tree(fdt);
+	if (ret) {
+		dt_log(p, DT_LOG_ERR, "dma policy: bad device tree: %s", fdt_strerror(ret));
+		return -EINVAL;
 	}
 	ret = classify_all(p, fdt, bi, &removed);
 	if (ret)

@@ -89,6 +89,16 @@ const char *dt_class_name(enum dt_class cls);
  */
 int dt_reg_translate(const void *fdt, int node, int idx, u64 *base, u64 *size);
 
+/*
+ * Whether libfdt may walk @fdt: a good header, version 17, and a structure
+ * block whose tokens each move forward inside it with balanced nodes (our own
+ * pass: libfdt 1.6.1's fdt_next_tag() steps back onto the same property on a
+ * length of -12 and loops forever, and its fdt_get_path() reads before its
+ * buffer on broken nesting), then fdt_check_full(). 0 or -FDT_ERR_*. Nothing
+ * else in the loader or here touches a tree this refused.
+ */
+int dt_check_tree(const void *fdt);
+
 /* "status" absent, "okay" or "ok" (a malformed status is not okay). */
 bool dt_node_is_okay(const void *fdt, int node);
 

@@ -216,7 +216,8 @@ static int fdt_gather_smmus(const void *fdt, struct boot_info *bi)
 
 int fdt_gather_platform(const void *fdt, struct boot_info *bi)
 {
-	int err = fdt_check_header(fdt);
+	/* The whole tree, not only its header: libfdt's walkers trust it. */
+	int err = dt_check_tree(fdt);
 
 	if (err) {
 		ERR(L"bad device tree: %a\n", fdt_strerror(err));

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Coverage-guided fuzz targets (tests/fuzz/, README "Fuzzing"): one libFuzzer
+# program per target, built with the build machine's clang from the
+# hypervisor's and the loader's real sources, like the unit tests.
+#
+# Per target, here: the sources it links with (fuzz_<target>_srcs) and
+# optionally libraries of the build machine (fuzz_<target>_ldlibs). Its seed
+# corpus, and every input that once crashed it, is tests/fuzz/corpus/<target>/.
+
+FUZZ_CC		?= clang
+FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Itests/unit/fake -Iinclude -Idrivers -Iarch/arm64/include
+FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%)
+
+fuzz_config_srcs := arch/arm64/efi/config.c hyp/printf.c
+fuzz_mmio_decode_srcs := hyp/mmio.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c \
+	tests/unit/lib/hyp_stubs.c
+fuzz_its_cmd_srcs := drivers/gic/its_cmd.c
+fuzz_dt_policy_srcs := arch/arm64/efi/dt_policy.c hyp/printf.c
+fuzz_dt_policy_ldlibs := -lfdt
+
+$(FUZZ_BINS): $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(fuzz_$$*_srcs) \
+		$(ALL_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(fuzz_$*_srcs) $(fuzz_$*_ldlibs) -o $@
+
+fuzz-targets: $(FUZZ_BINS)
+
+# make fuzz: every target for FUZZ_SECONDS (default 60) each; new inputs go
+# to $(BUILD)/fuzz/corpus/<target>, crashes to $(BUILD)/fuzz/crashes/<target>.
+FUZZ_SECONDS	?= 60
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-targets
+	$(Q)BUILD=$(BUILD) scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
