@@ -203,6 +203,17 @@ static void do_pin(u64 pfn, u64 n, bool unpin)
 		pins[k] = pins[--nr_pins];
 }
 
+/* The four range calls: the state each needs and the state it leaves. */
+static const struct {
+	int (*call)(u64 pfn, u64 nr_pages);
+	int need, next;
+} calls[4] = {
+	{ __pkvm_host_share_hyp, OWNED, SHARED },
+	{ __pkvm_host_unshare_hyp, SHARED, OWNED },
+	{ __pkvm_host_donate_hyp, OWNED, DONATED },
+	{ __pkvm_host_reclaim, DONATED, OWNED },
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	machine_reset();
@@ -213,32 +224,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int ret, want;
 
 		switch (op) {
-		case 0:
-			want = model_range(pfn, n, OWNED, SHARED, false, false);
-			ret = __pkvm_host_share_hyp(pfn, n);
+		case 0 ... 3:
+			want = model_range(pfn, n, calls[op].need, calls[op].next, op == 2, false);
+			ret = calls[op].call(pfn, n);
 			FUZZ_CHECK(ret == want);
-			model_range(pfn, n, OWNED, SHARED, false, !ret);
-			break;
-		case 1:
-			want = model_range(pfn, n, SHARED, OWNED, false, false);
-			ret = __pkvm_host_unshare_hyp(pfn, n);
-			FUZZ_CHECK(ret == want);
-			model_range(pfn, n, SHARED, OWNED, false, !ret);
-			break;
-		case 2:
-			want = model_range(pfn, n, OWNED, DONATED, true, false);
-			ret = __pkvm_host_donate_hyp(pfn, n);
-			FUZZ_CHECK(ret == want);
-			model_range(pfn, n, OWNED, DONATED, true, !ret);
-			break;
-		case 3:
-			want = model_range(pfn, n, DONATED, OWNED, false, false);
-			ret = __pkvm_host_reclaim(pfn, n);
-			FUZZ_CHECK(ret == want);
-			if (!ret)
-				for (u64 i = page_of(pfn << 12); i < page_of(pfn << 12) + n; i++)
-					FUZZ_CHECK(content[i] == 0);
-			model_range(pfn, n, DONATED, OWNED, false, !ret);
+			for (u64 i = page_of(pfn << 12); op == 3 && !ret && i < page_of(pfn << 12) + n; i++)
+				FUZZ_CHECK(content[i] == 0); /* reclaimed pages come back zeroed */
+			model_range(pfn, n, calls[op].need, calls[op].next, op == 2, !ret);
 			break;
 		case 4: /* the host writes a page it may write */
 			if (page_of(pfn << 12) >= 0 &&
