@@ -121,8 +121,9 @@ struct smmu_model {
 	unsigned int nr_log, nr_sync, nr_tlbi, nr_bad_cmds;
 	/*
 	 * Every stream ID's STE is checked when the SMMU is enabled and at each
-	 * CFGI_ALL: valid but not a complete stage-2 STE (half written, wrong
-	 * field) counts in bad_stes; missing ones in missing_stes.
+	 * CFGI_ALL: V = 1 but C_BAD_STE for a DMA (half written, wrong field),
+	 * or letting DMA past stage 2 (bypass, stage 1 only), counts in
+	 * bad_stes; V = 0 or none in missing_stes. Abort and nested are fine.
 	 */
 	unsigned int ste_checks, bad_stes, missing_stes;
 	/* CR1 at enable asked for table/queue attributes that do not fit coherency. */

@@ -318,8 +318,8 @@ struct smmu_dma smmu_s1_translate(struct smmu_model *m, const struct xlate *x, c
 {
 	struct smmu_dma r = { 0 };
 	struct s2_out o = { 0 };
-	struct s1_leaf leaf;
-	struct cd_cfg c;
+	struct s1_leaf leaf = { 0 };
+	struct cd_cfg c = { 0 };
 	u16 vmid = smmu_ste_tag_vmid(m, ste);
 	bool priv = STE1_PRIVCFG(ste) == 3;
 	u64 cd[8], va = x->addr;
