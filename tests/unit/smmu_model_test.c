@@ -117,20 +117,26 @@ static void s2_map(u64 ipa, u64 pa, u64 attrs)
 #define S1_PAGE (3ull | BIT(6) | BIT(10) | BIT(11)) /* EL0 access, AF, nG */
 #define S1_RO BIT(7)
 
-/* The level-3 descriptor of @va under @root (a PA), making tables as needed. */
-static u64 *s1_pte(u64 root, u64 va)
+/* The level-@leaf descriptor of @va under @root (a PA) from level @start, making tables. */
+static u64 *s1_desc(u64 root, u64 va, unsigned int start, unsigned int leaf)
 {
 	u64 table = root;
 	unsigned int level;
 
-	for (level = 1; level < 3; level++) {
+	for (level = start; level < leaf; level++) {
 		u64 *d = ptr(table) + ((va >> (39 - 9 * level)) & 511);
 
 		if (!(*d & 1))
 			*d = s1_addr(page()) | 3;
 		table = (*d & 0xfffffffff000ull) - (nested ? IPA_OFF : 0);
 	}
-	return ptr(table) + ((va >> 12) & 511);
+	return ptr(table) + ((va >> (39 - 9 * leaf)) & 511);
+}
+
+/* The level-3 descriptor of @va in a T0SZ 25 (start level 1) table. */
+static u64 *s1_pte(u64 root, u64 va)
+{
+	return s1_desc(root, va, 1, 3);
 }
 
 /* ---- STEs and CDs (5.2, 5.4) ----------------------------------------------------- */
@@ -448,6 +454,51 @@ TEST_F(smmu, stage1_top_byte_ignore)
 	EXPECT_EQ(0x10, smmu_model_dma(&m, 1, VA | 0xabull << 56, false).event);
 	ptr(self->cd)[0] |= BIT(38);
 	EXPECT_EQ(self->data + 4, smmu_model_dma(&m, 1, (VA + 4) | 0xabull << 56, false).pa);
+}
+
+/*
+ * The start level follows T0SZ (48-bit VAs as Linux uses them start at level
+ * 0, 30-bit ones at level 2), and blocks at levels 1 and 2 translate their
+ * whole range -- nested too.
+ */
+TEST_F(smmu, stage1_levels_and_blocks)
+{
+	static const struct {
+		unsigned int t0sz, start;
+	} cfg[] = { { 16, 0 }, { 25, 1 }, { 34, 2 } };
+	u64 va = 0x2345000ull, big = 0x200000ull * 3 + 0x1234;
+	struct smmu_dma r;
+	unsigned int i;
+
+	nested_setup(self);
+	for (i = 0; i < 3; i++) {
+		TH_LOG("T0SZ %u", cfg[i].t0sz);
+		self->root = page();
+		cd_set(self->cd, ASID + i, self->root);
+		ptr(self->cd)[0] = (ptr(self->cd)[0] & ~0x3full) | cfg[i].t0sz;
+		*s1_desc(self->root, va, cfg[i].start, 3) = ipa_of(self->data) | S1_PAGE;
+		/* A 2 MiB block: IPA 0 (stage 2 maps the arena's first 2 MiB there too). */
+		*s1_desc(self->root, big, cfg[i].start, 2) = (S1_PAGE & ~2ull) | ipa_of(arena);
+		r = smmu_model_dma(&m, 1, va + 0x18, false);
+		EXPECT_TRUE(r.ok);
+		EXPECT_EQ(self->data + 0x18, r.pa);
+		r = smmu_model_dma(&m, 1, big, true);
+		EXPECT_TRUE(r.ok);
+		EXPECT_EQ(arena + 0x1234, r.pa);
+		EXPECT_EQ(ipa_of(arena) + 0x1234, r.ipa);
+		/* One beyond the VA size faults. */
+		EXPECT_EQ(0x10, smmu_model_dma(&m, 1, 1ull << (64 - cfg[i].t0sz), false).event);
+	}
+	/* A level-1 block (1 GiB) at T0SZ 25; a level-0 block is not a thing at 4 KiB. */
+	self->root = page();
+	cd_set(self->cd, ASID + 7, self->root);
+	ptr(self->root)[1] = (S1_PAGE & ~2ull) | 0x40000000ull;
+	s2_map(0x40000000ull + 0x5000, self->data, S2_PAGE_RW);
+	EXPECT_EQ(self->data + 8, smmu_model_dma(&m, 1, 0x40005008ull, false).pa);
+	cd_set(self->cd, ASID + 8, self->root);
+	ptr(self->cd)[0] = (ptr(self->cd)[0] & ~0x3full) | 16;
+	ptr(self->root)[0] = (S1_PAGE & ~2ull) | 0;
+	EXPECT_EQ(0x10, smmu_model_dma(&m, 1, 0x5000, false).event);
 }
 
 /* APTable bits of a table descriptor restrict every page below it. */
