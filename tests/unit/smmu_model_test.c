@@ -512,10 +512,15 @@ TEST_F(smmu, stage1_aptable_restricts)
 	*l1 |= BIT(62); /* APTable[1]: no writes below */
 	EXPECT_EQ(0x13, smmu_model_dma(&m, 1, VA, true).event);
 	EXPECT_TRUE(smmu_model_dma(&m, 1, VA, false).ok);
-	/* APTable[0]: no unprivileged access (VA + 0x1000: not in the TLB yet). */
+	/* The cached walk keeps the restriction for the next page under it. */
+	EXPECT_EQ(0x13, smmu_model_dma(&m, 1, VA + 0x1000, true).event);
+	EXPECT_GT(m.s1walk_hits, 0u);
+	/* APTable[0]: no unprivileged access (the walk cache forgets the old table: NH_ASID). */
 	*l1 = (*l1 & ~BIT(62)) | BIT(61);
+	EXPECT_TRUE(cmd(0x11 | (u64)ASID << 48 | (u64)VMID << 32, 0) && cmd_sync());
 	EXPECT_EQ(0x13, smmu_model_dma(&m, 1, VA + 0x1000, false).event);
 	*l1 &= ~BIT(61);
+	EXPECT_TRUE(cmd(0x11 | (u64)ASID << 48 | (u64)VMID << 32, 0) && cmd_sync());
 	EXPECT_TRUE(smmu_model_dma(&m, 1, VA + 0x1000, true).ok);
 }
 
@@ -781,6 +786,41 @@ TEST_F(smmu, stale_stage1_until_tlbi_nh_va)
 	EXPECT_EQ(self->data, smmu_model_dma(&m, 1, VA, false).pa);
 	EXPECT_TRUE(cmd(0x12 | (u64)ASID << 48 | (u64)VMID << 32, VA) && cmd_sync());
 	EXPECT_EQ(other, smmu_model_dma(&m, 1, VA, false).pa);
+}
+
+/*
+ * A changed table descriptor: the cached walk survives TLBI_NH_VA with Leaf =
+ * 1 (and TLBI_S2_IPA), and ends at Leaf = 0. Nested, so the walk cache holds
+ * IPAs.
+ */
+TEST_F(smmu, stale_stage1_walk_until_leaf0)
+{
+	u64 *l1, old_l2, other = page();
+
+	nested_setup(self);
+	l1 = ptr(self->root) + ((VA >> 30) & 511);
+	old_l2 = *l1;
+	EXPECT_EQ(self->data, smmu_model_dma(&m, 1, VA, false).pa);
+	/* A new level-2 table (and level 3 under it) maps VA elsewhere. */
+	*l1 = 0;
+	*s1_pte(self->root, VA) = ipa_of(other) | S1_PAGE;
+	EXPECT_NE(old_l2, *l1);
+	/* Leaf = 1 drops the leaf; the walk still starts at the old level-2 table. */
+	EXPECT_TRUE(cmd(0x12 | (u64)ASID << 48 | (u64)VMID << 32, VA | 1) && cmd_sync());
+	EXPECT_EQ(self->data, smmu_model_dma(&m, 1, VA, false).pa);
+	EXPECT_GT(m.s1walk_hits, 0u);
+	EXPECT_TRUE(cmd(0x2a | (u64)VMID << 32, ipa_of(self->data)) && cmd_sync());
+	EXPECT_TRUE(cmd(0x12 | (u64)ASID << 48 | (u64)VMID << 32, VA | 1) && cmd_sync());
+	EXPECT_EQ(self->data, smmu_model_dma(&m, 1, VA, false).pa);
+	/* Leaf = 0 (of another ASID: nothing; of this one: the walk too). */
+	EXPECT_TRUE(cmd(0x12 | (u64)(ASID + 1) << 48 | (u64)VMID << 32, VA) && cmd_sync());
+	EXPECT_EQ(self->data, smmu_model_dma(&m, 1, VA, false).pa);
+	EXPECT_TRUE(cmd(0x12 | (u64)ASID << 48 | (u64)VMID << 32, VA) && cmd_sync());
+	EXPECT_EQ(other, smmu_model_dma(&m, 1, VA, false).pa);
+	/* And TLBI_NH_ASID drops walks of its ASID. */
+	*l1 = old_l2;
+	EXPECT_TRUE(cmd(0x11 | (u64)ASID << 48 | (u64)VMID << 32, 0) && cmd_sync());
+	EXPECT_EQ(self->data, smmu_model_dma(&m, 1, VA, false).pa);
 }
 
 /* TLBI_NH_ASID leaves global entries and other ASIDs; TLBI_NH_VAA and NH_ALL take them. */

@@ -108,7 +108,7 @@ void smmu_model_power_loss(struct smmu_model *m)
 	for (i = 0; i < SMMU_MODEL_TLB; i++)
 		m->tlb[i].valid = false;
 	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++)
-		m->walk[i].valid = false;
+		m->walk[i].valid = m->s1walk[i].valid = false;
 	for (i = 0; i < SMMU_MODEL_CFG_CACHE; i++)
 		m->ste_cache[i].valid = m->cd_cache[i].valid = false;
 	m->nr_power_losses++;

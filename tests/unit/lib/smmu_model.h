@@ -162,6 +162,20 @@ struct smmu_model {
 		unsigned int level;
 		u64 ipa, table;
 	} walk[SMMU_MODEL_WALK_CACHE];
+	unsigned int walk_next, walk_hits;
+	/*
+	 * The stage-1 walk cache: the next table (an IPA when nested) that a
+	 * table descriptor at @level gave for the @level-granule region at @va of
+	 * (VMID, ASID), with the APTable limits gathered down to it. TLBI_NH_*
+	 * empty it unless Leaf = 1; TLBI_S2_IPA does not (4.4).
+	 */
+	struct smmu_s1walk_entry {
+		bool valid, no_write, no_user;
+		u16 vmid, asid;
+		unsigned int level;
+		u64 va, table;
+	} s1walk[SMMU_MODEL_WALK_CACHE];
+	unsigned int s1walk_next, s1walk_hits;
 	/* Configuration caches (cache_config), and how often each was hit. */
 	struct {
 		bool valid;
@@ -177,7 +191,6 @@ struct smmu_model {
 	/* The last event record written to the queue (has_last_evt). */
 	u64 last_evt[4];
 	bool has_last_evt;
-	unsigned int walk_next, walk_hits;
 	/*
 	 * Addresses a device keeps using: each is translated afresh (no TLB)
 	 * whenever the SMMU consumes a command, and a failure is counted -- an

@@ -2,8 +2,8 @@
 /*
  * The software SMMUv3's caches (see smmu_model.h) and the commands that
  * empty them (IHI 0070 4.3 CFGI_*, 4.4 TLBI_*): the TLB (stage-2, stage-1
- * and nested leaf entries tagged by VMID and ASID), the stage-2 walk cache,
- * and the STE and CD caches. What each command is guaranteed to empty is
+ * and nested leaf entries tagged by VMID and ASID), the stage-2 and stage-1
+ * walk caches, and the STE and CD caches. What each command is guaranteed to empty is
  * modelled, not more: TLBI_S2_IPA leaves nested (combined) entries, which
  * TLBI_S12_VMALL, TLBI_NH_* or TLBI_NSNH_ALL drop (4.4.3, 3.17).
  */
@@ -90,6 +90,56 @@ void smmu_walk_add(struct smmu_model *m, u16 vmid, u64 addr, unsigned int level,
 	m->walk[i].level = level;
 	m->walk[i].ipa = addr & ~(size - 1);
 	m->walk[i].table = table;
+}
+
+static u64 s1_region(unsigned int level)
+{
+	return 1ull << (39 - 9 * level);
+}
+
+int smmu_s1walk_find(struct smmu_model *m, u16 vmid, u16 asid, u64 va, unsigned int level)
+{
+	int best = -1;
+	unsigned int i;
+
+	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++) {
+		struct smmu_s1walk_entry *w = &m->s1walk[i];
+
+		if (w->valid && w->vmid == vmid && w->asid == asid && w->level >= level &&
+		    w->va == (va & ~(s1_region(w->level) - 1)) &&
+		    (best < 0 || w->level > m->s1walk[best].level))
+			best = i;
+	}
+	if (best >= 0)
+		m->s1walk_hits++;
+	return best;
+}
+
+void smmu_s1walk_add(struct smmu_model *m, u16 vmid, u16 asid, u64 va, unsigned int level,
+		     u64 table, bool no_write, bool no_user)
+{
+	unsigned int i = m->s1walk_next++ % SMMU_MODEL_WALK_CACHE;
+
+	m->s1walk[i].valid = true;
+	m->s1walk[i].vmid = vmid, m->s1walk[i].asid = asid;
+	m->s1walk[i].level = level;
+	m->s1walk[i].va = va & ~(s1_region(level) - 1);
+	m->s1walk[i].table = table;
+	m->s1walk[i].no_write = no_write, m->s1walk[i].no_user = no_user;
+}
+
+/* Stage-1 walks of @vmid (-1: any) and @asid (-1: any) overlapping [start, end). */
+static void s1walk_drop(struct smmu_model *m, int vmid, int asid, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++) {
+		struct smmu_s1walk_entry *w = &m->s1walk[i];
+
+		if (w->valid && (vmid < 0 || w->vmid == vmid) && (asid < 0 || w->asid == asid) &&
+		    w->va < end && start < w->va + s1_region(w->level))
+			w->valid = false;
+	}
 }
 
 /* The entry translating @addr's page for (@kind, @vmid, @asid), or -1. */
@@ -239,6 +289,9 @@ static bool exec_tlbi_nh(struct smmu_model *m, const u64 *c, struct smmu_cmd_log
 			t.asid = l->asid;
 	}
 	tlb_drop(m, &t);
+	/* Leaf = 1: only leaf entries changed; cached table walks stay (4.4.2). */
+	if (!l->leaf)
+		s1walk_drop(m, t.vmid, t.asid, t.start, t.end);
 	m->nr_tlbi++;
 	return true;
 }
@@ -262,11 +315,13 @@ bool smmu_exec_inval(struct smmu_model *m, const u64 *c, struct smmu_cmd_log *l)
 		t.vmid = l->vmid;
 		tlb_drop(m, &t);
 		walk_drop(m, l->vmid, 0, ~0ull);
+		s1walk_drop(m, l->vmid, -1, 0, ~0ull);
 		break;
 	case 0x30: /* TLBI_NSNH_ALL */
 		l->all = true;
 		tlb_drop(m, &t);
 		walk_drop(m, -1, 0, ~0ull);
+		s1walk_drop(m, -1, -1, 0, ~0ull);
 		break;
 	case 0x2a: /* TLBI_S2_IPA: stage-2-only entries; combined ones stay */
 		l->vmid = GET(c[0], 47, 32);

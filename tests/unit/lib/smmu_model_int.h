@@ -75,6 +75,10 @@ u8 smmu_s2_walk(struct smmu_model *m, const struct xlate *x, const struct ste_s2
 /* The caches and invalidation commands (smmu_model_cache.c). */
 u64 smmu_walk_find(struct smmu_model *m, u16 vmid, u64 addr, unsigned int *level);
 void smmu_walk_add(struct smmu_model *m, u16 vmid, u64 addr, unsigned int level, u64 table);
+/* The stage-1 walk cache: the deepest entry for @va from @level (index, or -1). */
+int smmu_s1walk_find(struct smmu_model *m, u16 vmid, u16 asid, u64 va, unsigned int level);
+void smmu_s1walk_add(struct smmu_model *m, u16 vmid, u16 asid, u64 va, unsigned int level,
+		     u64 table, bool no_write, bool no_user);
 bool smmu_exec_inval(struct smmu_model *m, const u64 *c, struct smmu_cmd_log *l);
 int smmu_tlb_find(struct smmu_model *m, enum tlb_kind kind, u16 vmid, u16 asid, u64 addr);
 unsigned int smmu_tlb_add(struct smmu_model *m, enum tlb_kind kind, u16 vmid, u16 asid,

@@ -10,8 +10,7 @@
  * than half done): TTB1 (EPD1 must be 1), 16/64 KiB stage-1 granules, big
  * endian, hardware AF/dirty updates (HA/HD), stall (S), RAZ/WI termination
  * (A = 0), EL2 or EL3 stream worlds (STRW), ATS (EATS), 52-bit addresses. No
- * stage-1 walk cache: only leaves are cached, so a Leaf = 1 TLBI_NH_VA acts
- * as Leaf = 0. L1CDs are read afresh on each CD fetch.
+ * L1CD cache: L1CDs are read afresh on each CD fetch.
  */
 #include <string.h>
 
@@ -221,14 +220,20 @@ struct s1_leaf {
  * and returns 0xff.
  */
 static u8 s1_walk(struct smmu_model *m, const struct xlate *x, const struct ste_s2 *s2,
-		  const struct cd_cfg *c, bool priv, u64 va, struct s1_leaf *leaf,
+		  const struct cd_cfg *c, u16 vmid, bool priv, u64 va, struct s1_leaf *leaf,
 		  struct smmu_dma *r)
 {
+	int w = x->use_tlb ? smmu_s1walk_find(m, vmid, c->asid, va, c->level) : -1;
 	bool no_write = false, no_user = false;
-	unsigned int level, shift;
+	unsigned int level = c->level, shift;
 	u64 table = c->ttb, d;
 
-	for (level = c->level;; level++) {
+	if (w >= 0) {
+		level = m->s1walk[w].level + 1;
+		table = m->s1walk[w].table;
+		no_write = m->s1walk[w].no_write, no_user = m->s1walk[w].no_user;
+	}
+	for (;; level++) {
 		shift = 39 - 9 * level;
 		if (!s1_read(m, x, s2, table + ((va >> shift) & 511) * 8, SMMU_MODEL_CLASS_TT, &d,
 			     1, r))
@@ -242,6 +247,8 @@ static u8 s1_walk(struct smmu_model *m, const struct xlate *x, const struct ste_
 			return EVT_ADDR_SIZE;
 		no_write |= d & (1ull << 62); /* APTable[1] */
 		no_user |= d & (1ull << 61); /* APTable[0] */
+		if (x->use_tlb)
+			smmu_s1walk_add(m, vmid, c->asid, va, level, table, no_write, no_user);
 	}
 	leaf->oa = (d & MASK(47, 12) & ~((1ull << shift) - 1)) | (va & ((1ull << shift) - 1));
 	if (leaf->oa >> c->oa_bits)
@@ -344,7 +351,7 @@ struct smmu_dma smmu_s1_translate(struct smmu_model *m, const struct xlate *x, c
 		smmu_fault(m, x, EVT_TRANSLATION, false, SMMU_MODEL_CLASS_IN, 0, c.record, &r);
 		return r;
 	}
-	f = s1_walk(m, x, s2, &c, priv, va, &leaf, &r);
+	f = s1_walk(m, x, s2, &c, vmid, priv, va, &leaf, &r);
 	if (f == 0xff)
 		return r;
 	if (f) {
