@@ -31,7 +31,6 @@
 #define SMMU_MODEL_TLB 64
 #define SMMU_MODEL_WALK_CACHE 64
 #define SMMU_MODEL_LOG 8192
-
 #define SMMU_MODEL_CFG_CACHE 16
 
 /* Event numbers (IHI 0070 7.3) the model records. */
@@ -48,7 +47,7 @@
 #define SMMU_MODEL_GBPA_ABORT 0xff /* SMMUEN = 0 and GBPA.ABORT */
 #define SMMU_MODEL_STE_ABORT 0xfe /* STE.Config = abort: no event (5.2) */
 
-/* Event record CLASS (7.3.12): what the faulting stage-2 access was for. */
+/* Event record CLASS (7.3, F_TRANSLATION and the like): what a stage-2 fault was for. */
 #define SMMU_MODEL_CLASS_CD 0
 #define SMMU_MODEL_CLASS_TT 1
 #define SMMU_MODEL_CLASS_IN 2
