@@ -693,6 +693,19 @@ TEST_F(smmu, nested_stage1_fault_is_stage1)
 	EXPECT_EQ(0ull, evt_at(0).ipa);
 }
 
+/* A watched address of a nested stream is translated afresh at every command. */
+TEST_F(smmu, watch_sees_a_broken_nested_ste)
+{
+	nested_setup(self);
+	m.watch[0] = VA, m.watch_sid[0] = 1, m.nr_watch = 1;
+	EXPECT_TRUE(cmd_sync());
+	EXPECT_EQ(0u, m.transient_faults);
+	ste(1)[0] &= ~1ull; /* V = 0: a window in which the stream does not translate */
+	EXPECT_TRUE(cmd_sync());
+	EXPECT_EQ(1u, m.transient_faults);
+	EXPECT_EQ(0u, nr_events()); /* watching records nothing */
+}
+
 /* ---- substreams ---------------------------------------------------------------- */
 
 /* A linear CD table: each SubstreamID its CD; out of range, or none, as S1DSS says. */

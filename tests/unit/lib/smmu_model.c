@@ -437,17 +437,22 @@ static struct smmu_dma translate(struct smmu_model *m, const struct xlate *x);
 
 struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool write)
 {
-	struct xlate x = { .sid = sid, .addr = addr, .write = write, .use_tlb = true,
-			   .record = true };
+	struct xlate x = {
+		.sid = sid, .addr = addr, .write = write, .use_tlb = true, .record = true
+	};
 
 	return translate(m, &x);
 }
 
-struct smmu_dma smmu_model_dma_ssid(struct smmu_model *m, u32 sid, u32 ssid, u64 addr,
-				    bool write)
+struct smmu_dma smmu_model_dma_ssid(struct smmu_model *m, u32 sid, u32 ssid, u64 addr, bool write)
 {
-	struct xlate x = { .sid = sid, .ssid = ssid, .ssv = true, .addr = addr, .write = write,
-			   .use_tlb = true, .record = true };
+	struct xlate x = { .sid = sid,
+			   .ssid = ssid,
+			   .ssv = true,
+			   .addr = addr,
+			   .write = write,
+			   .use_tlb = true,
+			   .record = true };
 
 	return translate(m, &x);
 }
@@ -579,9 +584,12 @@ static void consume_cmdq(struct smmu_model *m)
 		unsigned int w;
 		u64 cmd[2];
 
-		for (w = 0; w < m->nr_watch; w++)
-			if (!translate(m, &(struct xlate){ .addr = m->watch[w] }).ok)
+		for (w = 0; w < m->nr_watch; w++) {
+			struct xlate x = { .sid = m->watch_sid[w], .addr = m->watch[w] };
+
+			if (!translate(m, &x).ok)
 				m->transient_faults++;
+		}
 		mem_rd_n(m, q_ent(m->cmdq_base, m->cmdq_cons, 2), cmd, 2);
 		if ((cmd[0] & 0xff) == 0x46 && m->late_syncs && !m->holding_sync) {
 			m->holding_sync = true; /* completes at the next PROD write */
@@ -690,9 +698,9 @@ void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN)) {
 			/* CR1 (6.3.11): tables [11:6], queues [5:0], each SH, OC, IC. */
 			m->bad_cr1 = !smmu_attrs_ok(m, GET(m->cr1, 7, 6), GET(m->cr1, 9, 8),
-					       GET(m->cr1, 11, 10)) ||
+						    GET(m->cr1, 11, 10)) ||
 				     !smmu_attrs_ok(m, GET(m->cr1, 1, 0), GET(m->cr1, 3, 2),
-					       GET(m->cr1, 5, 4));
+						    GET(m->cr1, 5, 4));
 			check_all_stes(m);
 		}
 		m->cr0 = val;

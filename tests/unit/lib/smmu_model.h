@@ -196,6 +196,7 @@ struct smmu_model {
 	 * invalid window of break-before-make shows up here.
 	 */
 	u64 watch[16];
+	u32 watch_sid[16]; /* the stream of each (0 unless set) */
 	unsigned int nr_watch, transient_faults;
 };
 
