@@ -226,9 +226,11 @@ TEST(illegal_commands)
 		EXPECT_EQ(1u, (smmu.cmdq_cons >> 24) & 0x7f); /* CERROR_ILL */
 		smmu_model_remove(&smmu);
 	}
-	/* The same TLBI_NH_VA in range form on an SMMU with RIL is fine. */
+	/* The same TLBI_NH_VA in range form on an SMMU with RIL is fine; so are prefetches. */
 	rig_up(SMMU_MODEL_NESTED, 0, false);
 	EXPECT_TRUE(cmd(0x12 | 3ull << 12, VA | 1ull << 10));
+	EXPECT_TRUE(cmd(0x01 | 1ull << 32, 0)); /* PREFETCH_CONFIG */
+	EXPECT_TRUE(cmd(0x02 | 1ull << 32, VA)); /* PREFETCH_ADDR */
 	smmu_model_remove(&smmu);
 }
 

@@ -553,6 +553,9 @@ static bool exec_cmd(struct smmu_model *m, const u64 *c)
 	if (op == m->illegal_op)
 		return false;
 	switch (op) {
+	case 0x01: /* PREFETCH_CONFIG, PREFETCH_ADDR: hints this model ignores (4.2) */
+	case 0x02:
+		break;
 	case 0x20: /* TLBI_EL2_ALL: only with IDR0.HYP */
 		if (!(m->idr[0] & IDR0_HYP))
 			return false;
