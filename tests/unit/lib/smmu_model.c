@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "poc_memory.h"
-#include "smmu_model.h"
+#include "smmu_model_int.h"
 
 /* Page 0 (6.3). */
 #define R_IDR0 0x00
@@ -48,16 +48,7 @@
 #define GBPA_ABORT (1u << 20)
 #define GERROR_CMDQ_ERR 0x1u
 
-#define EVT_BAD_STREAMID 0x02
-#define EVT_BAD_STE 0x04
-#define EVT_TRANSLATION 0x10
-#define EVT_ADDR_SIZE 0x11
-#define EVT_ACCESS 0x12
-#define EVT_PERMISSION 0x13
-#define EVT_BYPASS_ABORT 0xff /* not an event: GBPA aborted it */
-
-#define MASK(h, l) ((~0ull >> (63 - (h))) & (~0ull << (l)))
-#define GET(v, h, l) (((v) & MASK(h, l)) >> (l))
+#define EVT_BYPASS_ABORT SMMU_MODEL_GBPA_ABORT
 
 u64 fake_timer_ticks;
 
@@ -92,6 +83,18 @@ void smmu_model_init(struct smmu_model *m, u64 pa, u32 idr0, u32 idr1, u32 idr3,
 	abort();
 }
 
+void smmu_model_init_qemu(struct smmu_model *m, u64 pa, enum smmu_model_stages stages,
+			  unsigned int ssidsize, bool cd2l)
+{
+	u32 idr0 = stages == SMMU_MODEL_S2_ONLY ? SMMU_MODEL_IDR0_QEMU_S2 :
+		   stages == SMMU_MODEL_S1_ONLY ? SMMU_MODEL_IDR0_QEMU_S1 :
+						  SMMU_MODEL_IDR0_QEMU;
+
+	smmu_model_init(m, pa, idr0 | (cd2l ? IDR0_CD2L : 0),
+			(SMMU_MODEL_IDR1_QEMU & ~MASK(10, 6)) | (ssidsize & 0x1f) << 6,
+			SMMU_MODEL_IDR3_QEMU, SMMU_MODEL_IDR5_QEMU);
+}
+
 void smmu_model_power_loss(struct smmu_model *m)
 {
 	unsigned int i;
@@ -105,7 +108,9 @@ void smmu_model_power_loss(struct smmu_model *m)
 	for (i = 0; i < SMMU_MODEL_TLB; i++)
 		m->tlb[i].valid = false;
 	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++)
-		m->walk[i].valid = false;
+		m->walk[i].valid = m->s1walk[i].valid = false;
+	for (i = 0; i < SMMU_MODEL_CFG_CACHE; i++)
+		m->ste_cache[i].valid = m->cd_cache[i].valid = false;
 	m->nr_power_losses++;
 }
 
@@ -142,7 +147,7 @@ static u64 q_ent(u64 base, u32 idx, unsigned int dwords)
 }
 
 /* The SMMU's own memory accesses: coherent, or at the PoC. */
-static u64 mem_rd(const struct smmu_model *m, u64 addr)
+u64 smmu_mem_rd(const struct smmu_model *m, u64 addr)
 {
 	return m->noncoherent ? poc_read64(addr) : *(const u64 *)(uintptr_t)addr;
 }
@@ -160,11 +165,11 @@ static void mem_rd_n(const struct smmu_model *m, u64 addr, u64 *out, unsigned in
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		out[i] = mem_rd(m, addr + 8 * i);
+		out[i] = smmu_mem_rd(m, addr + 8 * i);
 }
 
 /* Walks and fetches asked for (IRGN, ORGN, SH): fit for how the SMMU is attached? */
-static bool attrs_ok(const struct smmu_model *m, u32 irgn, u32 orgn, u32 sh)
+bool smmu_attrs_ok(const struct smmu_model *m, u32 irgn, u32 orgn, u32 sh)
 {
 	if (m->noncoherent)
 		return irgn == 0 && orgn == 0; /* Non-cacheable: read at the PoC */
@@ -172,85 +177,21 @@ static bool attrs_ok(const struct smmu_model *m, u32 irgn, u32 orgn, u32 sh)
 	return (irgn == 1 || irgn == 3) && (orgn == 1 || orgn == 3) && sh >= 2;
 }
 
-/* ---- translation --------------------------------------------------------- */
+/* IDR5.OAS and the STE/CD (I)PS encodings, in bits (6.3.6, 5.2). */
+const unsigned int smmu_model_ps_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };
 
-static void tlb_drop(struct smmu_model *m, u64 start, u64 end)
+unsigned int smmu_oas_bits(const struct smmu_model *m)
 {
-	unsigned int i;
-
-	for (i = 0; i < SMMU_MODEL_TLB; i++)
-		if (m->tlb[i].valid && m->tlb[i].page >= start && m->tlb[i].page < end)
-			m->tlb[i].valid = false;
+	return smmu_model_ps_bits[GET(m->idr[5], 2, 0)];
 }
 
-/* Cached table walks of regions overlapping [start, end) (4.4: Leaf = 0). */
-static void walk_drop(struct smmu_model *m, u64 start, u64 end)
-{
-	unsigned int i;
+/* ---- events (chapter 7) --------------------------------------------------- */
 
-	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++) {
-		u64 size = 1ull << (39 - 9 * m->walk[i].level);
-
-		if (m->walk[i].valid && m->walk[i].ipa < end && start < m->walk[i].ipa + size)
-			m->walk[i].valid = false;
-	}
-}
-
-/* The deepest cached table on @addr's walk from @level, or 0 (and @level unchanged). */
-static u64 walk_find(struct smmu_model *m, u64 addr, unsigned int *level)
-{
-	u64 table = 0;
-	unsigned int i, best = *level;
-
-	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++) {
-		u64 size = 1ull << (39 - 9 * m->walk[i].level);
-
-		if (m->walk[i].valid && m->walk[i].level >= best &&
-		    m->walk[i].ipa == (addr & ~(size - 1))) {
-			best = m->walk[i].level + 1;
-			table = m->walk[i].table;
-		}
-	}
-	if (table) {
-		*level = best;
-		m->walk_hits++;
-	}
-	return table;
-}
-
-static void walk_add(struct smmu_model *m, u64 addr, unsigned int level, u64 table)
-{
-	u64 size = 1ull << (39 - 9 * level);
-	unsigned int i;
-
-	for (i = 0; i < SMMU_MODEL_WALK_CACHE; i++)
-		if (m->walk[i].valid && m->walk[i].level == level &&
-		    m->walk[i].ipa == (addr & ~(size - 1)))
-			return;
-	i = m->walk_next++ % SMMU_MODEL_WALK_CACHE;
-	m->walk[i].valid = true;
-	m->walk[i].level = level;
-	m->walk[i].ipa = addr & ~(size - 1);
-	m->walk[i].table = table;
-}
-
-bool smmu_model_tlb_has(const struct smmu_model *m, u64 addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < SMMU_MODEL_TLB; i++)
-		if (m->tlb[i].valid && m->tlb[i].page == (addr & ~0xfffull))
-			return true;
-	return false;
-}
-
-static void record_event(struct smmu_model *m, u8 id, u32 sid, u64 addr, bool write, bool s2,
-			 struct smmu_dma *r)
+static void record_event(struct smmu_model *m, const u64 *rec, struct smmu_dma *r)
 {
 	u32 log2 = q_log2(m->evtq_base), mask = (2u << log2) - 1;
 	u64 e;
 
-	r->fault = id;
 	if (!(m->cr0 & CR0_EVTQEN))
 		return;
 	/* Full: PROD index == CONS index, wrap bits differ. Then overflow (7.4). */
@@ -260,16 +201,66 @@ static void record_event(struct smmu_model *m, u8 id, u32 sid, u64 addr, bool wr
 		return;
 	}
 	e = q_ent(m->evtq_base, m->evtq_prod, 4);
-	mem_wr(m, e, id | (u64)sid << 32);
-	mem_wr(m, e + 8, (write ? 0 : 1ull << 35) | (s2 ? 1ull << 39 : 0));
-	mem_wr(m, e + 16, addr);
-	mem_wr(m, e + 24, addr & MASK(51, 12));
+	mem_wr(m, e, rec[0]);
+	mem_wr(m, e + 8, rec[1]);
+	mem_wr(m, e + 16, rec[2]);
+	mem_wr(m, e + 24, rec[3]);
+	memcpy(m->last_evt, rec, sizeof(m->last_evt));
+	m->has_last_evt = true;
 	/* The worst moment for the CPU's caches to write back a dirty copy of the entry. */
 	if (m->noncoherent)
 		poc_evict(e, 32);
 	m->evtq_prod = (m->evtq_prod & (1u << 31)) | ((m->evtq_prod + 1) & mask);
-	r->event = id;
+	r->event = rec[0] & 0xff;
 }
+
+/*
+ * Event record (7.3): dword 0 type [7:0], SSV [11], SubstreamID [31:12],
+ * StreamID [63:32]; dword 1 RnW [35], S2 [39], CLASS [41:40]; dword 2 the
+ * input address; dword 3 the IPA [51:12] of a stage-2 fault.
+ */
+void smmu_fault(struct smmu_model *m, const struct xlate *x, u8 id, bool s2, u8 cls, u64 ipa,
+		bool rec, struct smmu_dma *r)
+{
+	u64 e[4];
+
+	r->ok = false;
+	r->fault = id;
+	r->s2 = s2;
+	r->class = cls;
+	if (!x->record || !rec)
+		return;
+	e[0] = id | (u64)x->ssv << 11 | (u64)(x->ssv ? x->ssid & 0xfffff : 0) << 12 |
+	       (u64)x->sid << 32;
+	e[1] = (x->write ? 0 : 1ull << 35);
+	if (id >= EVT_TRANSLATION && id <= EVT_PERMISSION)
+		e[1] |= (u64)s2 << 39 | (u64)cls << 40;
+	e[2] = x->addr;
+	e[3] = s2 ? ipa & MASK(51, 12) : 0;
+	record_event(m, e, r);
+}
+
+void smmu_model_event_decode(const u64 rec[4], struct smmu_model_event *e)
+{
+	e->type = GET(rec[0], 7, 0);
+	e->ssv = GET(rec[0], 11, 11);
+	e->ssid = GET(rec[0], 31, 12);
+	e->sid = GET(rec[0], 63, 32);
+	e->rnw = GET(rec[1], 35, 35);
+	e->s2 = GET(rec[1], 39, 39);
+	e->class = GET(rec[1], 41, 40);
+	e->input_addr = rec[2];
+	e->ipa = rec[3] & MASK(51, 12);
+}
+
+bool smmu_model_last_event(const struct smmu_model *m, struct smmu_model_event *e)
+{
+	if (m->has_last_evt)
+		smmu_model_event_decode(m->last_evt, e);
+	return m->has_last_evt;
+}
+
+/* ---- stream table and stage 2 ------------------------------------------------ */
 
 /* The address of the STE for @sid (5.2, 3.3.2), or 0 when the stream table has none. */
 static u64 find_ste(struct smmu_model *m, u32 sid)
@@ -284,7 +275,7 @@ static u64 find_ste(struct smmu_model *m, u32 sid)
 	if (fmt == 1) {
 		u32 split = GET(cfg, 10, 6);
 		u64 l1_bytes = log2size > split ? (1ull << (log2size - split)) * 8 : 8;
-		u64 l1 = mem_rd(m, aligned_base(base, l1_bytes, 64) + (u64)(sid >> split) * 8);
+		u64 l1 = smmu_mem_rd(m, aligned_base(base, l1_bytes, 64) + (u64)(sid >> split) * 8);
 		u32 span = GET(l1, 4, 0);
 		u64 l2 = l1 & MASK(51, 6);
 
@@ -298,135 +289,226 @@ static u64 find_ste(struct smmu_model *m, u32 sid)
 	return 0;
 }
 
-static const unsigned int ps_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
-
-/* A stage-2-only STE with the settings the hypervisor relies on, or false. */
-static bool ste_ok(const struct smmu_model *m, const u64 *ste, unsigned int *start_level,
-		   unsigned int *ia_bits, u64 *ttb)
+/*
+ * The stage-2 fields of an STE (dword 2, 3), with the settings the
+ * hypervisor relies on: S2AA64, little-endian, 4 KiB granule, faults
+ * recorded (S2R), never stall, walk attributes that fit the coherency, one
+ * start-level table (no concatenation), S2PS within OAS.
+ */
+static bool ste_s2_ok(const struct smmu_model *m, const u64 *ste, struct ste_s2 *s2)
 {
 	u32 t0sz = GET(ste[2], 37, 32), sl0 = GET(ste[2], 39, 38), ps = GET(ste[2], 50, 48);
 	u32 oas = GET(m->idr[5], 2, 0);
 
-	if (!(ste[0] & 1) || GET(ste[0], 3, 1) != 6)
-		return false; /* not valid, or not "stage 1 bypass, stage 2 translate" */
-	if (GET(ste[2], 15, 0) != 0 || !(ste[2] & (1ull << 51)) || (ste[2] & (1ull << 52)))
-		return false; /* VMID 0, S2AA64, little-endian */
+	s2->vmid = GET(ste[2], 15, 0);
+	if (!(ste[2] & (1ull << 51)) || (ste[2] & (1ull << 52)))
+		return false; /* S2AA64, little-endian */
 	if (GET(ste[2], 47, 46) != 0 || !(ste[2] & (1ull << 58)) || (ste[2] & (1ull << 57)))
 		return false; /* 4 KiB granule, record faults, never stall */
-	if (!attrs_ok(m, GET(ste[2], 41, 40), GET(ste[2], 43, 42), GET(ste[2], 45, 44)))
+	if (!smmu_attrs_ok(m, GET(ste[2], 41, 40), GET(ste[2], 43, 42), GET(ste[2], 45, 44)))
 		return false; /* S2IR0, S2OR0, S2SH0 */
 	if (ps > oas || t0sz < 16 || t0sz > 39)
 		return false;
-	*ia_bits = 64 - t0sz;
+	s2->ia_bits = 64 - t0sz;
 	if (sl0 == 2)
-		*start_level = 0;
+		s2->level = 0;
 	else if (sl0 == 1)
-		*start_level = 1;
+		s2->level = 1;
 	else
 		return false;
 	/* One table (no concatenation) at the start level covers 40-48 or 31-39 bits. */
-	if (*ia_bits > 48 - 9 * *start_level || *ia_bits < 40 - 9 * *start_level)
+	if (s2->ia_bits > 48 - 9 * s2->level || s2->ia_bits < 40 - 9 * s2->level)
 		return false;
-	*ttb = ste[3] & MASK(51, 4);
-	return !(*ttb & 0xfff);
+	s2->ttb = ste[3] & MASK(51, 4);
+	return !(s2->ttb & 0xfff);
 }
 
-static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool write,
-				 bool use_tlb, bool record);
+/*
+ * STE.Config (5.2) if the STE is valid and the model implements it, else -1
+ * (C_BAD_STE). A stage-2-only STE must also use VMID 0, the hypervisor's.
+ */
+static int ste_config(const struct smmu_model *m, const u64 *ste, struct ste_s2 *s2)
+{
+	u32 config = GET(ste[0], 3, 1);
+
+	if (!(ste[0] & 1))
+		return -1;
+	if (config == 0)
+		return 0; /* abort */
+	if (config < 4)
+		return -1; /* reserved */
+	if (((config & 1) && !(m->idr[0] & IDR0_S1P)) || ((config & 2) && !(m->idr[0] & IDR0_S2P)))
+		return -1; /* a stage the SMMU does not implement */
+	if ((config & 2) && !ste_s2_ok(m, ste, s2))
+		return -1;
+	if (config == 6 && s2->vmid != 0)
+		return -1;
+	if ((config & 1) && !smmu_ste_s1_ok(m, ste, config))
+		return -1;
+	return config;
+}
+
+/* Stream @sid's STE at @ste_pa, from the configuration cache if it is on. */
+static void ste_fetch(struct smmu_model *m, const struct xlate *x, u64 ste_pa, u64 *ste)
+{
+	bool cache = m->cache_config && x->use_tlb;
+	unsigned int i;
+
+	for (i = 0; cache && i < SMMU_MODEL_CFG_CACHE; i++)
+		if (m->ste_cache[i].valid && m->ste_cache[i].sid == x->sid) {
+			memcpy(ste, m->ste_cache[i].ste, 64);
+			m->ste_cache_hits++;
+			return;
+		}
+	mem_rd_n(m, ste_pa, ste, 8);
+	if (!cache)
+		return;
+	i = m->ste_cache_next++ % SMMU_MODEL_CFG_CACHE;
+	m->ste_cache[i].valid = true;
+	m->ste_cache[i].sid = x->sid;
+	memcpy(m->ste_cache[i].ste, ste, 64);
+}
+
+/* A stage-2 translation fault (IA beyond S2T0SZ, invalid or misplaced descriptor) or 0. */
+static u8 s2_table_walk(struct smmu_model *m, const struct xlate *x, const struct ste_s2 *s2,
+			u64 ipa, u64 *leaf, unsigned int *leaf_shift)
+{
+	unsigned int level = s2->level;
+	u64 table, d;
+
+	if (ipa >> s2->ia_bits)
+		return EVT_TRANSLATION;
+	table = x->use_tlb ? smmu_walk_find(m, s2->vmid, ipa, &level) : 0;
+	if (!table)
+		table = s2->ttb;
+	for (;; level++) {
+		unsigned int shift = 39 - 9 * level;
+
+		d = smmu_mem_rd(m, table + ((ipa >> shift) & 511) * 8);
+		if (!(d & 1) || (level == 3 && !(d & 2)) || (level == 0 && !(d & 2)))
+			return EVT_TRANSLATION;
+		if (level < 3 && (d & 2)) {
+			table = d & MASK(47, 12);
+			if (x->use_tlb)
+				smmu_walk_add(m, s2->vmid, ipa, level, table);
+			continue;
+		}
+		*leaf = d;
+		*leaf_shift = shift;
+		return 0;
+	}
+}
+
+u8 smmu_s2_walk(struct smmu_model *m, const struct xlate *x, const struct ste_s2 *s2, u64 ipa,
+		bool write, struct s2_out *o)
+{
+	unsigned int shift, i;
+	int t = x->use_tlb ? smmu_tlb_find(m, TLB_S2, s2->vmid, 0, ipa) : -1;
+	u8 f;
+	u64 d;
+
+	/* A permission miss walks again. */
+	if (t >= 0 && (m->tlb[t].s2ap & (write ? 2 : 1))) {
+		o->pa = m->tlb[t].pa | (ipa & 0xfff);
+		o->memattr = m->tlb[t].memattr, o->sh = m->tlb[t].sh, o->s2ap = m->tlb[t].s2ap;
+		return 0;
+	}
+	f = s2_table_walk(m, x, s2, ipa, &d, &shift);
+	if (f)
+		return f;
+	o->pa = (d & MASK(47, 12) & ~((1ull << shift) - 1)) | (ipa & ((1ull << shift) - 1));
+	if (!(d & (1ull << 10)))
+		return EVT_ACCESS;
+	if (!(GET(d, 7, 6) & (write ? 2 : 1)))
+		return EVT_PERMISSION;
+	if (o->pa >> smmu_oas_bits(m))
+		return EVT_ADDR_SIZE;
+	o->memattr = GET(d, 5, 2);
+	o->sh = GET(d, 9, 8);
+	o->s2ap = GET(d, 7, 6);
+	if (!x->use_tlb)
+		return 0;
+	i = smmu_tlb_add(m, TLB_S2, s2->vmid, 0, ipa, o->pa);
+	m->tlb[i].memattr = o->memattr, m->tlb[i].sh = o->sh, m->tlb[i].s2ap = o->s2ap;
+	return 0;
+}
+
+static struct smmu_dma translate(struct smmu_model *m, const struct xlate *x);
 
 struct smmu_dma smmu_model_dma(struct smmu_model *m, u32 sid, u64 addr, bool write)
 {
-	return translate(m, sid, addr, write, true, true);
+	struct xlate x = {
+		.sid = sid, .addr = addr, .write = write, .use_tlb = true, .record = true
+	};
+
+	return translate(m, &x);
 }
 
-static void record_event_if(struct smmu_model *m, bool record, u8 id, u32 sid, u64 addr,
-			    bool write, bool s2, struct smmu_dma *r)
+struct smmu_dma smmu_model_dma_ssid(struct smmu_model *m, u32 sid, u32 ssid, u64 addr, bool write)
 {
-	if (record)
-		record_event(m, id, sid, addr, write, s2, r);
-	else
-		r->fault = id;
+	struct xlate x = { .sid = sid,
+			   .ssid = ssid,
+			   .ssv = true,
+			   .addr = addr,
+			   .write = write,
+			   .use_tlb = true,
+			   .record = true };
+
+	return translate(m, &x);
 }
 
-static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool write,
-				 bool use_tlb, bool record)
+static struct smmu_dma translate(struct smmu_model *m, const struct xlate *x)
 {
 	struct smmu_dma r = { 0 };
-	unsigned int level, ia_bits, i;
-	u64 ste_pa, ste[8], table, ttb, d = 0;
+	struct ste_s2 s2 = { 0 };
+	struct s2_out o = { 0 };
+	u64 ste_pa, ste[8];
+	int config;
+	u8 f;
 
 	if (!(m->cr0 & CR0_SMMUEN)) {
 		if (m->gbpa & GBPA_ABORT) {
 			r.fault = EVT_BYPASS_ABORT;
 			return r;
 		}
-		r.ok = true, r.pa = addr;
+		r.ok = true, r.pa = x->addr;
 		return r;
 	}
-	if (sid >= (1u << GET(m->idr[1], 5, 0)) || !(ste_pa = find_ste(m, sid))) {
-		record_event_if(m, record, sid >= (1u << GET(m->idr[1], 5, 0)) ? EVT_BAD_STREAMID : EVT_BAD_STE,
-			     sid, addr, write, false, &r);
-		return r;
-	}
-	mem_rd_n(m, ste_pa, ste, 8);
-	if (!ste_ok(m, ste, &level, &ia_bits, &ttb)) {
-		record_event_if(m, record, EVT_BAD_STE, sid, addr, write, false, &r);
-		return r;
-	}
-	for (i = 0; use_tlb && i < SMMU_MODEL_TLB; i++)
-		if (m->tlb[i].valid && m->tlb[i].page == (addr & ~0xfffull)) {
-			if (!(m->tlb[i].s2ap & (write ? 2 : 1)))
-				break; /* a permission miss walks again */
-			r.ok = true, r.pa = m->tlb[i].pa | (addr & 0xfff);
-			r.memattr = m->tlb[i].memattr, r.sh = m->tlb[i].sh;
-			return r;
-		}
-	if (addr >> ia_bits) {
-		record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
-		return r;
-	}
-	table = use_tlb ? walk_find(m, addr, &level) : 0;
-	if (!table)
-		table = ttb;
-	for (;; level++) {
-		unsigned int shift = 39 - 9 * level;
+	if (x->sid >= (1u << GET(m->idr[1], 5, 0)) || !(ste_pa = find_ste(m, x->sid))) {
+		u8 id = x->sid >= (1u << GET(m->idr[1], 5, 0)) ? EVT_BAD_STREAMID : EVT_BAD_STE;
 
-		d = mem_rd(m, table + ((addr >> shift) & 511) * 8);
-		if (!(d & 1) || (level == 3 && !(d & 2)) || (level == 0 && !(d & 2))) {
-			record_event_if(m, record, EVT_TRANSLATION, sid, addr, write, true, &r);
-			return r;
-		}
-		if (level < 3 && (d & 2)) {
-			table = d & MASK(47, 12);
-			if (use_tlb)
-				walk_add(m, addr, level, table);
-			continue;
-		}
-		r.pa = (d & MASK(47, 12) & ~((1ull << shift) - 1)) | (addr & ((1ull << shift) - 1));
-		break;
-	}
-	if (!(d & (1ull << 10))) {
-		record_event_if(m, record, EVT_ACCESS, sid, addr, write, true, &r);
+		smmu_fault(m, x, id, false, 0, 0, true, &r);
 		return r;
 	}
-	if (!(GET(d, 7, 6) & (write ? 2 : 1))) {
-		record_event_if(m, record, EVT_PERMISSION, sid, addr, write, true, &r);
+	ste_fetch(m, x, ste_pa, ste);
+	config = ste_config(m, ste, &s2);
+	if (config < 0) {
+		smmu_fault(m, x, EVT_BAD_STE, false, 0, 0, true, &r);
 		return r;
 	}
-	if (r.pa >> ps_bits[GET(m->idr[5], 2, 0)]) {
-		record_event_if(m, record, EVT_ADDR_SIZE, sid, addr, write, true, &r);
+	if (config == 0) {
+		r.fault = SMMU_MODEL_STE_ABORT; /* terminated, no event (5.2 Config) */
+		return r;
+	}
+	if (config & 1)
+		return smmu_s1_translate(m, x, ste, config & 2 ? &s2 : NULL);
+	/* Stage 1 bypassed: a SubstreamID has no CD to select (S1CDMax is 0). */
+	if (x->ssv) {
+		smmu_fault(m, x, EVT_BAD_SUBSTREAMID, false, 0, 0, true, &r);
+		return r;
+	}
+	if (config == 4) {
+		r.ok = true, r.pa = x->addr;
+		return r;
+	}
+	f = smmu_s2_walk(m, x, &s2, x->addr, x->write, &o);
+	if (f) {
+		smmu_fault(m, x, f, true, SMMU_MODEL_CLASS_IN, x->addr, true, &r);
+		r.pa = o.pa;
 		return r;
 	}
 	r.ok = true;
-	r.memattr = GET(d, 5, 2);
-	r.sh = GET(d, 9, 8);
-	if (!use_tlb)
-		return r;
-	i = m->tlb_next++ % SMMU_MODEL_TLB;
-	m->tlb[i].valid = true;
-	m->tlb[i].page = addr & ~0xfffull;
-	m->tlb[i].pa = r.pa & ~0xfffull;
-	m->tlb[i].memattr = r.memattr, m->tlb[i].sh = r.sh, m->tlb[i].s2ap = GET(d, 7, 6);
+	r.pa = o.pa, r.memattr = o.memattr, r.sh = o.sh;
 	return r;
 }
 
@@ -434,18 +516,22 @@ static struct smmu_dma translate(struct smmu_model *m, u32 sid, u64 addr, bool w
 static void check_all_stes(struct smmu_model *m)
 {
 	u32 sid, nr = 1u << GET(m->idr[1], 5, 0);
-	unsigned int level, ia_bits;
-	u64 ttb;
+	struct ste_s2 s2;
 
 	m->ste_checks++;
 	for (sid = 0; sid < nr; sid++) {
 		u64 ste_pa = find_ste(m, sid), ste[8] = { 0 };
+		int config;
 
 		if (ste_pa)
 			mem_rd_n(m, ste_pa, ste, 8);
-		if (!ste_pa || !(ste[0] & 1))
+		if (!ste_pa || !(ste[0] & 1)) {
 			m->missing_stes++;
-		else if (!ste_ok(m, ste, &level, &ia_bits, &ttb))
+			continue;
+		}
+		/* Invalid, or letting DMA past stage 2 (bypass, stage 1 only). */
+		config = ste_config(m, ste, &s2);
+		if (config < 0 || config == 4 || config == 5)
 			m->bad_stes++;
 	}
 }
@@ -467,62 +553,23 @@ static bool exec_cmd(struct smmu_model *m, const u64 *c)
 	if (op == m->illegal_op)
 		return false;
 	switch (op) {
-	case 0x03: /* CFGI_STE */
-		break;
-	case 0x04: /* CFGI_ALL: Range must be 31 */
-		if (GET(c[1], 4, 0) != 31)
-			return false;
-		check_all_stes(m);
+	case 0x01: /* PREFETCH_CONFIG, PREFETCH_ADDR: hints this model ignores (4.2) */
+	case 0x02:
 		break;
 	case 0x20: /* TLBI_EL2_ALL: only with IDR0.HYP */
-		if (!(m->idr[0] & (1u << 9)))
+		if (!(m->idr[0] & IDR0_HYP))
 			return false;
 		break;
-	case 0x28: /* TLBI_S12_VMALL */
-		l.vmid = GET(c[0], 47, 32);
-		l.all = true;
-		if (!l.vmid) {
-			tlb_drop(m, 0, ~0ull);
-			walk_drop(m, 0, ~0ull);
-		}
-		m->nr_tlbi++;
-		break;
-	case 0x30: /* TLBI_NSNH_ALL */
-		l.all = true;
-		tlb_drop(m, 0, ~0ull);
-		walk_drop(m, 0, ~0ull);
-		m->nr_tlbi++;
-		break;
-	case 0x2a: { /* TLBI_S2_IPA */
-		u32 tg = GET(c[1], 11, 10), num = GET(c[0], 16, 12), scale = GET(c[0], 24, 20);
-		u64 pages = 1;
-
-		l.vmid = GET(c[0], 47, 32);
-		l.start = c[1] & MASK(51, 12);
-		if (tg) {
-			if (!(m->idr[3] & (1u << 10)) || tg != 1)
-				return false; /* range form without RIL, or not 4 KiB */
-			pages = (u64)(num + 1) << scale;
-		} else if (num || scale) {
-			return false;
-		}
-		l.end = l.start + (pages << 12);
-		l.leaf = c[1] & 1;
-		if (!l.vmid)
-			tlb_drop(m, l.start, l.end);
-		/* Leaf = 1: only leaf entries changed; cached table walks stay (4.4.1). */
-		if (!l.vmid && !l.leaf)
-			walk_drop(m, l.start, l.end);
-		m->nr_tlbi++;
-		break;
-	}
 	case 0x46: /* CMD_SYNC: no MSI, no SEV, no IRQ in this model */
 		if (GET(c[0], 13, 12) != 0)
 			return false;
 		m->nr_sync++;
 		break;
 	default:
-		return false;
+		if (!smmu_exec_inval(m, c, &l))
+			return false;
+		if (op == 0x04 && GET(c[1], 4, 0) == 31)
+			check_all_stes(m); /* CFGI_ALL */
 	}
 	log_cmd(m, l);
 	return true;
@@ -540,9 +587,12 @@ static void consume_cmdq(struct smmu_model *m)
 		unsigned int w;
 		u64 cmd[2];
 
-		for (w = 0; w < m->nr_watch; w++)
-			if (!translate(m, 0, m->watch[w], false, false, false).ok)
+		for (w = 0; w < m->nr_watch; w++) {
+			struct xlate x = { .sid = m->watch_sid[w], .addr = m->watch[w] };
+
+			if (!translate(m, &x).ok)
 				m->transient_faults++;
+		}
 		mem_rd_n(m, q_ent(m->cmdq_base, m->cmdq_cons, 2), cmd, 2);
 		if ((cmd[0] & 0xff) == 0x46 && m->late_syncs && !m->holding_sync) {
 			m->holding_sync = true; /* completes at the next PROD write */
@@ -570,7 +620,8 @@ bool smmu_model_invalidated(const struct smmu_model *m, unsigned int from, u64 a
 	for (i = from; i < m->nr_log; i++) {
 		const struct smmu_cmd_log *l = &m->log[i];
 
-		if (l->vmid == 0 && (l->all || (addr >= l->start && addr < l->end)))
+		if ((l->op == 0x28 || l->op == 0x2a || l->op == 0x30) && l->vmid == 0 &&
+		    (l->all || (addr >= l->start && addr < l->end)))
 			inv = true;
 		if (inv && l->op == 0x46)
 			return true;
@@ -649,10 +700,10 @@ void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 	case R_CR0:
 		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN)) {
 			/* CR1 (6.3.11): tables [11:6], queues [5:0], each SH, OC, IC. */
-			m->bad_cr1 = !attrs_ok(m, GET(m->cr1, 7, 6), GET(m->cr1, 9, 8),
-					       GET(m->cr1, 11, 10)) ||
-				     !attrs_ok(m, GET(m->cr1, 1, 0), GET(m->cr1, 3, 2),
-					       GET(m->cr1, 5, 4));
+			m->bad_cr1 = !smmu_attrs_ok(m, GET(m->cr1, 7, 6), GET(m->cr1, 9, 8),
+						    GET(m->cr1, 11, 10)) ||
+				     !smmu_attrs_ok(m, GET(m->cr1, 1, 0), GET(m->cr1, 3, 2),
+						    GET(m->cr1, 5, 4));
 			check_all_stes(m);
 		}
 		m->cr0 = val;
