@@ -585,7 +585,7 @@ int kvm_arm_smmu_v3_register(const struct boot_smmu *boot, unsigned int nr,
 		smmu->pa = boot[i].base;
 		smmu->size = boot[i].size;
 		smmu->base = (volatile u8 *)(uintptr_t)boot[i].base;
-		hyp_spin_lock_init(&smmu->lock);
+		hyp_spin_lock_init(&smmu->lock, HYP_LOCK_SMMU);
 		ret = smmu_probe(smmu, boot[i].coherent);
 		if (ret)
 			return ret;
