@@ -24,8 +24,10 @@
 
 #include "harness.h"
 #include "lib/heap_pages.h"
+#include "lib/uart_record.h"
 #include <isohyp/driver.h>
 #include <isohyp/errno.h>
+#include <isohyp/lock.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
 #include <isohyp/page_alloc.h>
@@ -453,6 +455,33 @@ TEST_F(its, bad_itts_are_never_queued)
 	}
 	EXPECT_EQ(self->writes, m.itt_writes);
 	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(donated >> 12));
+	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
+}
+
+/*
+ * A refusal is logged under the ITS region's lock and host_mmu.lock (a trap
+ * through hyp_mmio_emulate()): it reaches the UART (the real console,
+ * lib/uart_record.c) only after both are released.
+ */
+TEST_F(its, a_refusal_is_written_after_the_locks)
+{
+	struct mmio_access acc = { .size = 8, .srt = 1, .write = true, .sf = true };
+	u64 donated = host_page(), regs[31] = { 0 };
+	u64 *s;
+
+	host_queue(host_page(), 1);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(donated >> 12, 1));
+	uart_record_reset();
+	s = (u64 *)(uintptr_t)(q.base + q.cwriter);
+	s[0] = 0x08 | 0x30ULL << 32, s[1] = 4, s[2] = donated | 1ULL << 63, s[3] = 0; /* MAPD */
+	q.cwriter = (q.cwriter + 32) % q.size;
+	regs[1] = q.cwriter;
+	EXPECT_EQ(0, hyp_mmio_emulate(its, ITS_PA + 0x88, &acc, regs)); /* GITS_CWRITER */
+	EXPECT_EQ(q.cwriter, its_rd(0x90, 8));
+	EXPECT_TRUE(uart_record_has("host command 08"));
+	EXPECT_TRUE(uart_record_has("refused"));
+	EXPECT_EQ(0u, uart_rec.under_lock);
+	EXPECT_EQ(0u, hyp_lock_nr_held());
 	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
 }
 
