@@ -615,21 +615,37 @@ TEST_F(its, remap_moves_the_pin_after_the_model)
 	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(b >> 12));
 }
 
-/* A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for good. */
-TEST_F(its, wedged_its_keeps_the_itt_pinned)
+/*
+ * A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for
+ * good. It cost one wait (ITS_POLL_TIMEOUT_US, 100000 fake ticks) under the
+ * ITS's lock, once: a new queue and new commands stall at once, without
+ * another wait, and reach nothing. (The last test: the ITS stays wedged.)
+ */
+TEST_F(its, wedged_its_keeps_the_itt_pinned_and_is_not_waited_on_again)
 {
-	u64 itt = host_page();
+	u64 itt = host_page(), ticks;
+	unsigned int cmds;
 
 	host_queue(host_page(), 1);
 	ASSERT_TRUE(MAPD(0x50, itt, 2, 1));
 	m.hold = true;
+	ticks = fake_timer_ticks;
 	EXPECT_FALSE(MAPD(0x50, 0, 0, 0));
+	EXPECT_GE(fake_timer_ticks - ticks, 100000ull);
 	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
 	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(itt >> 12, 1));
+	cmds = m.nr_cmds;
+	ticks = fake_timer_ticks;
+	host_queue(host_page(), 1); /* disable, a new queue, enable */
+	EXPECT_FALSE(MAPD(0x51, host_page(), 2, 1));
+	EXPECT_FALSE(SYNC());
+	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1); /* GITS_CREADR.Stalled */
+	EXPECT_LT(fake_timer_ticks - ticks, 1000ull);
 	m.hold = false;
 	model_process();
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
+	EXPECT_EQ(cmds, m.nr_cmds); /* nothing queued after the wedge reached it */
 }
 
 TEST_HARNESS_MAIN
