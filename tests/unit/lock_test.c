@@ -184,6 +184,48 @@ TEST(the_same_child_in_order_does_not_panic)
 	EXPECT_TRUE(strstr(out, "hyp_panic") == NULL);
 }
 
+/* ---- calls ------------------------------------------------------------------ */
+
+/*
+ * A call (the budget of waits) is a host trap, or outside one a lock section,
+ * or a lone wait with no lock held.
+ */
+TEST(a_call_is_a_trap_or_an_outermost_lock_section)
+{
+	u64 a, b;
+
+	locks_init();
+	a = hyp_call_id();
+	b = hyp_call_id();
+	EXPECT_NE(0ull, a);
+	EXPECT_NE(a, b); /* no lock, no trap: each wait is a call */
+	hyp_spin_lock(&host_mmu_l);
+	a = hyp_call_id();
+	hyp_spin_lock(&smmu0);
+	EXPECT_EQ(a, hyp_call_id());
+	hyp_spin_unlock(&smmu0);
+	EXPECT_EQ(a, hyp_call_id());
+	hyp_spin_unlock(&host_mmu_l);
+	hyp_spin_lock(&smmu0);
+	EXPECT_NE(a, hyp_call_id()); /* the next section is the next call */
+	hyp_spin_unlock(&smmu0);
+	/* A trap: one call across all its lock sections and the waits between them. */
+	hyp_call_begin();
+	a = hyp_call_id();
+	hyp_spin_lock(&host_mmu_l);
+	EXPECT_EQ(a, hyp_call_id());
+	hyp_spin_unlock(&host_mmu_l);
+	EXPECT_EQ(a, hyp_call_id());
+	hyp_spin_lock(&smmu0);
+	EXPECT_EQ(a, hyp_call_id());
+	hyp_spin_unlock(&smmu0);
+	hyp_call_end();
+	EXPECT_NE(a, hyp_call_id());
+	hyp_call_begin();
+	EXPECT_NE(a, hyp_call_id()); /* the next trap */
+	hyp_call_end();
+}
+
 /* ---- the console under locks ----------------------------------------------- */
 
 /* Logged under locks: nothing reaches the UART until the last release, then all of it, in order. */
