@@ -121,7 +121,7 @@ HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup
 	arch/arm64/hyp/host_mem.c \
 	arch/arm64/hyp/host_stage2.c \
 	iommu/iommu.c $(SMMUV3_SRCS) $(GIC_SRCS) drivers/fw_cfg/fw_cfg.c \
-	hyp/main.c hyp/console.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
+	hyp/main.c hyp/console.c hyp/pl011.c hyp/lock.c hyp/printf.c hyp/page_alloc.c hyp/pgtable.c \
 	hyp/mem_protect.c hyp/mmio.c hyp/trap.c hyp/hcall.c hyp/panic.c hyp/string.c \
 	hyp/memcpy.c hyp/dma_policy.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(basename $(HYP_SRCS)))
@@ -270,10 +270,13 @@ debug:
 
 # ---- tests -------------------------------------------------------------
 
+# Host builds of hyp code (unit tests, fuzz targets, benchmarks): the lock
+# order is always checked (hyp/lock.c), per-CPU state for CONFIG_MAX_CPUS.
+HOST_HYP_CONFIG = -DCONFIG_DEBUG_LOCK_ORDER=1 -DCONFIG_MAX_CPUS=4
 UNIT_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-fno-toplevel-reorder -Itests/harness -Itests/unit/fake -Iinclude -Idrivers \
-	-Iarch/arm64/include
+	-Iarch/arm64/include $(HOST_HYP_CONFIG)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
@@ -432,14 +435,14 @@ $(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
 # ---- benchmarks (not part of check) --------------------------------------
 
 BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
-	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/smmu_model_s1.c \
+	hyp/lock.c tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/smmu_model_s1.c \
 	tests/unit/lib/smmu_model_cache.c tests/unit/lib/poc_memory.c
 
 $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-Itests/unit/fake -Iinclude -Idrivers $(BENCH_SRCS) -o $@
+		-Itests/unit/fake -Iinclude -Idrivers $(HOST_HYP_CONFIG) $(BENCH_SRCS) -o $@
 
 BENCH_CMDLINE := console=ttyAMA0 panic=-1 isohyp.bench=1
 

@@ -113,7 +113,7 @@ static int cpus_init(const struct boot_info *bi, struct hyp_pool *pool)
 		cpu->mpidr = bi->mpidr[i] & MPIDR_AFFINITY_MASK;
 		cpu->index = i;
 		cpu->state = HYP_CPU_OFF;
-		hyp_spin_lock_init(&cpu->lock);
+		hyp_spin_lock_init(&cpu->lock, HYP_LOCK_CPU);
 	}
 	return 0;
 }
@@ -292,6 +292,8 @@ void hyp_system_down_prepare(void)
 	donated = host_stage2_scrub_donated_locked();
 	pr_info("going down: %lu KiB the host donated zeroed; zeroing the %lu MiB carve-out\n",
 		(unsigned long)(donated >> 10), (unsigned long)((cend - cbase) >> 20));
+	/* The lock is never released: nothing else would write what it deferred. */
+	hyp_console_flush_final();
 	hyp_scrub_carveout(cbase, cend, cbase, text_end, cpu->stack_top - HYP_STACK_PAGES * SZ_4K,
 			   cpu->stack_top);
 }

@@ -150,7 +150,7 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 	}
 	nr_ram = n;
 	mp_ops = ops;
-	hyp_spin_lock_init(&host_mmu.lock);
+	hyp_spin_lock_init(&host_mmu.lock, HYP_LOCK_HOST_MMU);
 	return kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
 }
 

@@ -84,7 +84,7 @@ int hyp_mmio_register(struct hyp_mmio_region *r)
 	ret = host_stage2_protect_hyp(r->base, r->size);
 	if (ret)
 		return ret;
-	hyp_spin_lock_init(&r->lock);
+	hyp_spin_lock_init(&r->lock, HYP_LOCK_MMIO);
 	r->nr_reads = r->nr_writes = r->nr_refused = 0;
 	regions[nr_regions++] = r;
 	return 0;

@@ -12,7 +12,7 @@
 
 void hyp_pool_init(struct hyp_pool *pool, u64 base, u64 nr_pages)
 {
-	hyp_spin_lock_init(&pool->lock);
+	hyp_spin_lock_init(&pool->lock, HYP_LOCK_POOL);
 	pool->base = base;
 	pool->next = base;
 	pool->end = base + nr_pages * SZ_4K;

@@ -55,6 +55,9 @@ void hyp_panic(const char *fmt, ...)
 	char line[256];
 	va_list ap;
 
+	/* What this CPU logged under its locks came first; they stay held. */
+	if (this_cpu())
+		hyp_console_flush_final();
 	hyp_snprintf(line, sizeof(line), "isohyp: PANIC on CPU %u: ", panic_cpu());
 	hyp_console_write(line);
 	va_start(ap, fmt);
@@ -71,6 +74,9 @@ void hyp_panic_exception(struct host_ctxt *ctxt, unsigned long kind)
 	unsigned int i;
 
 	u64 far = read_sysreg(far_el2), sp = read_sysreg(tpidr_el0); /* entry.S put it there */
+
+	if (this_cpu())
+		hyp_console_flush_final();
 
 	hyp_snprintf(line, sizeof(line), "isohyp: PANIC on CPU %u: unexpected exception: %s%s\n",
 		     panic_cpu(), vector_names[kind & 15],

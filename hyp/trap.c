@@ -14,6 +14,7 @@
 #include <isohyp/console.h>
 #include <isohyp/hcall.h>
 #include <isohyp/iommu.h>
+#include <isohyp/lock.h>
 #include <isohyp/mmio.h>
 
 #include <asm/host_ctxt.h>
@@ -38,6 +39,8 @@ void handle_host_trap(struct host_ctxt *ctxt)
 {
 	u64 esr = read_sysreg(esr_el2);
 
+	/* One call: an SMMU that timed out in it is not waited on again before the host runs. */
+	hyp_call_begin();
 	switch (FIELD_GET(ESR_EC, esr)) {
 	case ESR_EC_HVC64:
 		count(0);
@@ -60,4 +63,5 @@ void handle_host_trap(struct host_ctxt *ctxt)
 		break;
 	}
 	kvm_iommu_poll();
+	hyp_call_end();
 }

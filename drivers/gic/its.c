@@ -19,7 +19,10 @@
  *    until the device is unmapped or remapped and the ITS has done so.
  * Commands are processed synchronously: the host's GITS_CREADR reaches its
  * GITS_CWRITER before the write returns (or the ITS timed out, which stalls
- * the emulated queue: GITS_CREADR.Stalled).
+ * the emulated queue: GITS_CREADR.Stalled). An ITS that once did not finish
+ * its commands is wedged: it is never waited on again (each wait would hold
+ * this ITS's lock for ITS_POLL_TIMEOUT_US), and every later batch stalls at
+ * once.
  *
  * Not done: GICv4 (hidden: GITS_TYPER.Virtual and the vPE table read as
  * absent), an ITS with GITS_TYPER.PTA = 1 (refused), non-coherent ITSes
@@ -264,13 +267,16 @@ static int its_kick(struct gic_its *its, struct its_batch *b)
 
 	if (!b->nr_queued)
 		return 0;
+	if (its->hw_wedged)
+		return -ETIMEDOUT; /* nothing queued: no wait on it again */
 	dma_wmb(); /* the commands before the write that lets the ITS read them */
 	its_writeq(its, GITS_CWRITER, its->hw_cwriter);
 	ret = its_wait(its, its_caught_up);
 	if (ret || (its_readq(its, GITS_CREADR) & GITS_CREADR_STALLED)) {
 		/* The ITS may still use the old ITTs: keep them pinned, for good. */
-		pr_err("its@%lx: the ITS did not complete its commands (%d): queue stalled\n",
-		       (unsigned long)its->region.base, ret);
+		its->hw_wedged = true;
+		pr_err("its@%lx: the ITS did not complete its commands (%d): wedged, the host's "
+		       "queue stalls from now on\n", (unsigned long)its->region.base, ret);
 		return -ETIMEDOUT;
 	}
 	for (i = 0; i < b->nr_unpin; i++)
@@ -290,6 +296,10 @@ static void its_process(struct gic_its *its)
 	if (!(its->ctlr & GITS_CTLR_ENABLED) || !(its->cbaser & GITS_CBASER_VALID) ||
 	    (its->creadr & GITS_CREADR_STALLED))
 		return;
+	if (its->hw_wedged) {
+		its->creadr |= GITS_CREADR_STALLED; /* at once: see the file header */
+		return;
+	}
 	if (its->cwriter >= qsize) {
 		/* An offset past the queue (UNPREDICTABLE): stall rather than guess. */
 		pr_warn("its@%lx: GITS_CWRITER %lx is outside the host's queue: stalled\n",
@@ -386,7 +396,7 @@ static void its_ctlr_write(struct gic_its *its, u32 val)
 	/* Mappings persist in the tables: every pin stays until its MAPD V=0. */
 	writel_relaxed(0, its->base + GITS_CTLR);
 	its->ctlr &= ~GITS_CTLR_ENABLED;
-	if (its_wait(its, its_quiescent))
+	if (!its->hw_wedged && its_wait(its, its_quiescent))
 		pr_warn("its@%lx: not quiescent after disable\n", (unsigned long)its->region.base);
 }
 

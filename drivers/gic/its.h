@@ -49,6 +49,7 @@ struct gic_its {
 	u64 dev_page_size, dte_size;
 	u64 *cmdq;
 	u32 cmdq_size, hw_cwriter; /* bytes; our next write offset */
+	bool hw_wedged; /* a batch did not complete: never queued to, nor waited on, again */
 	/* The emulated registers. */
 	u32 ctlr;
 	u64 cbaser, cwriter, creadr;

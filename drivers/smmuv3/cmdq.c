@@ -4,9 +4,11 @@
  * PROD, CMD_SYNC completion observed by polling CONS (4.7.3), command errors
  * (CMDQ_CONS.ERR, GERROR.CMDQ_ERR, 7.1) reported and skipped. Every wait is
  * bounded by the generic timer: a queue the SMMU never consumes is
- * -ETIMEDOUT, never a hang. SMMU_BROKEN_TIMEOUTS of those in a row and the
- * SMMU is broken: every later command fails at once with -EIO, nothing waits
- * on it again. Callers hold smmu->lock.
+ * -ETIMEDOUT, never a hang, and one call (include/isohyp/lock.h) waits out
+ * at most one timeout per SMMU: later waits in it only look once, and are
+ * not counted. SMMU_BROKEN_TIMEOUTS timeouts in a row and the SMMU is broken:
+ * every later command fails at once with -EIO, nothing waits on it again.
+ * Callers hold smmu->lock.
  */
 #include <isohyp/console.h>
 #include <isohyp/delay.h>
@@ -91,10 +93,12 @@ int smmu_cmdq_issue(struct arm_smmu_device *smmu, const u64 *cmd)
 	if (smmu->broken)
 		return -EIO; /* fail fast: never wait on a dead SMMU again */
 	if (q_full(q)) {
-		hyp_deadline_t d = hyp_deadline_us(SMMU_POLL_TIMEOUT_US);
+		hyp_deadline_t d = smmu_wait_deadline(smmu);
 
 		while (cmdq_update_cons(smmu) && q_full(q)) {
 			if (hyp_deadline_passed(d)) {
+				if (!smmu_wait_timed_out(smmu))
+					return -ETIMEDOUT; /* not waited: see the file header */
 				pr_err("smmu@%lx: command queue full: the SMMU does not consume it\n",
 				       (unsigned long)smmu->pa);
 				return smmu_cmdq_timeout(smmu);
@@ -133,7 +137,7 @@ int smmu_cmdq_sync(struct arm_smmu_device *smmu)
 	if (ret)
 		return ret;
 	arm_smmu_stats.nr_sync++;
-	d = hyp_deadline_us(SMMU_POLL_TIMEOUT_US);
+	d = smmu_wait_deadline(smmu);
 	for (;;) {
 		if (!cmdq_update_cons(smmu)) {
 			smmu_cmdq_skip_err(smmu);
@@ -146,6 +150,8 @@ int smmu_cmdq_sync(struct arm_smmu_device *smmu)
 		if (hyp_deadline_passed(d))
 			break;
 	}
+	if (!smmu_wait_timed_out(smmu))
+		return -ETIMEDOUT; /* not waited: see the file header */
 	pr_err("smmu@%lx: CMD_SYNC not consumed (prod %x, cons %x): invalidation not confirmed\n",
 	       (unsigned long)smmu->pa, q->prod, q->cons);
 	return smmu_cmdq_timeout(smmu);

@@ -24,6 +24,7 @@
 #include <isohyp/errno.h>
 #include <isohyp/panic.h>
 #include <isohyp/iommu.h>
+#include <isohyp/lock.h>
 
 #include "smmuv3.h"
 
@@ -92,10 +93,25 @@ static int smmu_probe(struct arm_smmu_device *smmu, bool dt_coherent)
 	return 0;
 }
 
+hyp_deadline_t smmu_wait_deadline(struct arm_smmu_device *smmu)
+{
+	return hyp_deadline_us(smmu->timeout_call == hyp_call_id() ? 0 : SMMU_POLL_TIMEOUT_US);
+}
+
+bool smmu_wait_timed_out(struct arm_smmu_device *smmu)
+{
+	u64 call = hyp_call_id();
+
+	if (smmu->timeout_call == call)
+		return false;
+	smmu->timeout_call = call;
+	return true;
+}
+
 /* Poll register @off until (value & mask) == want, or the timeout. */
 int smmu_wait_reg(struct arm_smmu_device *smmu, u64 off, u32 mask, u32 want)
 {
-	hyp_deadline_t d = hyp_deadline_us(SMMU_POLL_TIMEOUT_US);
+	hyp_deadline_t d = smmu_wait_deadline(smmu);
 
 	for (;;) {
 		if ((smmu_read(smmu, off) & mask) == want)
@@ -103,6 +119,8 @@ int smmu_wait_reg(struct arm_smmu_device *smmu, u64 off, u32 mask, u32 want)
 		if (hyp_deadline_passed(d))
 			break;
 	}
+	if (!smmu_wait_timed_out(smmu))
+		return -ETIMEDOUT; /* this call's timeout was spent already: no second one */
 	pr_err("smmu@%lx: register %lx stuck at %x (waiting for %x under mask %x)\n",
 	       (unsigned long)smmu->pa, (unsigned long)off, smmu_read(smmu, off), want, mask);
 	return -ETIMEDOUT;
@@ -585,7 +603,7 @@ int kvm_arm_smmu_v3_register(const struct boot_smmu *boot, unsigned int nr,
 		smmu->pa = boot[i].base;
 		smmu->size = boot[i].size;
 		smmu->base = (volatile u8 *)(uintptr_t)boot[i].base;
-		hyp_spin_lock_init(&smmu->lock);
+		hyp_spin_lock_init(&smmu->lock, HYP_LOCK_SMMU);
 		ret = smmu_probe(smmu, boot[i].coherent);
 		if (ret)
 			return ret;

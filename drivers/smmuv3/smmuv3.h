@@ -15,6 +15,7 @@
 #include <asm/cache.h>
 #include <asm/spinlock.h>
 #include <isohyp/boot_info.h>
+#include <isohyp/delay.h>
 #include <isohyp/iommu.h>
 #include <isohyp/page_alloc.h>
 #include <isohyp/pgtable.h>
@@ -56,6 +57,11 @@ struct arm_smmu_device {
 	 */
 	bool broken;
 	u32 nr_timeouts; /* consecutive, under lock; 0 after a CMD_SYNC completes */
+	/*
+	 * The call (hyp_call_id()) in which a wait on it last timed out: in
+	 * that call, later waits on it only look once (smmu_wait_deadline()).
+	 */
+	u64 timeout_call;
 	u64 nr_reinits; /* times the watchdog found it reset and took it over again */
 	struct arm_smmu_regs_set set;
 	u32 sid_bits;
@@ -87,6 +93,14 @@ extern unsigned int nr_smmus;
 extern struct hyp_pool *smmu_pool;
 /* Poll register @off until (value & mask) == want: 0 or -ETIMEDOUT. */
 int smmu_wait_reg(struct arm_smmu_device *smmu, u64 off, u32 mask, u32 want);
+/*
+ * The deadline of one wait on @smmu: SMMU_POLL_TIMEOUT_US -- or none (one
+ * look) when a wait on it already timed out in this call, so that no call
+ * waits out more than one timeout per SMMU, whatever locks it holds.
+ */
+hyp_deadline_t smmu_wait_deadline(struct arm_smmu_device *smmu);
+/* A wait's deadline passed: true if it was a real wait (the call's one timeout). */
+bool smmu_wait_timed_out(struct arm_smmu_device *smmu);
 /* Under smmu->lock: stop using it for good, make it abort all DMA. */
 void smmu_mark_broken_locked(struct arm_smmu_device *smmu, const char *why);
 /*

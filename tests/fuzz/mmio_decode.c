@@ -159,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* mmio_load_result() alone, on the read value. */
 	FUZZ_CHECK(mmio_load_result(&acc, dev.read_val) == expected_load(&acc, dev.read_val));
 
-	hyp_spin_lock_init(&region.lock);
+	hyp_spin_lock_init(&region.lock, HYP_LOCK_MMIO);
 	ret = hyp_mmio_emulate(&region, addr, &acc, regs);
 	FUZZ_CHECK(!region.lock.held);
 	if (addr % acc.size || addr < REGION_BASE || addr > REGION_BASE + REGION_SIZE - acc.size) {

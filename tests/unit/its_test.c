@@ -24,8 +24,10 @@
 
 #include "harness.h"
 #include "lib/heap_pages.h"
+#include "lib/uart_record.h"
 #include <isohyp/driver.h>
 #include <isohyp/errno.h>
+#include <isohyp/lock.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
 #include <isohyp/page_alloc.h>
@@ -456,6 +458,33 @@ TEST_F(its, bad_itts_are_never_queued)
 	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
 }
 
+/*
+ * A refusal is logged under the ITS region's lock and host_mmu.lock (a trap
+ * through hyp_mmio_emulate()): it reaches the UART (the real console,
+ * lib/uart_record.c) only after both are released.
+ */
+TEST_F(its, a_refusal_is_written_after_the_locks)
+{
+	struct mmio_access acc = { .size = 8, .srt = 1, .write = true, .sf = true };
+	u64 donated = host_page(), regs[31] = { 0 };
+	u64 *s;
+
+	host_queue(host_page(), 1);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(donated >> 12, 1));
+	uart_record_reset();
+	s = (u64 *)(uintptr_t)(q.base + q.cwriter);
+	s[0] = 0x08 | 0x30ULL << 32, s[1] = 4, s[2] = donated | 1ULL << 63, s[3] = 0; /* MAPD */
+	q.cwriter = (q.cwriter + 32) % q.size;
+	regs[1] = q.cwriter;
+	EXPECT_EQ(0, hyp_mmio_emulate(its, ITS_PA + 0x88, &acc, regs)); /* GITS_CWRITER */
+	EXPECT_EQ(q.cwriter, its_rd(0x90, 8));
+	EXPECT_TRUE(uart_record_has("host command 08"));
+	EXPECT_TRUE(uart_record_has("refused"));
+	EXPECT_EQ(0u, uart_rec.under_lock);
+	EXPECT_EQ(0u, hyp_lock_nr_held());
+	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
+}
+
 /* GITS_CREADR and GITS_CWRITER wrap; more commands at once than the hypervisor's queue holds. */
 TEST_F(its, queue_wraps_and_long_batches_split)
 {
@@ -586,21 +615,37 @@ TEST_F(its, remap_moves_the_pin_after_the_model)
 	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(b >> 12));
 }
 
-/* A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for good. */
-TEST_F(its, wedged_its_keeps_the_itt_pinned)
+/*
+ * A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for
+ * good. It cost one wait (ITS_POLL_TIMEOUT_US, 100000 fake ticks) under the
+ * ITS's lock, once: a new queue and new commands stall at once, without
+ * another wait, and reach nothing. (The last test: the ITS stays wedged.)
+ */
+TEST_F(its, wedged_its_keeps_the_itt_pinned_and_is_not_waited_on_again)
 {
-	u64 itt = host_page();
+	u64 itt = host_page(), ticks;
+	unsigned int cmds;
 
 	host_queue(host_page(), 1);
 	ASSERT_TRUE(MAPD(0x50, itt, 2, 1));
 	m.hold = true;
+	ticks = fake_timer_ticks;
 	EXPECT_FALSE(MAPD(0x50, 0, 0, 0));
+	EXPECT_GE(fake_timer_ticks - ticks, 100000ull);
 	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
 	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(itt >> 12, 1));
+	cmds = m.nr_cmds;
+	ticks = fake_timer_ticks;
+	host_queue(host_page(), 1); /* disable, a new queue, enable */
+	EXPECT_FALSE(MAPD(0x51, host_page(), 2, 1));
+	EXPECT_FALSE(SYNC());
+	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1); /* GITS_CREADR.Stalled */
+	EXPECT_LT(fake_timer_ticks - ticks, 1000ull);
 	m.hold = false;
 	model_process();
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
+	EXPECT_EQ(cmds, m.nr_cmds); /* nothing queued after the wedge reached it */
 }
 
 TEST_HARNESS_MAIN

@@ -4,31 +4,40 @@
  * Armv8.0 CPU (no LSE atomics needed). Waiters sleep in WFE; the release
  * store to the owner field clears their exclusive monitors and wakes them
  * (Arm ARM D1.6.1 "The Event Register"). The lock records the holder's CPU so
- * hyp_assert_lock_held() can check callers of _locked functions.
+ * hyp_assert_lock_held() can check callers of _locked functions, and its rank
+ * in the lock order (include/isohyp/lock.h): hyp_spin_lock() and
+ * hyp_spin_unlock() report to hyp/lock.c, which counts what each CPU holds
+ * and, in a CONFIG_DEBUG_LOCK_ORDER build, checks the order. arch_spin_lock()
+ * is the bare lock, for the console alone (it must not report: it is what a
+ * release's flush takes).
  */
 #ifndef ISOHYP_ASM_SPINLOCK_H
 #define ISOHYP_ASM_SPINLOCK_H
 
+#include <isohyp/lock.h>
 #include <isohyp/types.h>
 
 typedef struct {
 	u16 owner;
 	u16 next;
 	u32 holder; /* CPU index + 1 while held, 0 when free: for assertions only */
+	u32 rank; /* enum hyp_lock_rank */
 } hyp_spinlock_t;
 
-#define HYP_SPINLOCK_INIT { 0, 0, 0 }
+/* A bare lock for arch_spin_lock() (the console's). */
+#define HYP_SPINLOCK_INIT { 0, 0, 0, HYP_LOCK_UNRANKED }
 
-static inline void hyp_spin_lock_init(hyp_spinlock_t *l)
+static inline void hyp_spin_lock_init(hyp_spinlock_t *l, enum hyp_lock_rank rank)
 {
 	l->owner = 0;
 	l->next = 0;
 	l->holder = 0;
+	l->rank = rank;
 }
 
 unsigned int hyp_cpu_index(void);
 
-static inline void hyp_spin_lock(hyp_spinlock_t *l)
+static inline void arch_spin_lock(hyp_spinlock_t *l)
 {
 	u32 tmp, newval;
 	u16 ticket;
@@ -50,16 +59,28 @@ static inline void hyp_spin_lock(hyp_spinlock_t *l)
 			break;
 		__asm__ __volatile__("wfe" ::: "memory");
 	}
+}
+
+static inline void arch_spin_unlock(hyp_spinlock_t *l)
+{
+	u16 next_owner = l->owner + 1;
+
+	/* Release: everything in the critical section is visible before the handover. */
+	__asm__ __volatile__("stlrh %w1, [%0]" : : "r"(&l->owner), "r"(next_owner) : "memory");
+}
+
+static inline void hyp_spin_lock(hyp_spinlock_t *l)
+{
+	hyp_lock_acquire(l, l->rank);
+	arch_spin_lock(l);
 	l->holder = hyp_cpu_index() + 1;
 }
 
 static inline void hyp_spin_unlock(hyp_spinlock_t *l)
 {
-	u16 next_owner = l->owner + 1;
-
 	l->holder = 0;
-	/* Release: everything in the critical section is visible before the handover. */
-	__asm__ __volatile__("stlrh %w1, [%0]" : : "r"(&l->owner), "r"(next_owner) : "memory");
+	arch_spin_unlock(l);
+	hyp_lock_release(l, l->rank);
 }
 
 static inline bool hyp_spin_is_held_by_me(hyp_spinlock_t *l)
