@@ -82,6 +82,7 @@ struct soak_cpu {
 	u64 rng, index, mpidr, priv_pfn;
 	u64 calls, divs, printed, last_faults;
 	u64 done; /* the last epoch this CPU finished */
+	u64 rendezvous; /* how many it has been to */
 	struct soak_div div[MAX_DIVS];
 	u8 state[PRIV_PAGES]; /* PAGE_STATE of each own page */
 	u64 seed[PRIV_PAGES]; /* its content: fill pattern of seed, 0 = zeros */
@@ -472,31 +473,94 @@ static s64 shared_state(u64 p, u64 *reclaims)
 }
 
 /*
- * The end of an epoch, every CPU: once all have stopped calling (bounded
- * wait, 60 s), each loads every shared page. What its own stage-2 TLB lets
- * it reach must be what the sum of everybody's calls says -- a CPU that kept
- * a stale entry after another donated the page would read it.
+ * Wait until every CPU has arrived here as often as this one (bounded, 60 s:
+ * the boot CPU reports a CPU that never came). False on a timeout.
  */
-static void quiet_check(struct soak_cpu *c, u64 epoch)
+static bool rendezvous(struct soak_cpu *c)
 {
-	u64 limit = now() + 60 * soak.freq, p, v, reclaims, faulted;
+	u64 limit = now() + 60 * soak.freq;
+
+	c->rendezvous++;
+	arrive(&soak.arrived);
+	while (__atomic_load_n(&soak.arrived, __ATOMIC_ACQUIRE) < c->rendezvous * soak.ncpus) {
+		if (now() > limit)
+			return false;
+		/* Lets a single-threaded TCG run the others now (QEMU switches CPUs on it). */
+		__asm__ __volatile__("yield" ::: "memory");
+	}
+	return true;
+}
+
+/*
+ * Everybody quiet: this CPU loads every shared page. What its own stage-2
+ * TLB lets it reach must be what the sum of everybody's calls says. Pages
+ * that must abort go first (@inaccessible_first) or last: taking an abort
+ * may cost this CPU its TLB entries, which would hide a stale one.
+ */
+static void quiet_check(struct soak_cpu *c, const char *what, bool inaccessible_first)
+{
+	u64 p, v, reclaims, faulted, pass;
 	s64 st;
 
-	arrive(&soak.arrived);
-	while (__atomic_load_n(&soak.arrived, __ATOMIC_ACQUIRE) < epoch * soak.ncpus)
-		if (now() > limit)
-			return; /* the boot CPU reports who never came */
-	for (p = 0; p < SHARED_PAGES; p++) {
-		u64 pfn = soak.shared_pfn + p;
+	for (pass = 0; pass < 2; pass++)
+		for (p = 0; p < SHARED_PAGES; p++) {
+			u64 pfn = soak.shared_pfn + p;
 
-		st = shared_state(p, &reclaims);
+			st = shared_state(p, &reclaims);
+			if (st < 0 || (st == DONATED) != (pass == !inaccessible_first))
+				continue; /* the boot CPU reports the former */
+			faulted = access(c, (pfn << 12) + 8 * ((p + c->index) % WORDS), false, &v);
+			if (faulted != (st == DONATED))
+				diverge(c, what, 0, pfn, 1, faulted, st == DONATED);
+		}
+}
+
+/*
+ * While the others wait, the boot CPU moves every shared page on by one
+ * call: host-owned ones are donated (reclaimed ones given back, shared ones
+ * unshared). The calls' TLB invalidation must reach the other CPUs, which
+ * loaded every page just before: a stale entry would let them read a page
+ * donated meanwhile.
+ */
+static void shootdown(struct soak_cpu *b)
+{
+	u64 p, reclaims;
+
+	for (p = 0; p < SHARED_PAGES; p++) {
+		s64 st = shared_state(p, &reclaims), ret;
+		unsigned int k = st == DONATED ? CALL_RECLAIM :
+				 st == SHARED ? CALL_UNSHARE : CALL_DONATE;
+
 		if (st < 0)
-			continue; /* the boot CPU reports it */
-		faulted = access(c, (pfn << 12) + 8 * ((p + c->index) % WORDS), false, &v);
-		if (faulted != (st == DONATED))
-			diverge(c, "quiet: this CPU's load of a shared page aborted (1) or not",
-				0, pfn, 1, faulted, st == DONATED);
+			continue;
+		ret = call(b, range_calls[k].fn, soak.shared_pfn + p, 1);
+		if (ret)
+			diverge(b, "shootdown: a call on a quiet shared page", range_calls[k].fn,
+				soak.shared_pfn + p, 1, ret, 0);
+		else
+			b->ops[p][k]++;
 	}
+}
+
+/*
+ * The end of an epoch, on every CPU: all stop; each loads every shared
+ * page; the boot CPU changes them all; each loads them again. False if a
+ * CPU never came.
+ */
+static bool epoch_end_checks(struct soak_cpu *c, bool boot)
+{
+	if (!rendezvous(c))
+		return false;
+	quiet_check(c, "quiet: this CPU's load of a shared page aborted (1) or not", false);
+	if (!rendezvous(c))
+		return false;
+	if (boot)
+		shootdown(c);
+	if (!rendezvous(c))
+		return false;
+	quiet_check(c, "shootdown: this CPU's load of a page another CPU changed aborted (1) or not",
+		    true);
+	return true;
 }
 
 /* A secondary, started through PSCI CPU_ON for each epoch; CPU_OFF on return. */
@@ -507,7 +571,7 @@ static void worker(void *arg)
 
 	while (!__atomic_load_n(&soak.stop, __ATOMIC_ACQUIRE))
 		step(c);
-	quiet_check(c, epoch);
+	epoch_end_checks(c, false);
 	__atomic_store_n(&c->done, epoch, __ATOMIC_RELEASE);
 }
 
@@ -804,7 +868,8 @@ void payload_soak(u64 seconds, u64 seed)
 			}
 		}
 		__atomic_store_n(&soak.stop, 1, __ATOMIC_RELEASE);
-		quiet_check(b, soak.epoch);
+		if (!epoch_end_checks(b, true))
+			Print(L"soak: a CPU never reached the end of epoch %ld\n", (s64)soak.epoch);
 		for (i = 0; i < soak.ncpus; i++) {
 			u64 k;
 
