@@ -313,7 +313,7 @@ PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
 	tests/target/payload/fw_cfg_tests.c tests/target/payload/outside.c \
 	tests/target/payload/gic_tests.c \
 	tests/target/payload/enomem_tests.c tests/target/payload/preload.c \
-	tests/target/payload/soak.c \
+	tests/target/payload/soak.c tests/target/payload/soak_boot.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder

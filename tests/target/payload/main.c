@@ -4,7 +4,8 @@
  * stage, so it runs at EL1 under the hypervisor with the firmware as its
  * host. It runs every test registered with the kselftest harness, prints KTAP
  * on the console and powers the machine off through the firmware (whose PSCI
- * SYSTEM_OFF goes through the hypervisor's proxy).
+ * SYSTEM_OFF goes through the hypervisor's proxy). Load options pick other
+ * runs instead: el2-crash and its kin, reset-scrub, soak (make soak, soak.c).
  */
 #include <efi.h>
 #include <efilib.h>
