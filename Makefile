@@ -45,7 +45,7 @@ AUTOCONF	:= $(BUILD)/include/generated/autoconf.h
 
 .DEFAULT_GOAL := all
 .PHONY: all run check debug deps defconfig menuconfig savedefconfig olddefconfig \
-	clean distclean unit-tests target-images bench mutate fuzz fuzz-targets FORCE
+	clean distclean unit-tests target-images bench mutate soak fuzz fuzz-targets FORCE
 
 # ---- dependencies and configuration ------------------------------------
 
@@ -316,6 +316,7 @@ PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
 	tests/target/payload/fw_cfg_tests.c tests/target/payload/outside.c \
 	tests/target/payload/gic_tests.c \
 	tests/target/payload/enomem_tests.c tests/target/payload/preload.c \
+	tests/target/payload/soak.c tests/target/payload/soak_boot.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
 PAYLOAD_OBJS := $(patsubst %,$(BUILD)/payload/%.o,$(basename $(PAYLOAD_SRCS)))
 PAYLOAD_CFLAGS = $(EFI_CFLAGS) -Itests/harness -Itests/target/payload -fno-toplevel-reorder
@@ -469,6 +470,27 @@ bench: deps
 		$(TEST_BUILD)/bench/esp-nohyp.img $(TEST_BUILD)/bench/data.img
 	$(Q)$(TEST_BUILD)/bench/smmu_bench | tee $(TEST_BUILD)/bench/smmu.txt
 	$(Q)BUILD=$(TEST_BUILD) scripts/bench-qemu.sh | tee $(TEST_BUILD)/bench/qemu.txt
+
+# The multi-CPU soak (tests/target/payload/soak.c): minutes, so not part of
+# check. The production build, as make run boots it; the payload in soak mode.
+SOAK_SECONDS	?= 300
+SOAK_CPUS	?= 8
+SOAK_SEED	?=
+SOAK_TCG	?= multi
+
+$(BUILD)/soak/isohyp.conf: FORCE
+	$(call write_conf,$@,# make soak: the EL1 payload runs the ABI on every CPU at once\nnext=EFI/isohyp/payload.efi\nlog=info\ncmdline=soak soak-seconds=$(SOAK_SECONDS)$(if $(SOAK_SEED), soak-seed=$(SOAK_SEED))\n)
+
+$(BUILD)/soak/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/soak/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/soak/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/soak/esp.img
+	$(Q)BUILD=$(BUILD) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_CPUS=$(SOAK_CPUS) \
+		SOAK_TCG=$(SOAK_TCG) scripts/soak.sh
 
 # Mutation testing (tests/mutants/mutants.txt): minutes, so not part of check.
 mutate:

@@ -119,18 +119,18 @@ static bool edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
 }
 
 /* RAM -> device buffer. */
-static bool dma_in(u64 pa)
+bool dma_in(u64 pa)
 {
 	return edu_dma(pa, EDU_BUF, PAGE, false);
 }
 
 /* Device buffer -> RAM. */
-static bool dma_out(u64 pa)
+bool dma_out(u64 pa)
 {
 	return edu_dma(EDU_BUF, pa, PAGE, true);
 }
 
-static int edu_setup(void)
+int edu_setup(void)
 {
 	if (!edu)
 		edu = find_edu();

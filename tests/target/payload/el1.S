@@ -36,6 +36,37 @@ payload_vector_common:
 	eret
 
 /*
+ * The soak's vectors (soak.c): as payload_vectors, but each CPU records into
+ * its own struct payload_caught, whose address is in TPIDR_EL1, so that every
+ * CPU can take aborts at once.
+ */
+	.balign	0x800
+	.globl	soak_vectors
+soak_vectors:
+	.rept	16
+	.balign	0x80
+	b	soak_vector_common
+	.endr
+
+soak_vector_common:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, tpidr_el1
+	mrs	x0, esr_el1
+	str	x0, [x1, #0]
+	mrs	x0, far_el1
+	str	x0, [x1, #8]
+	mrs	x0, elr_el1
+	str	x0, [x1, #16]
+	ldr	x0, [x1, #24]
+	add	x0, x0, #1
+	str	x0, [x1, #24]
+	mrs	x0, elr_el1
+	add	x0, x0, #4
+	msr	elr_el1, x0
+	ldp	x0, x1, [sp], #16
+	eret
+
+/*
  * A secondary CPU, at EL1 with the MMU off, x0 = its slot (a 64-byte line in
  * payload_cpu_slots). Write CurrentEL and MPIDR_EL1 into the slot (non-
  * cacheable with the MMU off: the boot CPU invalidates before reading), then

@@ -4,7 +4,8 @@
  * stage, so it runs at EL1 under the hypervisor with the firmware as its
  * host. It runs every test registered with the kselftest harness, prints KTAP
  * on the console and powers the machine off through the firmware (whose PSCI
- * SYSTEM_OFF goes through the hypervisor's proxy).
+ * SYSTEM_OFF goes through the hypervisor's proxy). Load options pick other
+ * runs instead: el2-crash and its kin, reset-scrub, soak (make soak, soak.c).
  */
 #include <efi.h>
 #include <efilib.h>
@@ -41,6 +42,47 @@ static bool load_option(EFI_HANDLE image, const CHAR16 *word)
 		if ((i == 0 || o[i - 1] == L' ') && !CompareMem(o + i, word, wl * sizeof(CHAR16)) &&
 		    (i + wl == n || o[i + wl] == L' ' || o[i + wl] == 0))
 			return true;
+	return false;
+}
+
+/*
+ * The number after @prefix ("soak-seconds=") in our load options, decimal or
+ * 0x-prefixed hex, into @val; false if there is none.
+ */
+static bool load_option_u64(EFI_HANDLE image, const CHAR16 *prefix, u64 *val)
+{
+	EFI_LOADED_IMAGE *li;
+	const CHAR16 *o;
+	UINTN n, i, j, pl = StrLen(prefix);
+	u64 v = 0;
+	bool hex, digits = false;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+					(void **)&li)) || !li->LoadOptions)
+		return false;
+	o = li->LoadOptions;
+	n = li->LoadOptionsSize / sizeof(CHAR16);
+	for (i = 0; i + pl <= n; i++) {
+		if ((i && o[i - 1] != L' ') || CompareMem(o + i, prefix, pl * sizeof(CHAR16)))
+			continue;
+		j = i + pl;
+		hex = j + 2 <= n && o[j] == L'0' && (o[j + 1] == L'x' || o[j + 1] == L'X');
+		for (j += hex ? 2 : 0; j < n; j++, digits = true) {
+			CHAR16 ch = o[j];
+
+			if (ch >= L'0' && ch <= L'9')
+				v = v * (hex ? 16 : 10) + (ch - L'0');
+			else if (hex && ch >= L'a' && ch <= L'f')
+				v = v * 16 + (ch - L'a' + 10);
+			else if (hex && ch >= L'A' && ch <= L'F')
+				v = v * 16 + (ch - L'A' + 10);
+			else
+				break;
+		}
+		if (digits)
+			*val = v;
+		return digits;
+	}
 	return false;
 }
 
@@ -128,6 +170,17 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (load_option(image, L"reset-scrub")) {
 		reset_scrub();
 		return EFI_ABORTED;
+	}
+	if (load_option(image, L"soak")) {
+		u64 seconds = 300, seed = 0;
+
+		load_option_u64(image, L"soak-seconds=", &seconds);
+		load_option_u64(image, L"soak-seed=", &seed);
+		uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+		payload_soak(seconds, seed);
+		Print(L"isohyp-payload: done, powering off\n");
+		uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+		return EFI_SUCCESS;
 	}
 	payload_test_hooks = load_option(image, L"test-hooks");
 	/* The firmware's watchdog would reset a long run; these tests are bounded. */

@@ -119,7 +119,7 @@ int ram_bounds(u64 *lo, u64 *hi)
 	return *hi ? 0 : -1;
 }
 
-static u64 uart_base(void)
+u64 uart_base(void)
 {
 	const void *fdt = host_fdt();
 	const fdt32_t *reg;

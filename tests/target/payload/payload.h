@@ -74,6 +74,26 @@ void free_pages(u64 pa, UINTN n);
 void fill_page(u64 pa, u64 seed);
 bool page_has(u64 pa, u64 seed);
 
+/* The host's PL011 (its registers' base), from the device tree; 0 if none. */
+u64 uart_base(void);
+
+/*
+ * QEMU's edu device as a DMA master (dma_tests.c): edu_setup() finds and
+ * enables it (0, or -1 without one); dma_in() copies a page of RAM into its
+ * buffer, dma_out() the buffer to a page of RAM (false: the engine never
+ * finished). Boot CPU only: they go through the firmware's PCI I/O protocol.
+ */
+int edu_setup(void);
+bool dma_in(u64 pa);
+bool dma_out(u64 pa);
+
+/*
+ * The multi-CPU soak (soak.c, make soak): @seconds of random ABI calls on
+ * every CPU, from @seed (0: one from the counter).
+ */
+extern char soak_vectors[];
+void payload_soak(u64 seconds, u64 seed);
+
 /*
  * Checks from outside (outside.c): QEMU reads @len bytes at @pa through its
  * monitor while the payload waits (false: no answer, the run has no
