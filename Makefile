@@ -113,7 +113,7 @@ LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.
 HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protector -mno-outline-atomics \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
-	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c
+	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c drivers/smmuv3/nested.c
 GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \
@@ -431,7 +431,7 @@ $(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
 
 # ---- benchmarks (not part of check) --------------------------------------
 
-BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
+BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/mmio.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
 	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/poc_memory.c
 
 $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
