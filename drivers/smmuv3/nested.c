@@ -37,30 +37,11 @@
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
 
-#include "smmuv3.h"
+#include "nested.h"
 
 /* The largest queues the host is offered (IDR1.CMDQS/EVENTQS), if the SMMU's are larger. */
 #define NESTED_CMDQS_MAX 10 /* 1024 commands, 16 KiB */
 #define NESTED_EVTQS_MAX 10 /* 1024 events, 32 KiB */
-
-/* The registers the host reads as it wrote them (those with effects are kept apart). */
-struct smmu_nested_queue {
-	u64 base; /* RA/WA, ADDR, LOG2SIZE */
-	u32 prod, cons;
-	u64 pin_addr, pin_size; /* pinned while the queue is enabled; size 0: none */
-};
-
-struct smmu_nested {
-	struct hyp_mmio_region region;
-	struct arm_smmu_device *smmu;
-	u32 idr[6], iidr, aidr;
-	u32 cr0, cr0ack, cr1, cr2, gbpa, irq_ctrl, irq_ctrlack, gerror, gerrorn;
-	u64 strtab_base;
-	u32 strtab_base_cfg;
-	u64 strtab_pin_addr, strtab_pin_size;
-	struct smmu_nested_queue cmdq, evtq;
-	u64 nr_refused; /* enables refused, statistics */
-};
 
 static struct smmu_nested nested_devs[BOOT_INFO_MAX_SMMUS];
 
@@ -211,13 +192,25 @@ static int nested_strtab_enable(struct smmu_nested *n)
 /* ---- CR0 --------------------------------------------------------------------- */
 
 /*
+ * Every stream's STE again. A failure is the real SMMU's (a command timed
+ * out: it counts toward broken, which makes it abort everything): logged.
+ */
+static void nested_reshadow(struct smmu_nested *n, const char *why)
+{
+	int ret = smmu_nested_shadow_all(n);
+
+	if (ret)
+		pr_err("smmu@%lx: stream table not re-shadowed (%s): %d\n", smmu_pa(n), why, ret);
+}
+
+/*
  * CR0 (6.3.9): each enable that changes is done, or refused, before the
  * write returns; CR0ACK shows what took effect. Turning one off lets go of
  * its table or queue.
  */
 static void nested_cr0_write(struct smmu_nested *n, u32 val)
 {
-	u32 on = val & ~n->cr0ack, off = n->cr0ack & ~val;
+	u32 on = val & ~n->cr0ack, off = n->cr0ack & ~val, was = n->cr0ack;
 
 	n->cr0 = val & (CR0_SMMUEN | CR0_EVTQEN | CR0_CMDQEN); /* PRIQEN, ATSCHK, VMW: RES0 */
 	if (off & CR0_CMDQEN)
@@ -237,6 +230,9 @@ static void nested_cr0_write(struct smmu_nested *n, u32 val)
 		n->cr0ack |= CR0_EVTQEN;
 	if ((on & CR0_SMMUEN) && !nested_strtab_enable(n))
 		n->cr0ack |= CR0_SMMUEN;
+	/* Translation on or off: every stream's STE follows (nested_ste.c). */
+	if ((was ^ n->cr0ack) & CR0_SMMUEN)
+		nested_reshadow(n, "SMMUEN changed");
 }
 
 /* ---- other registers with effects --------------------------------------------- */
@@ -263,10 +259,15 @@ static void nested_irq_ctrl_write(struct smmu_nested *n, u32 val)
 /* GBPA (6.3.14): an update with UPDATE set completes at once; UPDATE reads 0. */
 static void nested_gbpa_write(struct smmu_nested *n, u32 val)
 {
+	u32 was = n->gbpa;
+
 	if (!(val & GBPA_UPDATE))
 		return; /* the fields change only with UPDATE */
 	n->gbpa = val & (GBPA_ABORT | GBPA_INSTCFG | GBPA_PRIVCFG | GBPA_SHCFG | GBPA_ALLOCCFG |
 			 GBPA_MTCFG | GBPA_MEMATTR);
+	/* While the host's SMMU is off, GBPA.ABORT is what every stream gets. */
+	if (((was ^ n->gbpa) & GBPA_ABORT) && !(n->cr0ack & CR0_SMMUEN))
+		nested_reshadow(n, "GBPA changed");
 }
 
 /* ---- the MMIO handlers --------------------------------------------------------- */
@@ -495,4 +496,16 @@ int smmu_nested_register(struct arm_smmu_device *smmu, u32 host_ia_bits)
 	}
 	smmu->nested = n;
 	return 0;
+}
+
+int smmu_nested_start(struct arm_smmu_device *smmu, struct hyp_pool *pool)
+{
+	struct smmu_nested *n = smmu->nested;
+	int ret;
+
+	/* The host runs later: no emulated access can come in meanwhile. */
+	ret = smmu_nested_ste_init(n, pool);
+	if (ret)
+		pr_err("smmu@%lx: cannot shadow the stream table: %d\n", smmu_pa(n), ret);
+	return ret;
 }

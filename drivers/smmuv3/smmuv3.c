@@ -448,6 +448,8 @@ static int smmu_init(void)
 		struct arm_smmu_device *smmu = &smmus[i];
 
 		ret = smmu_reset(smmu);
+		if (!ret && smmu->nested)
+			ret = smmu_nested_start(smmu, smmu_pool);
 		if (ret) {
 			pr_err("smmu@%lx: reset failed: %d\n", (unsigned long)smmu->pa, ret);
 			smmu_teardown();

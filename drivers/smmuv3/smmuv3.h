@@ -49,6 +49,13 @@ struct arm_smmu_device {
 	u64 pa, size;
 	u32 mode; /* enum boot_smmu_mode */
 	struct smmu_nested *nested; /* nested mode: what the host sees (nested.c) */
+	/*
+	 * Nested mode: the host's stage 1 may have been live, so the SMMU may
+	 * cache nested (stage 1 + 2) translations, which TLBI_S2_IPA need not
+	 * remove: a stage-2 change invalidates the whole VMID instead
+	 * (io_pgtable.c). Set under host_mmu.lock, never cleared.
+	 */
+	bool s1_live;
 	u32 idr0, idr1, idr3, idr5;
 	u32 fw_cr0, fw_gbpa; /* as firmware left them, to hand back on failure */
 	bool touched; /* reset started: registers no longer as firmware left them */
@@ -135,6 +142,11 @@ void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits, bool coh
  * routed to the emulation. 0, or -errno (the MMIO table is full).
  */
 int smmu_nested_register(struct arm_smmu_device *smmu, u32 host_ia_bits);
+/*
+ * After the takeover (the real stream table exists): every stream's STE as
+ * the host's reset state asks (GBPA). 0 or -errno.
+ */
+int smmu_nested_start(struct arm_smmu_device *smmu, struct hyp_pool *pool);
 
 /* io_pgtable.c: the identity stage-2 every STE points at. */
 extern struct kvm_pgtable smmu_idmap;

@@ -7,9 +7,16 @@
  * Expected values come from the spec and QEMU's ID registers
  * (ARCHITECTURE.md section 7), not from the driver.
  */
+#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE */
+#include <string.h>
+#include <sys/mman.h>
+
 #include "harness.h"
-#include "lib/smmu_machine.h"
 #include <isohyp/errno.h>
+/* The driver's internals: its STE update counters and re-shadow entry point. */
+#include <smmuv3/nested.h>
+#undef IDR0_COHACC /* smmu_machine.h's, as a plain mask */
+#include "lib/smmu_machine.h"
 #include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
@@ -53,6 +60,10 @@
 #define HOST_STRTAB (RAM0 + 0x100000)
 #define HOST_CMDQ (RAM0 + 0x200000)
 #define HOST_EVTQ (RAM0 + 0x300000)
+#define HOST_L2 (RAM0 + 0x500000)
+#define HOST_CD (RAM0 + 0x600000)
+/* The part of RAM0 the host's tables live in: real memory at its address. */
+#define HOST_MEM_SIZE (8ull << 20)
 
 static struct hyp_mmio_region *regs;
 
@@ -108,10 +119,27 @@ static int boot(const struct smmu_cfg *cfg, u32 mode)
 	return ret;
 }
 
+/* Back [RAM0, RAM0 + HOST_MEM_SIZE) with memory once; zero it for each test. */
+static bool host_mem_up(void)
+{
+	static bool mapped;
+	void *p;
+
+	if (!mapped) {
+		p = mmap((void *)(uintptr_t)RAM0, HOST_MEM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		mapped = p == (void *)(uintptr_t)RAM0;
+	}
+	if (mapped)
+		memset((void *)(uintptr_t)RAM0, 0, HOST_MEM_SIZE);
+	return mapped;
+}
+
 FIXTURE_SETUP(nested)
 {
 	struct smmu_cfg cfg = qemu_cfg;
 
+	ASSERT_TRUE(host_mem_up());
 	cfg.coherent = variant->dt_coherent;
 	ASSERT_EQ(0, boot(&cfg, BOOT_SMMU_NESTED));
 	ASSERT_NE_NULL(regs);
@@ -415,17 +443,297 @@ TEST_F(nested, gerror_read_only)
 	EXPECT_EQ(0x1ffu, rd32(GERRORN));
 }
 
-/* Whatever the host programs, the real SMMU keeps every stream on the identity stage 2 (for now). */
-TEST_F(nested, real_smmu_keeps_identity_stage2)
+/* The real SMMU stays enabled and aborting while disabled whatever the host programs. */
+TEST_F(nested, real_smmu_stays_the_hypervisors)
 {
 	program_bases();
 	EXPECT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
-	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
-	EXPECT_DMA_OK(0x1234, RAM1, ATTR_NORMAL_WB);
-	EXPECT_DMA_FAULT(0, CARVE);
+	EXPECT_EQ(0, wr(CR0, 4, 0));
+	EXPECT_EQ(0, wr(GBPA, 4, (1u << 31)));
 	EXPECT_EQ(CMDQEN | EVTQEN | SMMUEN, model.cr0);
 	EXPECT_TRUE(model.gbpa & (1u << 20));
-	EXPECT_EQ(0u, model.bad_stes + model.missing_stes);
+	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0, CARVE);
+}
+
+/* ---- the stream table shadow (nested_ste.c) ------------------------------------ */
+
+/* STE fields, from IHI 0070 5.2 (not the driver's header). */
+#define V 1ull
+#define CFG(c) ((u64)(c) << 1)
+#define CFG_OF(d0) (((d0) >> 1) & 7)
+#define CFG_ABORT 0
+#define CFG_BYPASS 4
+#define CFG_S1 5
+#define CFG_S2 6
+#define CFG_S12 7
+#define S1CTXPTR_MASK 0x000fffffffffffc0ull
+
+/* The real STE of @sid, found as the SMMU finds it: from the model's registers. */
+static const u64 *real_ste(u32 sid)
+{
+	u64 base = model.strtab_base & 0x000fffffffffffc0ull, l1, l2;
+	u32 cfg = model.strtab_base_cfg, split = (cfg >> 6) & 0x1f;
+
+	if (((cfg >> 16) & 3) == 0)
+		return (const u64 *)(uintptr_t)(base + (u64)sid * 64);
+	l1 = *(const u64 *)(uintptr_t)(base + (u64)(sid >> split) * 8);
+	l2 = l1 & 0x000fffffffffffc0ull;
+	return (const u64 *)(uintptr_t)(l2 + (u64)(sid & ((1u << split) - 1)) * 64);
+}
+
+/* The level-2 table the SMMU uses for @sid (2-level only). */
+static u64 real_l2(u32 sid)
+{
+	u64 base = model.strtab_base & 0x000fffffffffffc0ull;
+	u32 split = (model.strtab_base_cfg >> 6) & 0x1f;
+
+	return *(const u64 *)(uintptr_t)(base + (u64)(sid >> split) * 8) & 0x000fffffffffffc0ull;
+}
+
+static u64 *host_ste(u32 sid)
+{
+	return (u64 *)(uintptr_t)(HOST_STRTAB + (u64)sid * 64);
+}
+
+/* Every one of the 2^16 stream IDs has a valid STE: abort, stage 2 or stage 1 + 2. */
+static unsigned int count_bad_real_stes(void)
+{
+	unsigned int sid, bad = 0;
+
+	for (sid = 0; sid < 0x10000; sid++) {
+		const u64 *ste = real_ste(sid);
+		u32 c = CFG_OF(ste[0]);
+
+		if (!(ste[0] & V) || (c != CFG_ABORT && c != CFG_S2 && c != CFG_S12))
+			bad++;
+	}
+	return bad;
+}
+
+/* Host SMMUEN = 0: GBPA.ABORT aborts every stream; bypass is the identity stage 2 again. */
+TEST_F(nested, gbpa_abort_while_disabled)
+{
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(0, wr(GBPA, 4, (1u << 31) | (1u << 20)));
+	EXPECT_DMA_FAULT(0, RAM0);
+	EXPECT_DMA_FAULT(0x1234, RAM1);
+	EXPECT_DMA_FAULT(0xffff, RAM0);
+	EXPECT_EQ((u64)CFG(CFG_ABORT) | V, real_ste(0x1234)[0]);
+	EXPECT_EQ(0u, count_bad_real_stes());
+	/* The control: bypass again, DMA reaches host RAM (not the carve-out). */
+	EXPECT_EQ(0, wr(GBPA, 4, (1u << 31)));
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0, RAM1, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0, CARVE);
+	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(0x1234)[0]);
+}
+
+/* Host SMMUEN = 1 with a linear table: each host STE gets the STE of the table in nested_ste.c. */
+TEST_F(nested, smmuen_shadows_each_host_ste)
+{
+	const u64 *s2 = real_ste(0);
+	u64 s2_d2 = s2[2], s2_d3 = s2[3];
+
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	host_ste(2)[0] = V | CFG(CFG_ABORT);
+	host_ste(3)[0] = CFG(CFG_BYPASS); /* not valid */
+	host_ste(4)[0] = V | CFG(CFG_S1) | HOST_CD;
+	host_ste(5)[0] = V | CFG(CFG_S2);
+	host_ste(6)[0] = V | CFG(CFG_S12) | HOST_CD;
+	host_ste(7)[0] = V | CFG(CFG_S1) | HOST_CD | (1ull << 59); /* S1CDMax 1 */
+	host_ste(8)[0] = V | CFG(1); /* reserved */
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	ASSERT_EQ(CMDQEN | EVTQEN | SMMUEN, rd32(CR0ACK));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(1, CARVE);
+	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(1)[0]);
+	EXPECT_EQ(s2_d2, real_ste(1)[2]);
+	EXPECT_EQ(s2_d3, real_ste(1)[3]);
+	EXPECT_EQ((u64)CFG(CFG_S12) | V | HOST_CD, real_ste(4)[0]);
+	EXPECT_EQ(s2_d2, real_ste(4)[2]); /* our stage 2, VMID 0 */
+	EXPECT_EQ(s2_d3, real_ste(4)[3]);
+	{
+		static const u32 aborted[] = { 0, 2, 3, 5, 6, 7, 8, 255, 256, 0x1234, 0xffff };
+		unsigned int i;
+
+		for (i = 0; i < sizeof(aborted) / sizeof(aborted[0]); i++) {
+			TH_LOG("stream %x", aborted[i]);
+			EXPECT_EQ((u64)CFG(CFG_ABORT) | V, real_ste(aborted[i])[0]);
+			EXPECT_DMA_FAULT(aborted[i], RAM0);
+		}
+	}
+	EXPECT_EQ(0u, count_bad_real_stes());
+	/* Translation off again (GBPA bypass): the identity stage 2 for every stream. */
+	EXPECT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	EXPECT_DMA_OK(2, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(4)[0]);
+}
+
+/* Every host field that would weaken stage 2 (or needs a feature not offered) is forced. */
+TEST_F(nested, stage1_ste_fields_forced)
+{
+	u64 *h = host_ste(4), s2_d2 = real_ste(0)[2], s2_d3 = real_ste(0)[3];
+	const u64 *r;
+
+	h[0] = V | CFG(CFG_S1) | (1ull << 4) /* S1Fmt */ | HOST_CD | 0x40;
+	h[1] = 2 /* S1DSS */ | (1ull << 2) | (1ull << 4) | (3ull << 6) /* S1CIR/COR/CSH */ |
+	       (1ull << 19) /* MEV */ | (1ull << 27) /* S1STALLD */ | (1ull << 28) /* EATS */ |
+	       (2ull << 30) /* STRW: EL2 */ | (0xfull << 32) /* MemAttr */ | (1ull << 36) |
+	       (0xfull << 37) /* ALLOCCFG */ | (0ull << 44) /* SHCFG: non-shareable */ |
+	       (3ull << 48) | (3ull << 50) /* PRIVCFG, INSTCFG */;
+	h[2] = 0x1234 | (1ull << 57); /* a VMID, S2S: stage 2 fields of the host's */
+	h[3] = CARVE; /* an S2TTB at the carve-out */
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	r = real_ste(4);
+	EXPECT_EQ(V | CFG(CFG_S12) | ((HOST_CD | 0x40) & S1CTXPTR_MASK), r[0]);
+	/* Kept: the CD fetch's attributes. Ours: SHCFG incoming. Nothing else. */
+	EXPECT_EQ((1ull << 2) | (1ull << 4) | (3ull << 6) | (1ull << 44), r[1]);
+	EXPECT_EQ(0ull, r[2] & 0xffff); /* VMID 0 */
+	EXPECT_EQ(0ull, r[2] & (1ull << 57)); /* never stall */
+	EXPECT_EQ(s2_d2, r[2]);
+	EXPECT_EQ(s2_d3, r[3]);
+	EXPECT_NE(CARVE, r[3] & 0x000ffffffffff000ull);
+}
+
+/* A 2-level host table: streams in a level-2 table get shadows, the rest abort. */
+TEST_F(nested, two_level_host_table)
+{
+	u64 *l1 = (u64 *)(uintptr_t)HOST_STRTAB, *l2 = (u64 *)(uintptr_t)HOST_L2;
+
+	l1[0] = HOST_L2 | 9; /* Span 9: 256 STEs */
+	l1[2] = HOST_L2 | 9; /* streams 0x200..: the same table */
+	l1[3] = CARVE | 9; /* a level-2 table in hypervisor memory */
+	l2[1 * 8] = V | CFG(CFG_BYPASS);
+	l2[5 * 8] = V | CFG(CFG_S1) | HOST_CD;
+	program_bases();
+	wr(STRTAB_BASE_CFG, 4, (1u << 16) | (8u << 6) | 16);
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	ASSERT_EQ(CMDQEN | SMMUEN, rd32(CR0ACK));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0x201, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ((u64)CFG(CFG_S12) | V | HOST_CD, real_ste(5)[0]);
+	EXPECT_EQ((u64)CFG(CFG_S12) | V | HOST_CD, real_ste(0x205)[0]);
+	EXPECT_DMA_FAULT(0, RAM0);
+	EXPECT_DMA_FAULT(0x101, RAM0); /* no level-2 table */
+	EXPECT_DMA_FAULT(0x301, RAM0); /* level 2 in the carve-out: not read */
+	EXPECT_DMA_FAULT(0x1234, RAM0);
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
+/*
+ * Uniform spans share one table (abort, or the identity stage 2); a mixed one
+ * gets its own, freed when the span is uniform again.
+ */
+TEST_F(nested, spans_share_tables)
+{
+	u64 free_before = pool.nr_free;
+
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	program_bases();
+	EXPECT_EQ(real_l2(0), real_l2(0xff00)); /* bypass while disabled: one shared table */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	EXPECT_NE(real_l2(0), real_l2(64));
+	EXPECT_EQ(real_l2(64), real_l2(0xffc0)); /* all abort: shared */
+	EXPECT_EQ(free_before - 1, pool.nr_free); /* one table of its own */
+	EXPECT_EQ(0, wr(CR0, 4, CMDQEN));
+	EXPECT_EQ(real_l2(0), real_l2(64));
+	EXPECT_EQ(free_before, pool.nr_free);
+}
+
+/*
+ * STE changes never show a transaction a half-written or missing STE: a
+ * device that keeps using stream 0 sees no fault while the stream table
+ * around it changes, and stage 2 <-> stage 1 + 2 and abort <-> anything
+ * change in place; only a change of both the CD pointer and its attributes
+ * goes through abort.
+ */
+TEST_F(nested, ste_updates_are_hitless)
+{
+	struct smmu_nested *n = smmus[0].nested;
+	u64 bbm;
+
+	host_ste(0)[0] = V | CFG(CFG_BYPASS);
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	program_bases();
+	model.watch[0] = RAM0;
+	model.nr_watch = 1;
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	EXPECT_EQ(0u, model.transient_faults);
+	EXPECT_GT(model.nr_sync, 0u);
+	bbm = n->nr_bbm;
+	/* Stage 2 -> stage 1 + 2 -> another CD -> stage 2 -> abort -> stage 2. */
+	host_ste(1)[0] = V | CFG(CFG_S1) | HOST_CD;
+	host_ste(1)[1] = 1ull << 2;
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	EXPECT_EQ((u64)CFG(CFG_S12) | V | HOST_CD, real_ste(1)[0]);
+	host_ste(1)[0] = V | CFG(CFG_S1) | (HOST_CD + 0x1000);
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	EXPECT_EQ((u64)CFG(CFG_S12) | V | (HOST_CD + 0x1000), real_ste(1)[0]);
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	EXPECT_EQ(0ull, real_ste(1)[1] & (3ull << 2)); /* S1CIR cleaned up after */
+	host_ste(1)[0] = V | CFG(CFG_ABORT);
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	EXPECT_DMA_FAULT(1, RAM0);
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(bbm, n->nr_bbm);
+	/* Both dwords 0 and 1 change: through abort. */
+	host_ste(1)[0] = V | CFG(CFG_S1) | HOST_CD;
+	host_ste(1)[1] = 1ull << 2;
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	host_ste(1)[0] = V | CFG(CFG_S1) | (HOST_CD + 0x2000);
+	host_ste(1)[1] = 2ull << 2;
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
+	EXPECT_EQ(bbm + 1, n->nr_bbm);
+	EXPECT_EQ((u64)CFG(CFG_S12) | V | (HOST_CD + 0x2000), real_ste(1)[0]);
+	EXPECT_EQ((2ull << 2) | (1ull << 44), real_ste(1)[1]);
+	/* Stream 0 never faulted, whatever its neighbour went through. */
+	EXPECT_EQ(0u, model.transient_faults);
+	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
+	model.nr_watch = 0;
+}
+
+/* Re-shadowing what did not change writes nothing and issues no command. */
+TEST_F(nested, unchanged_ste_not_rewritten)
+{
+	struct smmu_nested *n = smmus[0].nested;
+	u64 writes;
+	unsigned int cmds;
+
+	host_ste(1)[0] = V | CFG(CFG_S1) | HOST_CD;
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	writes = n->nr_ste_writes;
+	cmds = model.nr_log;
+	ASSERT_EQ(0, smmu_nested_shadow_range(n, 0, 64));
+	EXPECT_EQ(writes, n->nr_ste_writes);
+	EXPECT_EQ(cmds, model.nr_log);
+}
+
+/* Once the host's stage 1 was on, an ownership change invalidates the whole VMID (nested walks too). */
+TEST_F(nested, ownership_change_with_stage1_invalidates_vmid)
+{
+	unsigned int from, i, tlbi = 0;
+	u64 page = RAM0 + 0x700000;
+
+	host_ste(1)[0] = V | CFG(CFG_S1) | HOST_CD;
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	from = model.nr_log;
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(page >> 12, 1));
+	for (i = from; i < model.nr_log; i++)
+		if (model.log[i].op == 0x28 || model.log[i].op == 0x2a || model.log[i].op == 0x30)
+			tlbi++;
+	EXPECT_EQ(1u, tlbi);
+	EXPECT_EQ(0x28, model.log[from].op); /* TLBI_S12_VMALL */
+	EXPECT_TRUE(smmu_model_invalidated(&model, from, page));
+	EXPECT_EQ(0, __pkvm_host_reclaim(page >> 12, 1));
 }
 
 FIXTURE(modes)

@@ -59,6 +59,11 @@ extern char payload_secondary_c_entry[];
  */
 extern bool payload_test_hooks;
 
+/* The loader put the SMMU in nested mode (/isohyp iommu-mode). */
+bool payload_smmu_nested(void);
+/* The SMMU's register window, from its node (dma_tests.c). 0, or -1. */
+int payload_find_smmu(u64 *base, u64 *size);
+
 /* Started by the firmware at EL2: the pre-loader of refusals.test (preload.c). */
 EFI_STATUS payload_preload(EFI_HANDLE image);
 

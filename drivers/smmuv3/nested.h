@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Nested mode's shared state (ARCHITECTURE.md section 6 "Nested"; issue 14):
+ * the host's view of one SMMU (nested.c, the register file) and the shadow
+ * of the host's stream table in the real one (nested_ste.c).
+ *
+ * Locking: everything here is under the SMMU's MMIO region lock (held
+ * around each emulated access, hyp/mmio.c). The real SMMU's queue is
+ * smmu->lock's; the host's memory is read under host_mmu.lock. Order:
+ * region lock, host_mmu.lock, smmu->lock.
+ */
+#ifndef ISOHYP_SMMUV3_NESTED_H
+#define ISOHYP_SMMUV3_NESTED_H
+
+#include <isohyp/mmio.h>
+
+#include "smmuv3.h"
+
+/* A host queue's registers, and the range pinned while it is enabled. */
+struct smmu_nested_queue {
+	u64 base; /* RA/WA, ADDR, LOG2SIZE */
+	u32 prod, cons;
+	u64 pin_addr, pin_size; /* size 0: nothing pinned */
+};
+
+struct smmu_nested {
+	struct hyp_mmio_region region;
+	struct arm_smmu_device *smmu;
+	/* The registers as the host sees them. */
+	u32 idr[6], iidr, aidr;
+	u32 cr0, cr0ack, cr1, cr2, gbpa, irq_ctrl, irq_ctrlack, gerror, gerrorn;
+	u64 strtab_base;
+	u32 strtab_base_cfg;
+	u64 strtab_pin_addr, strtab_pin_size;
+	struct smmu_nested_queue cmdq, evtq;
+	u64 nr_refused; /* enables refused, statistics */
+	/*
+	 * The real stream table, 2-level: spans whose STEs are all "abort"
+	 * point at l2_abort, all "stage 2 only" at the driver's shared table
+	 * (smmu->l2_strtab), any other at a level-2 table of their own
+	 * (l2_own[span], NULL when none). Linear: every STE is written in place.
+	 */
+	u64 *l2_abort;
+	u64 **l2_own;
+	u32 nr_spans;
+	bool l1_dirty; /* a level-1 descriptor changed since the last CFGI_ALL */
+	u64 nr_ste_writes, nr_bbm; /* STEs changed; of those, with an abort in between */
+	u64 want[BIT(STRTAB_SPLIT) * STRTAB_STE_DWORDS]; /* scratch: one span's new STEs */
+};
+
+/* nested_ste.c */
+int smmu_nested_ste_init(struct smmu_nested *n, struct hyp_pool *pool);
+/*
+ * Re-shadow every stream from the host's state (SMMUEN, GBPA, its stream
+ * table), then CFGI_ALL + CMD_SYNC. 0 or -errno (a command timed out).
+ */
+int smmu_nested_shadow_all(struct smmu_nested *n);
+/* Re-shadow streams [sid, sid + nr) (CFGI_STE, CFGI_STE_RANGE). 0 or -errno. */
+int smmu_nested_shadow_range(struct smmu_nested *n, u32 sid, u64 nr);
+
+#endif /* ISOHYP_SMMUV3_NESTED_H */
