@@ -88,20 +88,6 @@ static void nested_idr_init(struct smmu_nested *n, u32 host_ia_bits)
 		    (smmu->idr5 & (IDR5_GRAN4K | IDR5_GRAN16K | IDR5_GRAN64K | IDR5_VAX));
 }
 
-static u32 host_cmdq_log2(const struct smmu_nested *n)
-{
-	u32 log2 = FIELD_GET(Q_BASE_LOG2SIZE, n->cmdq.base), max = FIELD_GET(IDR1_CMDQS, n->idr[1]);
-
-	return log2 < max ? log2 : max; /* a larger LOG2SIZE acts as the largest (6.3.25) */
-}
-
-static u32 host_evtq_log2(const struct smmu_nested *n)
-{
-	u32 log2 = FIELD_GET(Q_BASE_LOG2SIZE, n->evtq.base), max = FIELD_GET(IDR1_EVTQS, n->idr[1]);
-
-	return log2 < max ? log2 : max;
-}
-
 /* ---- tables and queues the host names ----------------------------------------- */
 
 /*
@@ -221,11 +207,11 @@ static void nested_cr0_write(struct smmu_nested *n, u32 val)
 		nested_unpin(&n->strtab_pin_addr, &n->strtab_pin_size);
 	n->cr0ack &= ~off;
 	if ((on & CR0_CMDQEN) &&
-	    !nested_queue_enable(n, &n->cmdq, "command queue", host_cmdq_log2(n),
+	    !nested_queue_enable(n, &n->cmdq, "command queue", nested_cmdq_log2(n),
 				 CMDQ_ENT_DWORDS * 8))
 		n->cr0ack |= CR0_CMDQEN;
 	if ((on & CR0_EVTQEN) &&
-	    !nested_queue_enable(n, &n->evtq, "event queue", host_evtq_log2(n),
+	    !nested_queue_enable(n, &n->evtq, "event queue", nested_evtq_log2(n),
 				 EVTQ_ENT_DWORDS * 8))
 		n->cr0ack |= CR0_EVTQEN;
 	if ((on & CR0_SMMUEN) && !nested_strtab_enable(n))
@@ -233,6 +219,9 @@ static void nested_cr0_write(struct smmu_nested *n, u32 val)
 	/* Translation on or off: every stream's STE follows (nested_ste.c). */
 	if ((was ^ n->cr0ack) & CR0_SMMUEN)
 		nested_reshadow(n, "SMMUEN changed");
+	/* Commands queued before the queue was enabled run now. */
+	if (on & n->cr0ack & CR0_CMDQEN)
+		smmu_nested_cmdq_process(n);
 }
 
 /* ---- other registers with effects --------------------------------------------- */
@@ -393,11 +382,6 @@ static void base_write(u64 *reg, u64 mask, bool writable, u64 sub, unsigned int 
 		*reg = reg64_write(*reg, sub, size, val) & mask;
 }
 
-static u32 q_mask(u32 log2)
-{
-	return BIT(log2 + 1) - 1; /* index and wrap bit */
-}
-
 static void nested_write32(struct smmu_nested *n, u64 off, u32 val)
 {
 	bool smmu_off = !((n->cr0 | n->cr0ack) & CR0_SMMUEN);
@@ -423,6 +407,12 @@ static void nested_write32(struct smmu_nested *n, u64 off, u32 val)
 		break;
 	case SMMU_GERRORN:
 		n->gerrorn = val & GERROR_ALL;
+		/* A command error acknowledged: the queue goes on (7.1). */
+		if (!((n->gerror ^ n->gerrorn) & GERROR_CMDQ_ERR) &&
+		    FIELD_GET(CMDQ_CONS_ERR, n->cmdq.cons)) {
+			n->cmdq.cons &= ~CMDQ_CONS_ERR;
+			smmu_nested_cmdq_process(n);
+		}
 		break;
 	case SMMU_STRTAB_BASE_CFG:
 		if (smmu_off)
@@ -430,18 +420,19 @@ static void nested_write32(struct smmu_nested *n, u64 off, u32 val)
 						    STRTAB_BASE_CFG_LOG2SIZE);
 		break;
 	case SMMU_CMDQ_PROD:
-		n->cmdq.prod = val & q_mask(host_cmdq_log2(n));
+		n->cmdq.prod = val & nested_q_mask(nested_cmdq_log2(n));
+		smmu_nested_cmdq_process(n);
 		break;
 	case SMMU_CMDQ_CONS:
 		if (!((n->cr0 | n->cr0ack) & CR0_CMDQEN)) /* the SMMU's own while enabled */
-			n->cmdq.cons = val & q_mask(host_cmdq_log2(n));
+			n->cmdq.cons = val & nested_q_mask(nested_cmdq_log2(n));
 		break;
 	case SMMU_EVTQ_PROD:
 		if (!((n->cr0 | n->cr0ack) & CR0_EVTQEN))
-			n->evtq.prod = val & (q_mask(host_evtq_log2(n)) | Q_OVERFLOW_FLAG);
+			n->evtq.prod = val & (nested_q_mask(nested_evtq_log2(n)) | Q_OVERFLOW_FLAG);
 		break;
 	case SMMU_EVTQ_CONS:
-		n->evtq.cons = val & (q_mask(host_evtq_log2(n)) | Q_OVERFLOW_FLAG);
+		n->evtq.cons = val & (nested_q_mask(nested_evtq_log2(n)) | Q_OVERFLOW_FLAG);
 		break;
 	default:
 		break; /* RO (ID registers, CR0ACK, GERROR...) or RES0: ignored */

@@ -34,6 +34,7 @@ struct smmu_nested {
 	u64 strtab_pin_addr, strtab_pin_size;
 	struct smmu_nested_queue cmdq, evtq;
 	u64 nr_refused; /* enables refused, statistics */
+	u64 nr_cmds, nr_cmds_refused; /* host commands run, and found illegal */
 	/*
 	 * The real stream table, 2-level: spans whose STEs are all "abort"
 	 * point at l2_abort, all "stage 2 only" at the driver's shared table
@@ -47,6 +48,33 @@ struct smmu_nested {
 	u64 nr_ste_writes, nr_bbm; /* STEs changed; of those, with an abort in between */
 	u64 want[BIT(STRTAB_SPLIT) * STRTAB_STE_DWORDS]; /* scratch: one span's new STEs */
 };
+
+/* The host's queues: LOG2SIZE beyond what IDR1 offers acts as IDR1's (6.3.25). */
+static inline u32 nested_cmdq_log2(const struct smmu_nested *n)
+{
+	u32 log2 = FIELD_GET(Q_BASE_LOG2SIZE, n->cmdq.base), max = FIELD_GET(IDR1_CMDQS, n->idr[1]);
+
+	return log2 < max ? log2 : max;
+}
+
+static inline u32 nested_evtq_log2(const struct smmu_nested *n)
+{
+	u32 log2 = FIELD_GET(Q_BASE_LOG2SIZE, n->evtq.base), max = FIELD_GET(IDR1_EVTQS, n->idr[1]);
+
+	return log2 < max ? log2 : max;
+}
+
+/* Index and wrap bit of a queue of 2^@log2 entries. */
+static inline u32 nested_q_mask(u32 log2)
+{
+	return BIT(log2 + 1) - 1;
+}
+
+/*
+ * nested_cmdq.c: run the host's commands from its CONS to its PROD (on a
+ * write of CMDQ_PROD, at CMDQEN, when GERRORN acknowledges a command error).
+ */
+void smmu_nested_cmdq_process(struct smmu_nested *n);
 
 /* nested_ste.c */
 int smmu_nested_ste_init(struct smmu_nested *n, struct hyp_pool *pool);

@@ -736,6 +736,271 @@ TEST_F(nested, ownership_change_with_stage1_invalidates_vmid)
 	EXPECT_EQ(0, __pkvm_host_reclaim(page >> 12, 1));
 }
 
+/* ---- the command queue shadow (nested_cmdq.c) ----------------------------------- */
+
+#define OP_PREFETCH_CONFIG 0x01
+#define OP_PREFETCH_ADDR 0x02
+#define OP_CFGI_STE 0x03
+#define OP_CFGI_STE_RANGE 0x04
+#define OP_CFGI_CD 0x05
+#define OP_CFGI_CD_ALL 0x06
+#define OP_CFGI_VMS_PIDM 0x07
+#define OP_TLBI_NH_ALL 0x10
+#define OP_TLBI_NH_ASID 0x11
+#define OP_TLBI_NH_VA 0x12
+#define OP_TLBI_NH_VAA 0x13
+#define OP_TLBI_EL3_ALL 0x18
+#define OP_TLBI_EL3_VA 0x1a
+#define OP_TLBI_EL2_ALL 0x20
+#define OP_TLBI_EL2_ASID 0x21
+#define OP_TLBI_EL2_VA 0x22
+#define OP_TLBI_EL2_VAA 0x23
+#define OP_TLBI_S12_VMALL 0x28
+#define OP_TLBI_S2_IPA 0x2a
+#define OP_TLBI_NSNH_ALL 0x30
+#define OP_ATC_INV 0x40
+#define OP_PRI_RESP 0x41
+#define OP_RESUME 0x44
+#define OP_STALL_TERM 0x45
+#define OP_CMD_SYNC 0x46
+#define CONS_ERR_ILL (1u << 24)
+#define GERROR_CMDQ 1u
+
+/* The host's command queue: 2^@log2 entries at HOST_CMDQ, its PROD as the host keeps it. */
+static u32 hprod, hlog2;
+
+static void host_cmdq_on(u32 log2)
+{
+	hlog2 = log2;
+	hprod = 0;
+	program_bases();
+	wr(CMDQ_BASE, 8, HOST_CMDQ | log2);
+	wr(CMDQ_PROD, 4, 0);
+	wr(CMDQ_CONS, 4, 0);
+	wr(CR0, 4, CMDQEN | EVTQEN);
+}
+
+/* Put a command in the host's queue (PROD not written). */
+static void host_cmd(u64 d0, u64 d1)
+{
+	u64 *e = (u64 *)(uintptr_t)(HOST_CMDQ + (u64)(hprod & ((1u << hlog2) - 1)) * 16);
+
+	e[0] = d0;
+	e[1] = d1;
+	hprod = (hprod + 1) & ((2u << hlog2) - 1);
+}
+
+static void host_kick(void)
+{
+	wr(CMDQ_PROD, 4, hprod);
+}
+
+/* The real queue's last @back-th command (1: the latest), as the SMMU holds it. */
+static const u64 *real_cmd(unsigned int back)
+{
+	u32 log2 = model.cmdq_base & 0x1f, idx = (model.cmdq_prod - back) & ((1u << log2) - 1);
+
+	return (const u64 *)(uintptr_t)((model.cmdq_base & 0x000fffffffffffe0ull) + idx * 16ull);
+}
+
+/* CMD_SYNC completes the host's batch: a real CMD_SYNC, then CONS past it. */
+TEST_F(nested, cmd_sync_completes_batch)
+{
+	unsigned int syncs;
+
+	host_cmdq_on(8);
+	syncs = model.nr_sync;
+	host_cmd(OP_CMD_SYNC, 0);
+	host_cmd(OP_CMD_SYNC | (2u << 12), 0); /* CS = SEV, as Linux without MSIs */
+	host_kick();
+	EXPECT_EQ(2u, rd32(CMDQ_CONS));
+	EXPECT_EQ(syncs + 2, model.nr_sync);
+	EXPECT_EQ(0u, rd32(GERROR));
+}
+
+/* Stage-1 invalidations go to the real queue with the hypervisor's VMID, the host's fields kept. */
+TEST_F(nested, tlbi_nh_with_hypervisor_vmid)
+{
+	const u64 *c;
+
+	model.any_op = true;
+	host_cmdq_on(8);
+	host_cmd(OP_TLBI_NH_ASID | (0x77ull << 32) | (5ull << 48), 0);
+	host_cmd(OP_TLBI_NH_VA | (3ull << 12) | (1ull << 20) | (0x77ull << 32) | (6ull << 48),
+		 0x12345000ull | (1u << 10) | (2u << 8) | 1 | 0x80);
+	host_cmd(OP_TLBI_NH_VAA | (0x77ull << 32) | (6ull << 48), 0xabc000ull);
+	host_cmd(OP_TLBI_NH_ALL | (0x77ull << 32), 0);
+	host_cmd(OP_CFGI_CD | (9ull << 32), 1);
+	host_cmd(OP_CFGI_CD_ALL | (9ull << 32), 0);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(7u, rd32(CMDQ_CONS));
+	c = real_cmd(7);
+	EXPECT_EQ((u64)OP_TLBI_NH_ASID | (5ull << 48), c[0]);
+	EXPECT_EQ(0ull, c[1]);
+	c = real_cmd(6);
+	EXPECT_EQ((u64)OP_TLBI_NH_VA | (3ull << 12) | (1ull << 20) | (6ull << 48), c[0]);
+	EXPECT_EQ(0x12345000ull | (1u << 10) | (2u << 8) | 1, c[1]); /* bit 7 is RES0 */
+	c = real_cmd(5);
+	EXPECT_EQ((u64)OP_TLBI_NH_VAA, c[0]); /* no ASID, VMID 0 */
+	EXPECT_EQ(0xabc000ull, c[1]);
+	EXPECT_EQ((u64)OP_TLBI_NH_ALL, real_cmd(4)[0]);
+	EXPECT_EQ((u64)OP_CFGI_CD | (9ull << 32), real_cmd(3)[0]);
+	EXPECT_EQ(1ull, real_cmd(3)[1]);
+	EXPECT_EQ((u64)OP_CFGI_CD_ALL | (9ull << 32), real_cmd(2)[0]);
+	EXPECT_EQ((u64)OP_CMD_SYNC, real_cmd(1)[0] & 0xff);
+}
+
+/* TLBI_NSNH_ALL (Linux's reset) is the whole of the hypervisor's VMID: TLBI_S12_VMALL 0. */
+TEST_F(nested, nsnh_all_is_vmall)
+{
+	host_cmdq_on(8);
+	host_cmd(OP_TLBI_NSNH_ALL, 0);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(2u, rd32(CMDQ_CONS));
+	EXPECT_EQ((u64)OP_TLBI_S12_VMALL, real_cmd(2)[0]);
+	EXPECT_TRUE(smmu_model_invalidated(&model, model.nr_log - 2, RAM0));
+}
+
+/* PREFETCH_* are fine, and nothing reaches the real queue. */
+TEST_F(nested, prefetch_accepted_not_forwarded)
+{
+	u32 prod;
+
+	host_cmdq_on(8);
+	prod = model.cmdq_prod;
+	host_cmd(OP_PREFETCH_CONFIG | (1ull << 32), 0);
+	host_cmd(OP_PREFETCH_ADDR | (1ull << 32), 0x1000);
+	host_kick();
+	EXPECT_EQ(2u, rd32(CMDQ_CONS));
+	EXPECT_EQ(prod, model.cmdq_prod);
+}
+
+/*
+ * Each command the host may not use is CERROR_ILL: CONS stops on it with
+ * ERR, GERROR.CMDQ_ERR toggles, nothing after it runs and nothing of it
+ * reaches the real SMMU; the host's recovery (replace it, acknowledge in
+ * GERRORN) lets the queue go on.
+ */
+TEST_F(nested, illegal_commands_cerror_ill)
+{
+	static const u64 ill[][2] = {
+		{ OP_TLBI_EL2_ALL, 0 }, { OP_TLBI_EL2_ASID, 0 }, { OP_TLBI_EL2_VA, 0 },
+		{ OP_TLBI_EL2_VAA, 0 }, { OP_TLBI_EL3_ALL, 0 }, { OP_TLBI_EL3_VA, 0 },
+		{ OP_TLBI_S2_IPA, 0x1000 }, { OP_TLBI_S12_VMALL | (1ull << 32), 0 },
+		{ OP_CFGI_VMS_PIDM, 0 }, { OP_ATC_INV, 0 }, { OP_PRI_RESP, 0 }, { OP_RESUME, 0 },
+		{ OP_STALL_TERM, 0 }, { OP_CMD_SYNC | (1u << 12), 0 } /* MSI */,
+		{ OP_CMD_SYNC | (3u << 12), 0 }, { 0x00, 0 }, { 0xff, 0 },
+		{ OP_CFGI_STE | (0x10000ull << 32), 0 } /* beyond SIDSIZE */,
+		{ OP_CFGI_CD | (1ull << 32) | (1u << 12), 0 } /* an SSID: none offered */,
+	};
+	unsigned int i, syncs;
+	u32 prod;
+
+	host_cmdq_on(8);
+	for (i = 0; i < sizeof(ill) / sizeof(ill[0]); i++) {
+		u32 cons = rd32(CMDQ_CONS), gerror = rd32(GERROR);
+
+		TH_LOG("command %llx %llx", (unsigned long long)ill[i][0],
+		       (unsigned long long)ill[i][1]);
+		prod = model.cmdq_prod;
+		syncs = model.nr_sync;
+		host_cmd(ill[i][0], ill[i][1]);
+		host_cmd(OP_CMD_SYNC, 0);
+		host_kick();
+		EXPECT_EQ(cons | CONS_ERR_ILL, rd32(CMDQ_CONS));
+		EXPECT_EQ(GERROR_CMDQ, (rd32(GERROR) ^ rd32(GERRORN)) & GERROR_CMDQ);
+		EXPECT_EQ(gerror ^ GERROR_CMDQ, rd32(GERROR));
+		EXPECT_EQ(prod, model.cmdq_prod);
+		/* Another PROD write runs nothing while the error stands. */
+		host_kick();
+		EXPECT_EQ(cons | CONS_ERR_ILL, rd32(CMDQ_CONS));
+		/* Linux's recovery: a CMD_SYNC in its place, then acknowledge. */
+		((u64 *)(uintptr_t)(HOST_CMDQ + (cons & 0xff) * 16ull))[0] = OP_CMD_SYNC;
+		wr(GERRORN, 4, rd32(GERROR));
+		EXPECT_EQ((cons + 2) & 0x1ff, rd32(CMDQ_CONS));
+		EXPECT_EQ(syncs + 2, model.nr_sync);
+	}
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+}
+
+/* CFGI_STE, CFGI_STE_RANGE and CFGI_ALL re-shadow what they name, and only that. */
+TEST_F(nested, cfgi_reshadows)
+{
+	unsigned int sid;
+
+	for (sid = 0; sid < 256; sid++)
+		host_ste(sid)[0] = V | CFG(CFG_BYPASS);
+	host_cmdq_on(8);
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	/* The host aborts streams 1 and 0x40-0x7f, and changes 0x80 without saying so. */
+	host_ste(1)[0] = V | CFG(CFG_ABORT);
+	for (sid = 0x40; sid < 0x80; sid++)
+		host_ste(sid)[0] = V | CFG(CFG_ABORT);
+	host_ste(0x80)[0] = V | CFG(CFG_ABORT);
+	host_cmd(OP_CFGI_STE | (1ull << 32), 1);
+	host_cmd(OP_CFGI_STE_RANGE | (0x45ull << 32), 5); /* 64 streams from 0x40 */
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(3u, rd32(CMDQ_CONS));
+	EXPECT_DMA_FAULT(1, RAM0);
+	EXPECT_DMA_FAULT(0x40, RAM0);
+	EXPECT_DMA_FAULT(0x7f, RAM0);
+	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0x80, RAM0, ATTR_NORMAL_WB); /* not invalidated: the old STE stands */
+	host_cmd(OP_CFGI_STE_RANGE, 31); /* CFGI_ALL */
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(5u, rd32(CMDQ_CONS));
+	EXPECT_DMA_FAULT(0x80, RAM0);
+	EXPECT_DMA_OK(0x81, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
+/* The queue wraps: batches that straddle its end run in order, CONS's wrap bit follows. */
+TEST_F(nested, queue_wraps_and_straddles)
+{
+	unsigned int i, syncs;
+
+	model.any_op = true;
+	host_cmdq_on(3); /* 8 entries */
+	syncs = model.nr_sync;
+	for (i = 0; i < 6; i++)
+		host_cmd(OP_TLBI_NH_ASID | ((u64)i << 48), 0);
+	host_kick();
+	EXPECT_EQ(6u, rd32(CMDQ_CONS));
+	/* Entries 6, 7, then 0..3 of the next lap (wrap bit set). */
+	for (i = 0; i < 5; i++)
+		host_cmd(OP_TLBI_NH_ASID | ((u64)(10 + i) << 48), 0);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(0x8u | 4u, rd32(CMDQ_CONS));
+	EXPECT_EQ(syncs + 1, model.nr_sync);
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ((u64)OP_TLBI_NH_ASID | ((u64)(10 + i) << 48), real_cmd(6 - i)[0]);
+	/* And a full lap at once: 8 commands from the middle. */
+	for (i = 0; i < 7; i++)
+		host_cmd(OP_TLBI_NH_ALL, 0);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(4u, rd32(CMDQ_CONS)); /* wrap bit back to 0 */
+	EXPECT_EQ(syncs + 2, model.nr_sync);
+}
+
+/* Commands wait while the queue is disabled, and run when it is enabled. */
+TEST_F(nested, commands_wait_for_cmdqen)
+{
+	host_cmdq_on(8);
+	wr(CR0, 4, EVTQEN);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(0u, rd32(CMDQ_CONS));
+	wr(CR0, 4, EVTQEN | CMDQEN);
+	EXPECT_EQ(1u, rd32(CMDQ_CONS));
+}
+
 FIXTURE(modes)
 {
 	int unused;

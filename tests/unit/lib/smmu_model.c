@@ -522,7 +522,10 @@ static bool exec_cmd(struct smmu_model *m, const u64 *c)
 		m->nr_sync++;
 		break;
 	default:
-		return false;
+		if (!m->any_op)
+			return false;
+		l.vmid = GET(c[0], 47, 32);
+		break;
 	}
 	log_cmd(m, l);
 	return true;

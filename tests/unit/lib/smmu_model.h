@@ -63,6 +63,12 @@ struct smmu_model {
 	 */
 	bool noncoherent;
 	u8 illegal_op; /* treat this opcode as illegal (0: none) */
+	/*
+	 * Execute opcodes this model does not know (stage-1 invalidations,
+	 * CFGI_CD) as logged no-ops instead of illegal: for the nested-mode
+	 * tests until the model implements stage 1.
+	 */
+	bool any_op;
 	/* Observations. */
 	struct smmu_cmd_log log[SMMU_MODEL_LOG];
 	unsigned int nr_log, nr_sync, nr_tlbi, nr_bad_cmds;
