@@ -114,7 +114,7 @@ HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protect
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
 	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c drivers/smmuv3/nested.c \
-	drivers/smmuv3/nested_ste.c drivers/smmuv3/nested_cmdq.c
+	drivers/smmuv3/nested_ste.c drivers/smmuv3/nested_cmdq.c drivers/smmuv3/nested_evtq.c
 GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \

@@ -27,10 +27,8 @@
  * 32-bit registers take 32-bit accesses, 64-bit ones 32- or 64-bit (6.2);
  * anything else is refused (the host gets an external abort).
  *
- * Not here: the real SMMU still gives every stream the identity stage 2
- * (what the host's GBPA bypass with SMMUEN = 0 asks for), whatever the
- * host programs; commands the host queues are not consumed yet (its CONS
- * stays where it is); no events are copied. Issue 14, steps 3-5.
+ * The stream table shadow is nested_ste.c's, the command queue's
+ * nested_cmdq.c's, the events' nested_evtq.c's.
  */
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
@@ -348,6 +346,8 @@ static u32 nested_read32(struct smmu_nested *n, u64 off)
 	case SMMU_CMDQ_CONS:
 		return n->cmdq.cons;
 	case SMMU_EVTQ_PROD:
+		/* Where the host's interrupt handler starts: its events arrive now. */
+		smmu_nested_evtq_update(n);
 		return n->evtq.prod;
 	case SMMU_EVTQ_CONS:
 		return n->evtq.cons;

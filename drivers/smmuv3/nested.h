@@ -23,6 +23,9 @@ struct smmu_nested_queue {
 	u64 pin_addr, pin_size; /* size 0: nothing pinned */
 };
 
+/* Events held between a drain and the host's next look at its EVTQ_PROD. */
+#define NESTED_EVT_STAGED 64
+
 struct smmu_nested {
 	struct hyp_mmio_region region;
 	struct arm_smmu_device *smmu;
@@ -47,6 +50,14 @@ struct smmu_nested {
 	bool l1_dirty; /* a level-1 descriptor changed since the last CFGI_ALL */
 	u64 nr_ste_writes, nr_bbm; /* STEs changed; of those, with an abort in between */
 	u64 want[BIT(STRTAB_SPLIT) * STRTAB_STE_DWORDS]; /* scratch: one span's new STEs */
+	/*
+	 * Events for the host (nested_evtq.c), drained from the real queue
+	 * but not yet in the host's: under smmu->lock.
+	 */
+	u64 staged[NESTED_EVT_STAGED][EVTQ_ENT_DWORDS];
+	u32 nr_staged;
+	bool staged_lost; /* the staging ring was full: the host's queue overflows */
+	u64 nr_host_events, nr_host_events_lost;
 };
 
 /* The host's queues: LOG2SIZE beyond what IDR1 offers acts as IDR1's (6.3.25). */
@@ -75,6 +86,15 @@ static inline u32 nested_q_mask(u32 log2)
  * write of CMDQ_PROD, at CMDQEN, when GERRORN acknowledges a command error).
  */
 void smmu_nested_cmdq_process(struct smmu_nested *n);
+
+/* nested_evtq.c */
+/*
+ * From the real queue's drain (evtq.c, smmu->lock held): true when @evt is
+ * the host's (a stage-1 fault of one of its streams) and was kept for it.
+ */
+bool smmu_nested_event_stage(struct arm_smmu_device *smmu, const u64 *evt);
+/* On a host read of EVTQ_PROD: drain the real queue, copy the host's events into its queue. */
+void smmu_nested_evtq_update(struct smmu_nested *n);
 
 /* nested_ste.c */
 int smmu_nested_ste_init(struct smmu_nested *n, struct hyp_pool *pool);

@@ -1001,6 +1001,108 @@ TEST_F(nested, commands_wait_for_cmdqen)
 	EXPECT_EQ(1u, rd32(CMDQ_CONS));
 }
 
+/* ---- events (nested_evtq.c) -------------------------------------------------------- */
+
+#define EVT_F_TRANSLATION 0x10
+#define EVT_F_PERMISSION 0x13
+#define EVT_C_BAD_CD 0x0a
+#define EVT_S2 (1ull << 39)
+#define OVFLG (1u << 31)
+
+/* The real SMMU records an event, as the hardware would: at its PROD in its queue. */
+static void real_event(u8 id, u32 sid, u64 d1, u64 addr)
+{
+	u32 log2 = model.evtq_base & 0x1f, mask = (2u << log2) - 1;
+	u64 *e = (u64 *)(uintptr_t)((model.evtq_base & 0x000fffffffffffe0ull) +
+				    (model.evtq_prod & ((1u << log2) - 1)) * 32ull);
+
+	e[0] = id | (u64)sid << 32;
+	e[1] = d1;
+	e[2] = addr;
+	e[3] = addr & ~0xfffull;
+	if (model.noncoherent)
+		poc_write64((u64)(uintptr_t)e, e[0]), poc_write64((u64)(uintptr_t)&e[1], e[1]),
+			poc_write64((u64)(uintptr_t)&e[2], e[2]),
+			poc_write64((u64)(uintptr_t)&e[3], e[3]), poc_evict((u64)(uintptr_t)e, 32);
+	model.evtq_prod = (model.evtq_prod & OVFLG) | ((model.evtq_prod + 1) & mask);
+}
+
+static const u64 *host_evt(u32 idx)
+{
+	return (const u64 *)(uintptr_t)(HOST_EVTQ + idx * 32ull);
+}
+
+/* A stage-1 fault of a host stream lands in the host's queue, record unchanged, when it reads EVTQ_PROD. */
+TEST_F(nested, stage1_faults_copied_to_host)
+{
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	real_event(EVT_F_TRANSLATION, 4, 1ull << 35, 0x1234560);
+	real_event(EVT_C_BAD_CD, 5, 0, 0);
+	EXPECT_EQ(2u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_F_TRANSLATION | (4ull << 32), host_evt(0)[0]);
+	EXPECT_EQ(1ull << 35, host_evt(0)[1]);
+	EXPECT_EQ(0x1234560ull, host_evt(0)[2]);
+	EXPECT_EQ((u64)EVT_C_BAD_CD | (5ull << 32), host_evt(1)[0]);
+	/* Not the hypervisor's faults. */
+	EXPECT_EQ(0ull, smmus[0].nr_s2_faults);
+	/* The host consumes them; the next one goes after. */
+	wr(EVTQ_CONS, 4, 2);
+	real_event(EVT_F_PERMISSION, 4, 0, 0x2000);
+	EXPECT_EQ(3u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_F_PERMISSION | (4ull << 32), host_evt(2)[0]);
+}
+
+/* A stage-2 fault (what the host does not own) stays the hypervisor's: counted, not copied. */
+TEST_F(nested, stage2_faults_stay_the_hypervisors)
+{
+	u64 before = smmus[0].nr_s2_faults;
+
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	EXPECT_DMA_FAULT(0, CARVE); /* GBPA bypass: stream 0 on the identity stage 2 */
+	real_event(EVT_F_TRANSLATION, 4, EVT_S2 | (1ull << 35), CARVE);
+	EXPECT_EQ(0u, rd32(EVTQ_PROD));
+	EXPECT_EQ(0ull, host_evt(0)[0]);
+	EXPECT_EQ(before + 3, smmus[0].nr_s2_faults);
+	/* The control: a stage-1 fault at the same address is copied. */
+	real_event(EVT_F_TRANSLATION, 4, 0, CARVE);
+	EXPECT_EQ(1u, rd32(EVTQ_PROD));
+}
+
+/* The host's queue full: the record is lost and OVFLG toggles once until acknowledged (7.4). */
+TEST_F(nested, host_queue_overflow)
+{
+	program_bases();
+	wr(EVTQ_BASE, 8, HOST_EVTQ | 1); /* 2 entries */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	real_event(EVT_F_TRANSLATION, 1, 0, 0x1000);
+	real_event(EVT_F_TRANSLATION, 2, 0, 0x2000);
+	real_event(EVT_F_TRANSLATION, 3, 0, 0x3000);
+	real_event(EVT_F_TRANSLATION, 4, 0, 0x4000);
+	EXPECT_EQ(OVFLG | 0x2u, rd32(EVTQ_PROD)); /* full (wrap bit set), overflowed */
+	EXPECT_EQ((u64)EVT_F_TRANSLATION | (1ull << 32), host_evt(0)[0]);
+	EXPECT_EQ((u64)EVT_F_TRANSLATION | (2ull << 32), host_evt(1)[0]);
+	EXPECT_EQ(2ull, smmus[0].nested->nr_host_events_lost);
+	/* The host drains and acknowledges the overflow; new records arrive again. */
+	wr(EVTQ_CONS, 4, OVFLG | 0x2);
+	real_event(EVT_F_TRANSLATION, 5, 0, 0x5000);
+	EXPECT_EQ(OVFLG | 0x3u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_F_TRANSLATION | (5ull << 32), host_evt(0)[0]);
+}
+
+/* With the host's event queue disabled its events are discarded, not kept for later. */
+TEST_F(nested, events_discarded_while_evtq_off)
+{
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN));
+	real_event(EVT_F_TRANSLATION, 4, 0, 0x1000);
+	EXPECT_EQ(0u, rd32(EVTQ_PROD));
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	EXPECT_EQ(0u, rd32(EVTQ_PROD));
+	EXPECT_EQ(0ull, host_evt(0)[0]);
+}
+
 FIXTURE(modes)
 {
 	int unused;
