@@ -356,6 +356,19 @@ static u32 nested_read32(struct smmu_nested *n, u64 off)
 	}
 }
 
+/*
+ * The watchdog took the real SMMU over again (smmuv3.c): its stream table
+ * and IRQ_CTRL are hidden mode's. Put the host's back before this access.
+ */
+static void nested_catch_up(struct smmu_nested *n)
+{
+	if (!__atomic_load_n(&n->smmu->reshadow, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&n->smmu->reshadow, false, __ATOMIC_RELAXED);
+	nested_irq_ctrl_write(n, n->irq_ctrl);
+	nested_reshadow(n, "the SMMU was taken over again");
+}
+
 static int nested_read(void *priv, u64 off, unsigned int size, u64 *val)
 {
 	struct smmu_nested *n = priv;
@@ -363,6 +376,7 @@ static int nested_read(void *priv, u64 off, unsigned int size, u64 *val)
 
 	if (access_ok(off, size))
 		return -EINVAL;
+	nested_catch_up(n);
 	if (reg_is_64bit(reg)) {
 		u64 r = reg == SMMU_STRTAB_BASE ? n->strtab_base :
 			reg == SMMU_CMDQ_BASE	? n->cmdq.base :
@@ -447,6 +461,7 @@ static int nested_write(void *priv, u64 off, unsigned int size, u64 val)
 
 	if (access_ok(off, size))
 		return -EINVAL;
+	nested_catch_up(n);
 	if (reg == SMMU_STRTAB_BASE)
 		base_write(&n->strtab_base, STRTAB_BASE_RA | STRTAB_BASE_ADDR, !(cr0 & CR0_SMMUEN),
 			   sub, size, val);

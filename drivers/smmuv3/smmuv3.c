@@ -415,6 +415,7 @@ static void smmu_recover_locked(struct arm_smmu_device *smmu, u32 lost,
 		smmu_mark_broken_locked(smmu, "re-initialisation failed");
 		return;
 	}
+	smmu->reshadow = smmu->nested != NULL;
 	pr_err("smmu@%lx: taken over again: every stream translates through the identity map\n",
 	       (unsigned long)smmu->pa);
 }

@@ -56,6 +56,12 @@ struct arm_smmu_device {
 	 * (io_pgtable.c). Set under host_mmu.lock, never cleared.
 	 */
 	bool s1_live;
+	/*
+	 * Nested mode: the watchdog took the SMMU over again and rewrote the
+	 * stream table as hidden mode's (and cleared IRQ_CTRL): the next
+	 * emulated access redoes the host's shadow (nested.c).
+	 */
+	bool reshadow;
 	u32 idr0, idr1, idr3, idr5;
 	u32 fw_cr0, fw_gbpa; /* as firmware left them, to hand back on failure */
 	bool touched; /* reset started: registers no longer as firmware left them */

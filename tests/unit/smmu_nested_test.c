@@ -736,6 +736,29 @@ TEST_F(nested, ownership_change_with_stage1_invalidates_vmid)
 	EXPECT_EQ(0, __pkvm_host_reclaim(page >> 12, 1));
 }
 
+/*
+ * The SMMU lost its state and the watchdog took it over again (hidden mode's
+ * stream table): the host's next register access puts its shadow back.
+ */
+TEST_F(nested, shadow_restored_after_retakeover)
+{
+	host_ste(0)[0] = V | CFG(CFG_BYPASS);
+	host_ste(1)[0] = V | CFG(CFG_ABORT);
+	program_bases();
+	ASSERT_EQ(0, wr(IRQ_CTRL, 4, 0x5));
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_DMA_FAULT(1, RAM0);
+	smmu_model_power_loss(&model);
+	smmu_watchdog(&smmus[0]);
+	EXPECT_EQ(1ull, smmus[0].nr_reinits);
+	EXPECT_EQ(0u, model.irq_ctrl);
+	rd32(IDR0);
+	EXPECT_DMA_FAULT(1, RAM0);
+	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(0x5u, model.irq_ctrl);
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
 /* ---- the command queue shadow (nested_cmdq.c) ----------------------------------- */
 
 #define OP_PREFETCH_CONFIG 0x01
