@@ -102,7 +102,7 @@ static void edu_write(u64 off, u64 v)
 }
 
 /* One transfer of @len bytes; false if the engine never finished (2 s). */
-static bool edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
+bool payload_edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
 {
 	int i;
 
@@ -121,21 +121,33 @@ static bool edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
 /* RAM -> device buffer. */
 static bool dma_in(u64 pa)
 {
-	return edu_dma(pa, EDU_BUF, PAGE, false);
+	return payload_edu_dma(pa, EDU_BUF, PAGE, false);
 }
 
 /* Device buffer -> RAM. */
 static bool dma_out(u64 pa)
 {
-	return edu_dma(EDU_BUF, pa, PAGE, true);
+	return payload_edu_dma(EDU_BUF, pa, PAGE, true);
 }
 
 static int edu_setup(void)
 {
+	return payload_edu_setup(NULL);
+}
+
+int payload_edu_setup(u32 *rid)
+{
+	UINTN seg, bus, dev, fn;
+
 	if (!edu)
 		edu = find_edu();
 	if (!edu)
 		return -1;
+	if (rid) {
+		if (EFI_ERROR(uefi_call_wrapper(edu->GetLocation, 5, edu, &seg, &bus, &dev, &fn)))
+			return -1;
+		*rid = bus << 8 | dev << 3 | fn; /* the PCI requester ID: QEMU's stream ID */
+	}
 	if (EFI_ERROR(uefi_call_wrapper(edu->Attributes, 4, edu, EfiPciIoAttributeOperationEnable,
 					EFI_PCI_IO_ATTRIBUTE_MEMORY |
 						EFI_PCI_IO_ATTRIBUTE_BUS_MASTER,
