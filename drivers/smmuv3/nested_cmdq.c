@@ -9,7 +9,10 @@
  * write returns.
  *
  *	host command			on the real SMMU
- *	CFGI_STE, CFGI_STE_RANGE, CFGI_ALL	the streams re-shadowed (nested_ste.c)
+ *	CFGI_STE, CFGI_STE_RANGE, CFGI_ALL	the streams re-shadowed (nested_ste.c), then
+ *					CFGI_STE (CFGI_ALL for a range): the
+ *					SMMU drops the CDs it cached for them
+ *					even where our STE did not change
  *	CFGI_CD, CFGI_CD_ALL		the same, rebuilt (SSID 0: no substreams)
  *	TLBI_NH_ALL, _ASID, _VA, _VAA	the same with our VMID (the host's is RES0)
  *	TLBI_NSNH_ALL			TLBI_S12_VMALL of our VMID: everything the
@@ -87,12 +90,15 @@ static enum nested_cmd_fate nested_cmd_translate(const struct smmu_nested *n, co
 			return CMD_ILLEGAL;
 		c->sid = sid;
 		c->nr = 1;
+		/* Leaf = 0: the level-1 descriptor too, which we may have moved. */
+		c->real[0] |= FIELD_PREP(CMDQ_CFGI_0_SID, sid);
 		return CMD_RESHADOW;
 	case CMDQ_OP_CFGI_STE_RANGE:
 		/* 2^(Range + 1) streams, aligned (4.3.2); Range 31: all of them. */
 		range = FIELD_GET(CMDQ_CFGI_1_RANGE, host[1]);
 		c->nr = BIT((u64)range + 1);
 		c->sid = range == 31 ? 0 : sid & ~(u32)(c->nr - 1);
+		smmu_build_cfgi_all(c->real);
 		return CMD_RESHADOW;
 	case CMDQ_OP_CFGI_CD:
 		if (!sid_ok(n, sid) || FIELD_GET(CMDQ_CFGI_0_SSID, host[0]))
@@ -145,7 +151,15 @@ static int nested_cmd_run(struct smmu_nested *n, const u64 *host)
 	case CMD_NOTHING:
 		return 0;
 	case CMD_RESHADOW:
-		return smmu_nested_shadow_range(n, c.sid, c.nr);
+		/*
+		 * Our STEs first (each change already invalidated and synced),
+		 * then the host's own invalidation: a CD it changed behind an
+		 * STE that stayed the same must be fetched again (4.3.1).
+		 */
+		ret = smmu_nested_shadow_range(n, c.sid, c.nr);
+		if (ret)
+			return ret;
+		break;
 	case CMD_ISSUE:
 	case CMD_WAIT:
 		break;

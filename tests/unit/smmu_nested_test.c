@@ -973,10 +973,27 @@ TEST_F(nested, cfgi_reshadows)
 	EXPECT_DMA_FAULT(0x7f, RAM0);
 	EXPECT_DMA_OK(0, RAM0, ATTR_NORMAL_WB);
 	EXPECT_DMA_OK(0x80, RAM0, ATTR_NORMAL_WB); /* not invalidated: the old STE stands */
+	/* The host's invalidations reach the real SMMU too (for the CDs it caches). */
+	EXPECT_EQ((u64)OP_CFGI_STE_RANGE, real_cmd(2)[0]); /* the range as CFGI_ALL */
+	EXPECT_EQ(31ull, real_cmd(2)[1]);
+	{
+		unsigned int back;
+
+		for (back = 3; back < 200; back++)
+			if (real_cmd(back)[0] == ((u64)OP_CFGI_STE | (1ull << 32)))
+				break;
+		EXPECT_LT(back, 200u); /* stream 1's, after its re-shadow */
+	}
+	/* Even when our STE stays the same (stream 0: still bypass). */
+	host_cmd(OP_CFGI_STE, 1);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ((u64)OP_CFGI_STE, real_cmd(2)[0]);
+	EXPECT_EQ((u64)OP_CMD_SYNC, real_cmd(1)[0] & 0xff);
 	host_cmd(OP_CFGI_STE_RANGE, 31); /* CFGI_ALL */
 	host_cmd(OP_CMD_SYNC, 0);
 	host_kick();
-	EXPECT_EQ(5u, rd32(CMDQ_CONS));
+	EXPECT_EQ(7u, rd32(CMDQ_CONS));
 	EXPECT_DMA_FAULT(0x80, RAM0);
 	EXPECT_DMA_OK(0x81, RAM0, ATTR_NORMAL_WB);
 	EXPECT_EQ(0u, count_bad_real_stes());

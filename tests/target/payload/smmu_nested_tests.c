@@ -175,10 +175,15 @@ static u32 h_cmd(u64 d0, u64 d1)
 	return mmio_rd32(h.smmu + SMMU_CMDQ_CONS);
 }
 
-/* CFGI_STE of the edu's stream and CMD_SYNC: what its STE and CD now say is used. */
+/*
+ * CFGI_STE of the edu's stream, TLBI_NH_ASID of its ASID (translations
+ * cached through the old CD or tables go) and CMD_SYNC: what its STE, CD
+ * and tables now say is used.
+ */
 static bool h_cfgi_edu(void)
 {
 	h_cmd(0x03 | (u64)h.sid << 32, 0);
+	h_cmd(0x11 | (1ULL << 48), 0);
 	return h_cmd(0x46, 0) == h.prod;
 }
 
