@@ -23,6 +23,15 @@ struct smmu_nested_queue {
 	u64 pin_addr, pin_size; /* size 0: nothing pinned */
 };
 
+/* One STE's change, planned before its first write (nested_ste.c). */
+struct ste_plan {
+	u64 pass1[4]; /* the current STE, plus the new one's bits it ignores */
+	int critical; /* the dword whose store switches it, or: */
+};
+#define STE_PLAN_NONE (-1) /* only bits the old or the new STE ignores change */
+#define STE_PLAN_BBM (-2) /* two dwords would switch together: through abort */
+#define STE_PLAN_SAME (-3) /* nothing to write */
+
 /* Events held between a drain and the host's next look at its EVTQ_PROD. */
 #define NESTED_EVT_STAGED 64
 
@@ -50,6 +59,7 @@ struct smmu_nested {
 	bool l1_dirty; /* a level-1 descriptor changed since the last CFGI_ALL */
 	u64 nr_ste_writes, nr_bbm; /* STEs changed; of those, with an abort in between */
 	u64 want[BIT(STRTAB_SPLIT) * STRTAB_STE_DWORDS]; /* scratch: one span's new STEs */
+	struct ste_plan plan[BIT(STRTAB_SPLIT)]; /* scratch: how each changes */
 	/*
 	 * Events for the host (nested_evtq.c), drained from the real queue
 	 * but not yet in the host's: under smmu->lock.

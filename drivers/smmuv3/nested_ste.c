@@ -168,12 +168,6 @@ static void ste_used(const u64 *ste, u64 *used)
 	}
 }
 
-/* One STE's change, planned: what each pass writes. */
-struct ste_plan {
-	u64 pass1[STE_USED_DWORDS]; /* the current STE, plus the new one's bits it ignores */
-	int critical; /* the one dword that switches it, -1: none, -2: abort in between */
-};
-
 static void ste_plan(const u64 *cur, const u64 *want, struct ste_plan *p)
 {
 	u64 used_cur[STE_USED_DWORDS], used_want[STE_USED_DWORDS];
@@ -181,7 +175,7 @@ static void ste_plan(const u64 *cur, const u64 *want, struct ste_plan *p)
 
 	ste_used(cur, used_cur);
 	ste_used(want, used_want);
-	p->critical = -1;
+	p->critical = STE_PLAN_NONE;
 	for (i = 0; i < STE_USED_DWORDS; i++) {
 		p->pass1[i] = (cur[i] & used_cur[i]) | (want[i] & ~used_cur[i]);
 		if ((p->pass1[i] ^ want[i]) & used_want[i]) {
@@ -190,7 +184,7 @@ static void ste_plan(const u64 *cur, const u64 *want, struct ste_plan *p)
 		}
 	}
 	if (nr > 1)
-		p->critical = -2;
+		p->critical = STE_PLAN_BBM;
 }
 
 static void cfgi_ste(struct arm_smmu_device *smmu, u32 sid, int *ret)
@@ -218,58 +212,77 @@ static int stes_install_locked(struct smmu_nested *n, u64 *table, u32 sid0, unsi
 			       const u64 *want)
 {
 	struct arm_smmu_device *smmu = n->smmu;
-	struct ste_plan plan;
 	unsigned int i, d, pass;
 	int ret = 0;
 
+	/* Planned once, from the STEs as they are now: later passes must not re-plan. */
+	for (i = 0; i < nr; i++) {
+		u64 *cur = &table[i * STRTAB_STE_DWORDS];
+		const u64 *w = &want[i * STRTAB_STE_DWORDS];
+
+		if (!memcmp(cur, w, STE_USED_DWORDS * sizeof(u64)))
+			n->plan[i].critical = STE_PLAN_SAME;
+		else
+			ste_plan(cur, w, &n->plan[i]);
+		if (n->plan[i].critical == STE_PLAN_BBM)
+			n->nr_bbm++;
+	}
 	for (pass = 0; pass < 3 && !ret; pass++) {
 		bool issued = false;
 
 		for (i = 0; i < nr && !ret; i++) {
+			struct ste_plan *p = &n->plan[i];
 			u64 *cur = &table[i * STRTAB_STE_DWORDS];
 			const u64 *w = &want[i * STRTAB_STE_DWORDS];
 			bool changed = false;
 
-			if (!memcmp(cur, w, STE_USED_DWORDS * sizeof(u64)))
+			if (p->critical == STE_PLAN_SAME)
 				continue;
-			ste_plan(cur, w, &plan);
-			if (pass == 0 && plan.critical == -2) {
-				/* Two dwords would switch together: abort first. */
-				ste_store(cur, 0, STE_0_V | FIELD_PREP(STE_0_CFG, STE_0_CFG_ABORT));
-				n->nr_bbm++;
+			if (p->critical == STE_PLAN_BBM) {
+				/*
+				 * Abort, then the dwords abort ignores, then dword 0:
+				 * each made visible (CFGI + CMD_SYNC) before the next,
+				 * so no fetch mixes the old STE's and the new one's.
+				 */
+				if (pass == 0)
+					ste_store(cur, 0, STE_0_V | FIELD_PREP(STE_0_CFG, STE_0_CFG_ABORT));
+				for (d = 1; pass == 1 && d < STE_USED_DWORDS; d++)
+					ste_store(cur, d, w[d]);
+				if (pass == 2)
+					ste_store(cur, 0, w[0]);
 				changed = true;
 			} else if (pass == 0) {
+				/* Bits the current STE ignores: it stays what it was. */
 				for (d = 0; d < STE_USED_DWORDS; d++) {
-					if (d == (unsigned int)plan.critical || cur[d] == plan.pass1[d])
+					if ((int)d == p->critical || cur[d] == p->pass1[d])
 						continue;
-					ste_store(cur, d, plan.pass1[d]);
+					ste_store(cur, d, p->pass1[d]);
 					changed = true;
 				}
-			} else if (pass == 1 && plan.critical != -1) {
-				/* The rest of an aborted STE, then its dword 0; or the switch. */
-				for (d = 1; plan.critical == -2 && d < STE_USED_DWORDS; d++)
-					ste_store(cur, d, w[d]);
-				dma_wmb();
-				d = plan.critical == -2 ? 0 : plan.critical;
-				ste_store(cur, d, w[d]);
+			} else if (pass == 1 && p->critical >= 0) {
+				/* The one 64-bit store that switches it. */
+				ste_store(cur, p->critical, w[p->critical]);
 				changed = true;
 			} else if (pass == 2) {
-				for (d = 0; d < STE_USED_DWORDS; d++)
-					if (cur[d] != w[d])
-						ste_store(cur, d, w[d]);
-				changed = true;
+				/* Bits the new STE ignores, cleaned up. */
+				for (d = 0; d < STE_USED_DWORDS; d++) {
+					if (cur[d] == w[d])
+						continue;
+					ste_store(cur, d, w[d]);
+					changed = true;
+				}
 			}
 			if (!changed)
 				continue;
 			smmu_sync_for_device(smmu, cur, STRTAB_STE_SIZE);
-			if (pass == 2)
-				n->nr_ste_writes++;
 			cfgi_ste(smmu, sid0 + i, &ret);
 			issued = true;
 		}
 		if (issued && !ret)
 			ret = smmu_cmdq_sync(smmu);
 	}
+	for (i = 0; !ret && i < nr; i++)
+		n->nr_ste_writes += n->plan[i].critical != STE_PLAN_SAME;
 	return ret;
 }
 
