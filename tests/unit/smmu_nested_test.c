@@ -491,6 +491,14 @@ static u64 real_l2(u32 sid)
 	return *(const u64 *)(uintptr_t)(base + (u64)(sid >> split) * 8) & 0x000fffffffffffc0ull;
 }
 
+/* The real queue's last @back-th command (1: the latest), as the SMMU holds it. */
+static const u64 *real_cmd(unsigned int back)
+{
+	u32 log2 = model.cmdq_base & 0x1f, idx = (model.cmdq_prod - back) & ((1u << log2) - 1);
+
+	return (const u64 *)(uintptr_t)((model.cmdq_base & 0x000fffffffffffe0ull) + idx * 16ull);
+}
+
 static u64 *host_ste(u32 sid)
 {
 	return (u64 *)(uintptr_t)(HOST_STRTAB + (u64)sid * 64);
@@ -670,6 +678,10 @@ TEST_F(nested, ste_updates_are_hitless)
 	host_ste(1)[1] = 1ull << 2;
 	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
 	EXPECT_EQ((u64)CFG(CFG_S12) | V | HOST_CD, real_ste(1)[0]);
+	/* Stage 1's dword 1 first, then dword 0: two CFGI_STE + CMD_SYNC, no abort. */
+	EXPECT_EQ((u64)0x03 | (1ull << 32), real_cmd(4)[0]);
+	EXPECT_EQ((u64)0x03 | (1ull << 32), real_cmd(2)[0]);
+	EXPECT_NE((u64)0x03 | (1ull << 32), real_cmd(6)[0]);
 	host_ste(1)[0] = V | CFG(CFG_S1) | (HOST_CD + 0x1000);
 	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
 	EXPECT_EQ((u64)CFG(CFG_S12) | V | (HOST_CD + 0x1000), real_ste(1)[0]);
@@ -691,6 +703,15 @@ TEST_F(nested, ste_updates_are_hitless)
 	host_ste(1)[1] = 2ull << 2;
 	ASSERT_EQ(0, smmu_nested_shadow_range(n, 1, 1));
 	EXPECT_EQ(bbm + 1, n->nr_bbm);
+	/* Abort, dwords 1-3, dword 0: three CFGI_STE + CMD_SYNC, in that order. */
+	{
+		unsigned int k;
+
+		for (k = 0; k < 3; k++) {
+			EXPECT_EQ((u64)0x03 | (1ull << 32), real_cmd(6 - 2 * k)[0]);
+			EXPECT_EQ((u64)0x46, real_cmd(5 - 2 * k)[0] & 0xff);
+		}
+	}
 	EXPECT_EQ((u64)CFG(CFG_S12) | V | (HOST_CD + 0x2000), real_ste(1)[0]);
 	EXPECT_EQ((2ull << 2) | (1ull << 44), real_ste(1)[1]);
 	/* Stream 0 never faulted, whatever its neighbour went through. */
@@ -818,13 +839,6 @@ static void host_kick(void)
 	wr(CMDQ_PROD, 4, hprod);
 }
 
-/* The real queue's last @back-th command (1: the latest), as the SMMU holds it. */
-static const u64 *real_cmd(unsigned int back)
-{
-	u32 log2 = model.cmdq_base & 0x1f, idx = (model.cmdq_prod - back) & ((1u << log2) - 1);
-
-	return (const u64 *)(uintptr_t)((model.cmdq_base & 0x000fffffffffffe0ull) + idx * 16ull);
-}
 
 /* CMD_SYNC completes the host's batch: a real CMD_SYNC, then CONS past it. */
 TEST_F(nested, cmd_sync_completes_batch)
