@@ -229,6 +229,16 @@ $(BUILD)/linux/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/l
 		$(BUILD)/linux/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
 
+$(BUILD)/linux-nested/isohyp.conf: FORCE
+	$(call write_conf,$@,# Linux test boot with the SMMU in nested mode (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\nsmmu_mode=nested\n)
+
+$(BUILD)/linux-nested/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img \
+		$(BUILD)/linux-nested/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 128 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/linux-nested/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
+
 $(BUILD)/run/isohyp.conf: FORCE
 	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n)
 
@@ -405,6 +415,7 @@ target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/targe
 	$(BUILD)/preload/esp.img \
 	$(BUILD)/target-nc/esp.img $(BUILD)/target-nested/esp.img \
 	$(EL2_CRASHES:%=$(BUILD)/crash/%/esp.img) $(BUILD)/linux/esp.img \
+	$(BUILD)/linux-nested/esp.img \
 	$(BUILD)/linux/data.img
 
 # ---- the test build (make check, make bench) ------------------------------

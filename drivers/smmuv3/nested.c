@@ -119,8 +119,8 @@ static void nested_unpin(u64 *addr, u64 *size)
 	*addr = *size = 0;
 }
 
-static int nested_queue_enable(struct smmu_nested *n, struct smmu_nested_queue *q,
-			       const char *what, u32 log2, u32 ent_bytes)
+static int nested_queue_enable(struct smmu_nested *n, struct smmu_nested_queue *q, const char *what,
+			       u32 log2, u32 ent_bytes)
 {
 	u64 bytes = (u64)ent_bytes << log2;
 	u64 addr = aligned_base(q->base & Q_BASE_ADDR, bytes);
@@ -154,14 +154,16 @@ static int nested_strtab_enable(struct smmu_nested *n)
 		if (split != 6 && split != 8 && split != 10) {
 			n->nr_refused++;
 			pr_warn("smmu@%lx: host's STRTAB_BASE_CFG %x: SPLIT %u is not 6, 8 or 10: "
-				"enable refused\n", smmu_pa(n), cfg, split);
+				"enable refused\n",
+				smmu_pa(n), cfg, split);
 			return -EINVAL;
 		}
 		bytes = sizeof(u64) << (log2 > split ? log2 - split : 0);
 	} else {
 		n->nr_refused++;
 		pr_warn("smmu@%lx: host's STRTAB_BASE_CFG %x: format %u not offered: enable "
-			"refused\n", smmu_pa(n), cfg, fmt);
+			"refused\n",
+			smmu_pa(n), cfg, fmt);
 		return -EINVAL;
 	}
 	addr = aligned_base(n->strtab_base & STRTAB_BASE_ADDR, bytes);
@@ -204,13 +206,11 @@ static void nested_cr0_write(struct smmu_nested *n, u32 val)
 	if (off & CR0_SMMUEN)
 		nested_unpin(&n->strtab_pin_addr, &n->strtab_pin_size);
 	n->cr0ack &= ~off;
-	if ((on & CR0_CMDQEN) &&
-	    !nested_queue_enable(n, &n->cmdq, "command queue", nested_cmdq_log2(n),
-				 CMDQ_ENT_DWORDS * 8))
+	if ((on & CR0_CMDQEN) && !nested_queue_enable(n, &n->cmdq, "command queue",
+						      nested_cmdq_log2(n), CMDQ_ENT_DWORDS * 8))
 		n->cr0ack |= CR0_CMDQEN;
-	if ((on & CR0_EVTQEN) &&
-	    !nested_queue_enable(n, &n->evtq, "event queue", nested_evtq_log2(n),
-				 EVTQ_ENT_DWORDS * 8))
+	if ((on & CR0_EVTQEN) && !nested_queue_enable(n, &n->evtq, "event queue",
+						      nested_evtq_log2(n), EVTQ_ENT_DWORDS * 8))
 		n->cr0ack |= CR0_EVTQEN;
 	if ((on & CR0_SMMUEN) && !nested_strtab_enable(n))
 		n->cr0ack |= CR0_SMMUEN;
@@ -491,8 +491,11 @@ int smmu_nested_register(struct arm_smmu_device *smmu, u32 host_ia_bits)
 	/* Out of reset as firmware left it, but disabled: its global bypass or abort. */
 	n->gbpa = smmu_read(smmu, SMMU_GBPA) & ~GBPA_UPDATE;
 	n->region = (struct hyp_mmio_region){
-		.name = "smmu", .base = smmu->pa, .size = SMMU_REG_SIZE,
-		.ops = &nested_mmio_ops, .priv = n,
+		.name = "smmu",
+		.base = smmu->pa,
+		.size = SMMU_REG_SIZE,
+		.ops = &nested_mmio_ops,
+		.priv = n,
 	};
 	ret = hyp_mmio_register(&n->region);
 	if (ret) {

@@ -67,8 +67,8 @@ static enum nested_cmd_fate nh_va(const struct smmu_nested *n, const u64 *host, 
 	real[0] = (host[0] & (CMDQ_0_OP | CMDQ_TLBI_0_NUM | CMDQ_TLBI_0_SCALE |
 			      (asid ? CMDQ_TLBI_0_ASID : 0))) |
 		  FIELD_PREP(CMDQ_TLBI_0_VMID, SMMU_HOST_VMID);
-	real[1] = host[1] & (CMDQ_TLBI_1_LEAF | CMDQ_TLBI_1_TTL | CMDQ_TLBI_1_TG |
-			     CMDQ_TLBI_1_VA_MASK);
+	real[1] = host[1] &
+		  (CMDQ_TLBI_1_LEAF | CMDQ_TLBI_1_TTL | CMDQ_TLBI_1_TG | CMDQ_TLBI_1_VA_MASK);
 	return CMD_ISSUE;
 }
 
@@ -115,8 +115,8 @@ static enum nested_cmd_fate nested_cmd_translate(const struct smmu_nested *n, co
 		c->real[0] |= FIELD_PREP(CMDQ_TLBI_0_VMID, SMMU_HOST_VMID);
 		return CMD_ISSUE;
 	case CMDQ_OP_TLBI_NH_ASID:
-		c->real[0] |= (host[0] & CMDQ_TLBI_0_ASID) |
-			      FIELD_PREP(CMDQ_TLBI_0_VMID, SMMU_HOST_VMID);
+		c->real[0] |=
+			(host[0] & CMDQ_TLBI_0_ASID) | FIELD_PREP(CMDQ_TLBI_0_VMID, SMMU_HOST_VMID);
 		return CMD_ISSUE;
 	case CMDQ_OP_TLBI_NH_VA:
 		return nh_va(n, host, c->real, true);

@@ -163,8 +163,7 @@ static void ste_used(const u64 *ste, u64 *used)
 	used[3] = STE_3_S2TTB;
 	if (cfg == STE_0_CFG_S1_S2) {
 		used[0] |= STE_0_S1FMT | STE_0_S1CTXPTR | STE_0_S1CDMAX;
-		used[1] |= STE_1_S1DSS | STE_1_S1CIR | STE_1_S1COR | STE_1_S1CSH |
-			   STE_1_S1STALLD;
+		used[1] |= STE_1_S1DSS | STE_1_S1CIR | STE_1_S1COR | STE_1_S1CSH | STE_1_S1STALLD;
 	}
 }
 
@@ -245,7 +244,8 @@ static int stes_install_locked(struct smmu_nested *n, u64 *table, u32 sid0, unsi
 				 * so no fetch mixes the old STE's and the new one's.
 				 */
 				if (pass == 0)
-					ste_store(cur, 0, STE_0_V | FIELD_PREP(STE_0_CFG, STE_0_CFG_ABORT));
+					ste_store(cur, 0,
+						  STE_0_V | FIELD_PREP(STE_0_CFG, STE_0_CFG_ABORT));
 				for (d = 1; pass == 1 && d < STE_USED_DWORDS; d++)
 					ste_store(cur, d, w[d]);
 				if (pass == 2)
@@ -375,7 +375,8 @@ static int span_install_locked(struct smmu_nested *n, u32 span, const u64 *want)
 		if (!own) {
 			/* Safe whatever the host asked for: the whole span aborts. */
 			pr_err("smmu@%lx: no memory for a level-2 stream table: streams %x-%x "
-			       "abort\n", (unsigned long)smmu->pa, (u32)(span * SPAN_STES),
+			       "abort\n",
+			       (unsigned long)smmu->pa, (u32)(span * SPAN_STES),
 			       (u32)((span + 1) * SPAN_STES - 1));
 			if (cur != n->l2_abort)
 				l1_switch_locked(n, span, n->l2_abort);

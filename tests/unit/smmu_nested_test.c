@@ -249,7 +249,7 @@ TEST_F(nested, access_sizes)
 	EXPECT_EQ(0x400fffffffffffffull, rd(CMDQ_BASE, 8));
 }
 
-/* GBPA starts as firmware left it (QEMU: 0x1000, bypass); fields change only with UPDATE, which reads 0. */
+/* GBPA starts as firmware left it (QEMU: 0x1000, bypass); fields change only with UPDATE. */
 TEST_F(nested, gbpa_update_handshake)
 {
 	EXPECT_EQ(0x1000u, rd32(GBPA));
@@ -295,7 +295,7 @@ TEST_F(nested, enables_acknowledged_and_pinned)
 	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state(HOST_STRTAB));
 }
 
-/* Bases the hypervisor owns, or outside RAM: the enable is refused, nothing pinned, others unaffected. */
+/* Bases the hypervisor owns, or not RAM: the enable refused, nothing pinned, others unaffected. */
 TEST_F(nested, enables_refused_outside_host_ram)
 {
 	static const u64 bad[] = { CARVE, CARVE + CARVE_SIZE - 4096, SMMU_PA, 0x10000000 };
@@ -737,7 +737,7 @@ TEST_F(nested, unchanged_ste_not_rewritten)
 	EXPECT_EQ(cmds, model.nr_log);
 }
 
-/* Once the host's stage 1 was on, an ownership change invalidates the whole VMID (nested walks too). */
+/* Once the host's stage 1 was on, an ownership change invalidates the whole VMID. */
 TEST_F(nested, ownership_change_with_stage1_invalidates_vmid)
 {
 	unsigned int from, i, tlbi = 0;
@@ -1086,7 +1086,7 @@ static const u64 *host_evt(u32 idx)
 	return (const u64 *)(uintptr_t)(HOST_EVTQ + idx * 32ull);
 }
 
-/* A stage-1 fault of a host stream lands in the host's queue, record unchanged, when it reads EVTQ_PROD. */
+/* A host stream's stage-1 fault lands in the host's queue, unchanged, when it reads EVTQ_PROD. */
 TEST_F(nested, stage1_faults_copied_to_host)
 {
 	program_bases();

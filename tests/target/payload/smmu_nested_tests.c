@@ -145,7 +145,8 @@ TEST(nested_smmu_bases_in_hypervisor_memory_refused)
 #define SMMU_IDR5 0x14
 #define SMMU_EVTQ_PROD 0x100a8
 #define SMMU_EVTQ_CONS 0x100ac
-#define IOVA 0x10000000ULL /* the PCIe MMIO window in QEMU's PA map: only a translation makes it RAM */
+/* In QEMU's PCIe MMIO window: only a translation makes it RAM. */
+#define IOVA 0x10000000ULL
 #define STE_V 1ULL
 #define STE_CFG(c) ((u64)(c) << 1)
 #define STE_BYPASS 4
