@@ -113,7 +113,8 @@ LOADER_OBJS	:= $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o) $(BUILD)/loader/hyp_image.
 HYP_CFLAGS = $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden -fno-stack-protector -mno-outline-atomics \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 SMMUV3_SRCS := drivers/smmuv3/smmuv3.c drivers/smmuv3/cmdq.c drivers/smmuv3/evtq.c \
-	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c
+	drivers/smmuv3/strtab.c drivers/smmuv3/io_pgtable.c drivers/smmuv3/nested.c \
+	drivers/smmuv3/nested_ste.c drivers/smmuv3/nested_cmdq.c drivers/smmuv3/nested_evtq.c
 GIC_SRCS := drivers/gic/its.c drivers/gic/its_cmd.c drivers/gic/gicr.c
 HYP_SRCS := arch/arm64/hyp/entry.S arch/arm64/hyp/mmu.c arch/arm64/hyp/el2_setup.c \
 	arch/arm64/hyp/inject.c arch/arm64/hyp/psci.c arch/arm64/hyp/psci_policy.c \
@@ -228,6 +229,16 @@ $(BUILD)/linux/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/l
 		$(BUILD)/linux/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
 
+$(BUILD)/linux-nested/isohyp.conf: FORCE
+	$(call write_conf,$@,# Linux test boot with the SMMU in nested mode (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\nsmmu_mode=nested\n)
+
+$(BUILD)/linux-nested/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img \
+		$(BUILD)/linux-nested/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 128 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/linux-nested/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
+
 $(BUILD)/run/isohyp.conf: FORCE
 	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n)
 
@@ -314,7 +325,7 @@ PAYLOAD_SRCS := tests/target/payload/main.c tests/target/payload/el1_tests.c \
 	tests/target/payload/dma_policy_tests.c tests/target/payload/psci_tests.c \
 	tests/target/payload/ownership_tests.c tests/target/payload/dma_tests.c \
 	tests/target/payload/fw_cfg_tests.c tests/target/payload/outside.c \
-	tests/target/payload/gic_tests.c \
+	tests/target/payload/gic_tests.c tests/target/payload/smmu_nested_tests.c \
 	tests/target/payload/enomem_tests.c tests/target/payload/preload.c \
 	tests/target/payload/soak.c tests/target/payload/soak_boot.c \
 	tests/target/payload/el1.S arch/arm64/efi/stack_chk.c hyp/string.c
@@ -364,6 +375,15 @@ $(BUILD)/target-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BU
 		$(BUILD)/target-nc/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
+$(BUILD)/target-nested/isohyp.conf: FORCE
+	$(call write_conf,$@,# EL1 test payload with the SMMU in nested mode (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\ntest_hooks=1\ncmdline=test-hooks\nsmmu_mode=nested\n)
+
+$(BUILD)/target-nested/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target-nested/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/target-nested/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
 # el2-crash.test: the payload asks the hypervisor (test_hooks=1) for an
 # exception at EL2, one image per kind (tests/target/payload/main.c).
 EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow el2-read-host
@@ -397,8 +417,9 @@ $(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
 
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
 	$(BUILD)/preload/esp.img \
-	$(BUILD)/target-nc/esp.img \
+	$(BUILD)/target-nc/esp.img $(BUILD)/target-nested/esp.img \
 	$(EL2_CRASHES:%=$(BUILD)/crash/%/esp.img) $(BUILD)/linux/esp.img \
+	$(BUILD)/linux-nested/esp.img \
 	$(BUILD)/linux/data.img
 
 # ---- the test build (make check, make bench) ------------------------------
@@ -435,7 +456,8 @@ $(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
 
 # ---- benchmarks (not part of check) --------------------------------------
 
-BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
+BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/mmio.c tests/unit/lib/host_mem.c \
+	hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
 	hyp/lock.c tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/smmu_model_s1.c \
 	tests/unit/lib/smmu_model_cache.c tests/unit/lib/poc_memory.c
 
@@ -443,7 +465,7 @@ $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-Itests/unit/fake -Iinclude -Idrivers $(HOST_HYP_CONFIG) $(BENCH_SRCS) -o $@
+		-Itests/unit/fake -Iinclude -Idrivers -Iarch/arm64/include $(HOST_HYP_CONFIG) $(BENCH_SRCS) -o $@
 
 BENCH_CMDLINE := console=ttyAMA0 panic=-1 isohyp.bench=1
 

@@ -16,8 +16,8 @@
  * Portable C: the arch glue (TLB invalidation, fault decoding, zeroing) is in
  * arch/arm64/hyp/host_stage2.c, so the unit tests build this file as it is.
  *
- * Lock order: host_mmu.lock, then the page pool's lock, then the iommu
- * driver's.
+ * Lock order (include/isohyp/lock.h): host_mmu.lock, then the iommu
+ * driver's, then the page pool's (a leaf).
  */
 #include <isohyp/bits.h>
 #include <isohyp/errno.h>

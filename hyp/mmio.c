@@ -90,6 +90,19 @@ int hyp_mmio_register(struct hyp_mmio_region *r)
 	return 0;
 }
 
+void hyp_mmio_unregister(struct hyp_mmio_region *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_regions; i++) {
+		if (regions[i] != r)
+			continue;
+		regions[i] = regions[--nr_regions];
+		regions[nr_regions] = NULL;
+		return;
+	}
+}
+
 struct hyp_mmio_region *hyp_mmio_find(u64 addr)
 {
 	unsigned int i;

@@ -12,7 +12,7 @@
 #include <isohyp/errno.h>
 #include <isohyp/panic.h>
 
-#include "smmuv3.h"
+#include "nested.h"
 
 /* Log at most this many unlike events in full; count all of them. */
 #define SMMU_EVENT_LOG_LIMIT 32
@@ -101,6 +101,9 @@ static void smmu_handle_event(struct arm_smmu_device *smmu, const u64 *evt)
 	u32 sid = FIELD_GET(EVTQ_0_SID, evt[0]);
 	u64 key = event_key(evt), page = evt[2] & ~(SZ_4K - 1);
 
+	/* Nested mode: the host's stage-1 faults are its own (nested_evtq.c). */
+	if (smmu->nested && smmu_nested_event_stage(smmu, evt))
+		return;
 	if (event_is_s2_fault(evt)) {
 		smmu->nr_s2_faults++;
 		smmu->last_fault_addr = evt[2];

@@ -119,6 +119,11 @@ static int smmu_tlb_inv_range(struct arm_smmu_device *smmu, u64 addr, u64 size)
 			ret = smmu_cmdq_issue(smmu, cmd);
 			arm_smmu_stats.nr_tlbi++;
 		}
+	} else if (smmu->s1_live) {
+		/* Nested walks cached with the old stage 2 go too (smmuv3.h). */
+		smmu_build_vmall(cmd, SMMU_HOST_VMID);
+		ret = smmu_cmdq_issue(smmu, cmd);
+		arm_smmu_stats.nr_tlbi++;
 	} else if (smmu->ril) {
 		/*
 		 * One range command (4.4.1.1): (num + 1) << scale pages from addr,

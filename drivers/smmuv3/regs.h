@@ -3,8 +3,8 @@
  * SMMUv3 registers and in-memory formats (Arm IHI 0070): register offsets
  * SMMU_<REG>, their fields <REG>_<FIELD>, stream table entries STE_<dword>_<FIELD>,
  * commands CMDQ_<OP>_<dword>_<FIELD>, event records EVTQ_<dword>_<FIELD> -- the
- * spec's names, as masks for FIELD_PREP/FIELD_GET. Only what stage-2-only,
- * hidden-mode operation uses is defined.
+ * spec's names, as masks for FIELD_PREP/FIELD_GET. Only what hidden mode and
+ * the nested mode's emulated register file (nested.c) use is defined.
  */
 #ifndef ISOHYP_SMMUV3_REGS_H
 #define ISOHYP_SMMUV3_REGS_H
@@ -21,26 +21,38 @@
 #define IDR0_TTF_AARCH32_64 3
 #define IDR0_COHACC BIT(4)
 #define IDR0_HYP BIT(9)
+#define IDR0_ASID16 BIT(12)
 #define IDR0_VMID16 BIT(18)
+#define IDR0_CD2L BIT(19)
 #define IDR0_TTENDIAN GENMASK(22, 21)
 #define IDR0_TTENDIAN_BE 3
+#define IDR0_STALL_MODEL GENMASK(25, 24)
+#define IDR0_STALL_MODEL_NONE 1 /* stall not supported */
+#define IDR0_TERM_MODEL BIT(26)
 #define IDR0_ST_LVL GENMASK(28, 27)
 #define IDR0_ST_LVL_2LVL 1
 
 #define SMMU_IDR1 0x4
 #define IDR1_SIDSIZE GENMASK(5, 0)
+#define IDR1_SSIDSIZE GENMASK(10, 6)
 #define IDR1_EVTQS GENMASK(20, 16)
 #define IDR1_CMDQS GENMASK(25, 21)
 #define IDR1_QUEUES_PRESET BIT(29)
 #define IDR1_TABLES_PRESET BIT(30)
 
+#define SMMU_IDR2 0x8
 #define SMMU_IDR3 0xc
+#define IDR3_HAD BIT(2)
 #define IDR3_BBML GENMASK(12, 11)
 #define IDR3_RIL BIT(10)
 
+#define SMMU_IDR4 0x10
 #define SMMU_IDR5 0x14
 #define IDR5_OAS GENMASK(2, 0)
 #define IDR5_GRAN4K BIT(4)
+#define IDR5_GRAN16K BIT(5)
+#define IDR5_GRAN64K BIT(6)
+#define IDR5_VAX GENMASK(11, 10)
 
 #define SMMU_IIDR 0x18
 #define SMMU_AIDR 0x1c
@@ -48,6 +60,7 @@
 
 #define SMMU_CR0 0x20
 #define CR0_SMMUEN BIT(0)
+#define CR0_PRIQEN BIT(1)
 #define CR0_EVTQEN BIT(2)
 #define CR0_CMDQEN BIT(3)
 #define SMMU_CR0ACK 0x24
@@ -68,12 +81,23 @@
 #define SMMU_CR2 0x2c
 #define CR2_PTM BIT(2)
 #define CR2_RECINVSID BIT(1)
+#define CR2_E2H BIT(0)
 
+#define SMMU_STATUSR 0x40
 #define SMMU_GBPA 0x44
 #define GBPA_UPDATE BIT(31)
 #define GBPA_ABORT BIT(20)
+#define GBPA_INSTCFG GENMASK(19, 18)
+#define GBPA_PRIVCFG GENMASK(17, 16)
+#define GBPA_SHCFG GENMASK(13, 12)
+#define GBPA_ALLOCCFG GENMASK(11, 8)
+#define GBPA_MTCFG BIT(4)
+#define GBPA_MEMATTR GENMASK(3, 0)
 
 #define SMMU_IRQ_CTRL 0x50
+#define IRQ_CTRL_GERROR_IRQEN BIT(0)
+#define IRQ_CTRL_PRIQ_IRQEN BIT(1)
+#define IRQ_CTRL_EVTQ_IRQEN BIT(2)
 #define SMMU_IRQ_CTRLACK 0x54
 
 #define SMMU_GERROR 0x60
@@ -102,6 +126,7 @@
 #define SMMU_CMDQ_PROD 0x98
 #define SMMU_CMDQ_CONS 0x9c
 #define SMMU_EVTQ_BASE 0xa0
+#define SMMU_PAGE1 0x10000
 #define SMMU_EVTQ_PROD 0x100a8 /* page 1 */
 #define SMMU_EVTQ_CONS 0x100ac
 #define SMMU_REG_SIZE 0x20000 /* two 64 KiB pages */
@@ -111,6 +136,7 @@
 #define Q_BASE_ADDR GENMASK(51, 5)
 #define Q_BASE_LOG2SIZE GENMASK(4, 0)
 /* PROD/CONS: index, then the wrap bit right above it; CMDQ_CONS.ERR (6.3.27). */
+#define Q_IDX_WRP GENMASK(19, 0)
 #define Q_OVERFLOW_FLAG BIT(31)
 #define CMDQ_CONS_ERR GENMASK(30, 24)
 #define CMDQ_ERR_CERROR_NONE 0
@@ -131,7 +157,20 @@
 #define STE_0_V BIT(0)
 #define STE_0_CFG GENMASK(3, 1)
 #define STE_0_CFG_ABORT 0
+#define STE_0_CFG_BYPASS 4
+#define STE_0_CFG_S1_TRANS 5
 #define STE_0_CFG_S2_TRANS 6
+#define STE_0_CFG_S1_S2 7
+#define STE_0_S1FMT GENMASK(5, 4)
+#define STE_0_S1CTXPTR GENMASK(51, 6)
+#define STE_0_S1CDMAX GENMASK(63, 59)
+#define STE_1_S1DSS GENMASK(1, 0)
+#define STE_1_S1CIR GENMASK(3, 2)
+#define STE_1_S1COR GENMASK(5, 4)
+#define STE_1_S1CSH GENMASK(7, 6)
+#define STE_1_S1STALLD BIT(27)
+#define STE_1_EATS GENMASK(29, 28)
+#define STE_1_STRW GENMASK(31, 30)
 #define STE_1_SHCFG GENMASK(45, 44)
 #define STE_1_SHCFG_INCOMING 1
 #define STE_2_S2VMID GENMASK(15, 0)
@@ -159,26 +198,40 @@
 
 #define CMDQ_ENT_DWORDS 2
 #define CMDQ_0_OP GENMASK(7, 0)
+#define CMDQ_OP_PREFETCH_CONFIG 0x1
+#define CMDQ_OP_PREFETCH_ADDR 0x2
 #define CMDQ_OP_CFGI_STE 0x3
-#define CMDQ_OP_CFGI_ALL 0x4
+#define CMDQ_OP_CFGI_ALL 0x4 /* CFGI_STE_RANGE, Range 31 */
+#define CMDQ_OP_CFGI_STE_RANGE 0x4
+#define CMDQ_OP_CFGI_CD 0x5
+#define CMDQ_OP_CFGI_CD_ALL 0x6
+#define CMDQ_OP_TLBI_NH_ALL 0x10
+#define CMDQ_OP_TLBI_NH_ASID 0x11
+#define CMDQ_OP_TLBI_NH_VA 0x12
+#define CMDQ_OP_TLBI_NH_VAA 0x13
 #define CMDQ_OP_TLBI_EL2_ALL 0x20
 #define CMDQ_OP_TLBI_S12_VMALL 0x28
 #define CMDQ_OP_TLBI_S2_IPA 0x2a
 #define CMDQ_OP_TLBI_NSNH_ALL 0x30
 #define CMDQ_OP_CMD_SYNC 0x46
+#define CMDQ_CFGI_0_SSID GENMASK(31, 12)
 #define CMDQ_CFGI_0_SID GENMASK(63, 32)
 #define CMDQ_CFGI_1_LEAF BIT(0)
 #define CMDQ_CFGI_1_RANGE GENMASK(4, 0)
 #define CMDQ_TLBI_0_NUM GENMASK(16, 12)
 #define CMDQ_TLBI_0_SCALE GENMASK(24, 20)
 #define CMDQ_TLBI_0_VMID GENMASK(47, 32)
+#define CMDQ_TLBI_0_ASID GENMASK(63, 48)
 #define CMDQ_TLBI_1_LEAF BIT(0)
 #define CMDQ_TLBI_1_TTL GENMASK(9, 8)
 #define CMDQ_TLBI_1_TG GENMASK(11, 10)
 #define CMDQ_TLBI_1_IPA_MASK GENMASK(51, 12)
+#define CMDQ_TLBI_1_VA_MASK GENMASK(63, 12)
 #define CMDQ_TLBI_RANGE_NUM_MAX 31
 #define CMDQ_SYNC_0_CS GENMASK(13, 12)
 #define CMDQ_SYNC_0_CS_NONE 0
+#define CMDQ_SYNC_0_CS_IRQ 1
+#define CMDQ_SYNC_0_CS_SEV 2
 
 /* ---- events (7.3) -------------------------------------------------------- */
 
@@ -191,6 +244,9 @@
 #define EVT_ID_BAD_STREAMID 0x02
 #define EVT_ID_STE_FETCH 0x03
 #define EVT_ID_BAD_STE 0x04
+#define EVT_ID_BAD_SUBSTREAMID 0x08
+#define EVT_ID_CD_FETCH 0x09
+#define EVT_ID_BAD_CD 0x0a
 #define EVT_ID_WALK_EABT 0x0b
 #define EVT_ID_TRANSLATION 0x10
 #define EVT_ID_ADDR_SIZE 0x11

@@ -53,6 +53,11 @@ static int smmu_probe(struct arm_smmu_device *smmu, bool dt_coherent)
 		       (unsigned long)smmu->pa);
 		return -EOPNOTSUPP;
 	}
+	if (smmu->mode == BOOT_SMMU_NESTED && !(smmu->idr0 & IDR0_S1P)) {
+		pr_err("smmu@%lx: nested mode without stage-1 translation (IDR0.S1P = 0)\n",
+		       (unsigned long)smmu->pa);
+		return -EOPNOTSUPP;
+	}
 	if (ttf != IDR0_TTF_AARCH64 && ttf != IDR0_TTF_AARCH32_64) {
 		pr_err("smmu@%lx: no AArch64 translation tables (IDR0.TTF = %u)\n",
 		       (unsigned long)smmu->pa, ttf);
@@ -428,6 +433,7 @@ static void smmu_recover_locked(struct arm_smmu_device *smmu, u32 lost,
 		smmu_mark_broken_locked(smmu, "re-initialisation failed");
 		return;
 	}
+	smmu->reshadow = smmu->nested != NULL;
 	pr_err("smmu@%lx: taken over again: every stream translates through the identity map\n",
 	       (unsigned long)smmu->pa);
 }
@@ -461,11 +467,18 @@ static int smmu_init(void)
 		struct arm_smmu_device *smmu = &smmus[i];
 
 		ret = smmu_reset(smmu);
+		if (!ret && smmu->nested)
+			ret = smmu_nested_start(smmu, smmu_pool);
 		if (ret) {
 			pr_err("smmu@%lx: reset failed: %d\n", (unsigned long)smmu->pa, ret);
 			smmu_teardown();
 			return ret;
 		}
+		pr_info("smmu@%lx: %s mode%s\n", (unsigned long)smmu->pa,
+			smmu->nested ? "nested" : "hidden",
+			smmu->nested ? ": the host's driver sees an emulated stage-1 SMMUv3, "
+				       "stage 2 stays the hypervisor's" :
+				       ": the host does not see it");
 		pr_info("smmu@%lx: SMMUv3.%u, stage-2 only, %u-bit stream IDs in a %s stream "
 			"table (%u pages), %u-entry event queue, OAS %u bits, %s, BBML %u, %s\n",
 			(unsigned long)smmu->pa,
@@ -603,8 +616,16 @@ int kvm_arm_smmu_v3_register(const struct boot_smmu *boot, unsigned int nr,
 		smmu->pa = boot[i].base;
 		smmu->size = boot[i].size;
 		smmu->base = (volatile u8 *)(uintptr_t)boot[i].base;
+		smmu->mode = boot[i].mode;
 		hyp_spin_lock_init(&smmu->lock, HYP_LOCK_SMMU);
+		if (smmu->mode > BOOT_SMMU_NESTED)
+			return -EINVAL;
 		ret = smmu_probe(smmu, boot[i].coherent);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < nr; i++) {
+		ret = smmus[i].mode == BOOT_SMMU_NESTED ? smmu_nested_register(&smmus[i], ia_bits) : 0;
 		if (ret)
 			return ret;
 	}

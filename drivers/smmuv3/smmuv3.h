@@ -3,11 +3,14 @@
  * The SMMUv3 driver's internal API (ARCHITECTURE.md section 6), shared by its
  * parts: smmuv3.c (probe, takeover, the iommu ops), cmdq.c (commands and
  * CMD_SYNC), evtq.c (events and global errors), strtab.c (the stream table),
- * io_pgtable.c (the identity stage-2 and its invalidation). Registers and
- * formats are in regs.h.
+ * io_pgtable.c (the identity stage-2 and its invalidation), nested.c (nested
+ * mode: the register file the host's driver sees). Registers and formats are
+ * in regs.h.
  *
- * Lock order: the iommu core's caller's lock (host_mmu.lock), then an SMMU's
- * lock. smmu->lock covers its queues and registers.
+ * Lock order: an emulated register file's region lock (nested mode), then
+ * the iommu core's caller's lock (host_mmu.lock), then an SMMU's lock, then
+ * the page pool's (a leaf: level-2 tables are allocated under an SMMU's lock).
+ * smmu->lock covers its queues and registers.
  */
 #ifndef ISOHYP_SMMUV3_H
 #define ISOHYP_SMMUV3_H
@@ -41,9 +44,26 @@ struct arm_smmu_regs_set {
 	u32 strtab_base_cfg, cr0;
 };
 
+struct smmu_nested;
+
 struct arm_smmu_device {
 	volatile u8 *base;
 	u64 pa, size;
+	u32 mode; /* enum boot_smmu_mode */
+	struct smmu_nested *nested; /* nested mode: what the host sees (nested.c) */
+	/*
+	 * Nested mode: the host's stage 1 may have been live, so the SMMU may
+	 * cache nested (stage 1 + 2) translations, which TLBI_S2_IPA need not
+	 * remove: a stage-2 change invalidates the whole VMID instead
+	 * (io_pgtable.c). Set under host_mmu.lock, never cleared.
+	 */
+	bool s1_live;
+	/*
+	 * Nested mode: the watchdog took the SMMU over again and rewrote the
+	 * stream table as hidden mode's (and cleared IRQ_CTRL): the next
+	 * emulated access redoes the host's shadow (nested.c).
+	 */
+	bool reshadow;
 	u32 idr0, idr1, idr3, idr5;
 	u32 fw_cr0, fw_gbpa; /* as firmware left them, to hand back on failure */
 	bool touched; /* reset started: registers no longer as firmware left them */
@@ -135,6 +155,19 @@ int smmu_strtab_init(struct arm_smmu_device *smmu, struct hyp_pool *pool,
 /* Rewrite every STE (and level-1 descriptor) and program the base registers. */
 void smmu_strtab_write(struct arm_smmu_device *smmu, const struct kvm_pgtable *pgt);
 void smmu_ste_s2(u64 *ste, const struct kvm_pgtable *pgt, u32 oas_bits, bool coherent);
+
+/*
+ * nested.c: an SMMU in nested mode. At registration (after the probe, before
+ * the host runs): the host's view of it -- ID registers of a stage-1-only
+ * SMMU, everything else at its reset value -- and its register window
+ * routed to the emulation. 0, or -errno (the MMIO table is full).
+ */
+int smmu_nested_register(struct arm_smmu_device *smmu, u32 host_ia_bits);
+/*
+ * After the takeover (the real stream table exists): every stream's STE as
+ * the host's reset state asks (GBPA). 0 or -errno.
+ */
+int smmu_nested_start(struct arm_smmu_device *smmu, struct hyp_pool *pool);
 
 /* io_pgtable.c: the identity stage-2 every STE points at. */
 extern struct kvm_pgtable smmu_idmap;

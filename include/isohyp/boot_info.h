@@ -29,13 +29,23 @@ enum boot_psci_conduit {
 	BOOT_PSCI_HVC = 2,
 };
 
+/*
+ * How the hypervisor drives an SMMU (ARCHITECTURE.md section 6): hidden from
+ * the host, or emulated for the host's own driver with stage 2 nested under
+ * the host's stage 1. Zero is hidden.
+ */
+enum boot_smmu_mode {
+	BOOT_SMMU_HIDDEN = 0,
+	BOOT_SMMU_NESTED = 1,
+};
+
 struct boot_smmu {
 	u64 base;
 	u64 size;
 	u32 coherent; /* "dma-coherent" in the device tree */
 	u32 evtq_irq; /* GIC INTID, 0 if none */
 	u32 gerr_irq;
-	u32 reserved;
+	u32 mode; /* enum boot_smmu_mode */
 };
 
 struct boot_info {

@@ -19,9 +19,12 @@
  *				around each handler call: ITS, redistributors, fw_cfg)
  *	HYP_LOCK_HOST_MMU	host_mmu.lock (hyp/mem_protect.c), and through the
  *				iommu core the IOMMUs' identity map
- *	HYP_LOCK_POOL		a page pool's lock (hyp/page_alloc.c)
  *	HYP_LOCK_SMMU		an SMMU's lock: its queues and registers
  *	HYP_LOCK_CPU		a CPU's PSCI state (struct hyp_cpu.lock)
+ *	HYP_LOCK_POOL		a page pool's lock (hyp/page_alloc.c): a leaf,
+ *				nothing is taken under it, so a table page can
+ *				be allocated under any other lock (the nested
+ *				mode's level-2 tables under an SMMU's lock)
  *
  * The console's own lock is not one of them: it is the innermost, taken only
  * with none of these held (or by a panic).
@@ -35,9 +38,9 @@ enum hyp_lock_rank {
 	HYP_LOCK_UNRANKED = 0, /* never initialised: a debug build panics on it */
 	HYP_LOCK_MMIO,
 	HYP_LOCK_HOST_MMU,
-	HYP_LOCK_POOL,
 	HYP_LOCK_SMMU,
 	HYP_LOCK_CPU,
+	HYP_LOCK_POOL,
 	HYP_LOCK_NR_RANKS,
 };
 

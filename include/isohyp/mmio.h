@@ -68,6 +68,13 @@ struct hyp_mmio_region {
  */
 int hyp_mmio_register(struct hyp_mmio_region *r);
 
+/*
+ * At boot only: stop routing host accesses to @r; its range stays the
+ * hypervisor's. For a device that registered and then failed its setup
+ * (and for unit tests that boot many times). No-op if @r is not registered.
+ */
+void hyp_mmio_unregister(struct hyp_mmio_region *r);
+
 /* The region that emulates @addr, or NULL. */
 struct hyp_mmio_region *hyp_mmio_find(u64 addr);
 

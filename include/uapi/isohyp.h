@@ -93,9 +93,18 @@
 /* Device-tree names the loader adds to the host's tree. */
 #define ISOHYP_DT_CARVEOUT_COMPATIBLE "isohyp,carveout"
 #define ISOHYP_DT_NODE_COMPATIBLE "isohyp,hypervisor"
-/* /isohyp iommu-mode: the host sees no SMMU (hidden), or there is none. */
+/*
+ * /isohyp iommu-mode: the host sees no SMMU (hidden), every SMMU as an
+ * emulated stage-1-only SMMUv3 (nested), some of each (mixed), or there is
+ * none. iommu-hidden and iommu-nested: string lists of the SMMUv3 node
+ * paths in each mode, absent when empty.
+ */
 #define ISOHYP_DT_IOMMU_HIDDEN "hidden"
+#define ISOHYP_DT_IOMMU_NESTED "nested"
+#define ISOHYP_DT_IOMMU_MIXED "mixed"
 #define ISOHYP_DT_IOMMU_NONE "none"
+#define ISOHYP_DT_IOMMU_HIDDEN_LIST "iommu-hidden"
+#define ISOHYP_DT_IOMMU_NESTED_LIST "iommu-nested"
 /*
  * The platform DMA policy (ARCHITECTURE.md section 9) in /isohyp. Each list
  * is a string list of node paths, absent when empty:

@@ -96,7 +96,7 @@ ktap_phys_same() {
 }
 
 ktap_done() {
-	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL xfail:0 xpass:0 skip:0 error:0"
+	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL xfail:0 xpass:0 skip:${KTAP_SKIP:-0} error:0"
 	echo "$KTAP_PASS passed, $KTAP_FAIL failed"
 	[ $KTAP_FAIL -eq 0 ]
 }

@@ -215,6 +215,50 @@ TEST_F(cfg, allow_no_iommu_values)
 	EXPECT_TRUE(self->cfg.set & CFG_ALLOW_NO_IOMMU);
 }
 
+/* smmu_mode= is not given by default; nested or hidden, nothing else. */
+TEST_F(cfg, smmu_mode_values)
+{
+	EXPECT_EQ(CONFIG_SMMU_MODE_DEFAULT, self->cfg.smmu_mode);
+	EXPECT_REJECTED(parse(self, "smmu_mode=stage1\n"),
+			"line 1: smmu_mode must be nested|hidden, not 'stage1'");
+	EXPECT_REJECTED(parse(self, "smmu_mode=\n"), "smmu_mode must be nested|hidden");
+	EXPECT_REJECTED(parse(self, "smmu_mode=Nested\n"), "smmu_mode must be nested|hidden");
+	ASSERT_EQ(0, parse(self, "smmu_mode= nested \n"));
+	EXPECT_EQ(CONFIG_SMMU_MODE_NESTED, self->cfg.smmu_mode);
+	EXPECT_TRUE(self->cfg.set & CFG_SMMU_MODE);
+	ASSERT_EQ(0, parse_opts(self, "smmu_mode=hidden"));
+	EXPECT_EQ(CONFIG_SMMU_MODE_HIDDEN, self->cfg.smmu_mode);
+}
+
+#define S1P_S2P (CONFIG_IDR0_S1P | CONFIG_IDR0_S2P)
+
+/* Without smmu_mode=: nested only on an SMMU with both stages, and only if that is the default. */
+TEST_F(cfg, smmu_mode_default_follows_idr0)
+{
+	EXPECT_EQ(1, config_smmu_mode(&self->cfg, 0x0D44101B, true, self->err, sizeof(self->err)));
+	EXPECT_EQ(0, config_smmu_mode(&self->cfg, 0x0D44101B, false, self->err, sizeof(self->err)));
+	EXPECT_EQ(0, config_smmu_mode(&self->cfg, CONFIG_IDR0_S2P, true, self->err,
+				      sizeof(self->err)));
+	EXPECT_EQ(0, config_smmu_mode(&self->cfg, CONFIG_IDR0_S1P, true, self->err,
+				      sizeof(self->err)));
+	EXPECT_EQ(1, config_smmu_mode(&self->cfg, S1P_S2P, true, self->err, sizeof(self->err)));
+}
+
+/* smmu_mode=hidden always wins; smmu_mode=nested needs both stages, else a clear error. */
+TEST_F(cfg, smmu_mode_explicit)
+{
+	ASSERT_EQ(0, parse(self, "smmu_mode=hidden\n"));
+	EXPECT_EQ(0, config_smmu_mode(&self->cfg, S1P_S2P, true, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, parse_opts(self, "smmu_mode=nested"));
+	EXPECT_EQ(1, config_smmu_mode(&self->cfg, S1P_S2P, false, self->err, sizeof(self->err)));
+	EXPECT_EQ(-95, config_smmu_mode(&self->cfg, CONFIG_IDR0_S2P, true, self->err,
+					 sizeof(self->err)));
+	EXPECT_NE_NULL(strstr(self->err, "smmu_mode=nested needs stage-1 and stage-2"));
+	EXPECT_NE_NULL(strstr(self->err, "stage 2 only (IDR0 1)"));
+	EXPECT_EQ(-95, config_smmu_mode(&self->cfg, 0, true, self->err, sizeof(self->err)));
+	EXPECT_NE_NULL(strstr(self->err, "has neither"));
+}
+
 /* install= is 1 by default; 0 (comparison runs) or 1, nothing else. */
 TEST_F(cfg, install_values)
 {

@@ -75,12 +75,12 @@ TEST(locks_in_the_documented_order_do_not_panic)
 	locks_init();
 	hyp_spin_lock(&mmio);
 	hyp_spin_lock(&host_mmu_l);
-	hyp_spin_lock(&pool);
 	hyp_spin_lock(&smmu0);
 	hyp_spin_lock(&cpu);
+	hyp_spin_lock(&pool);
 	EXPECT_EQ(5u, hyp_lock_nr_held());
-	hyp_spin_unlock(&pool); /* not last-in, first-out */
-	hyp_spin_unlock(&smmu0);
+	hyp_spin_unlock(&smmu0); /* not last-in, first-out */
+	hyp_spin_unlock(&pool);
 	hyp_spin_unlock(&cpu);
 	hyp_spin_lock(&smmu1); /* one SMMU after the other, never both */
 	EXPECT_EQ(3u, hyp_lock_nr_held());
@@ -108,6 +108,13 @@ static void pool_then_host_mmu(void)
 	hyp_spin_lock(&host_mmu_l);
 }
 
+/* The pool is a leaf: nothing is taken under it. */
+static void pool_then_smmu(void)
+{
+	hyp_spin_lock(&pool);
+	hyp_spin_lock(&smmu0);
+}
+
 static void host_mmu_then_mmio(void)
 {
 	hyp_spin_lock(&host_mmu_l);
@@ -129,6 +136,7 @@ TEST(out_of_order_panics_naming_both_locks)
 	} cases[] = {
 		{ smmu_then_host_mmu, "taking host_mmu.lock", "holding an SMMU's lock" },
 		{ pool_then_host_mmu, "taking host_mmu.lock", "holding a page pool's lock" },
+		{ pool_then_smmu, "taking an SMMU's lock", "holding a page pool's lock" },
 		{ host_mmu_then_mmio, "taking an MMIO region's lock", "holding host_mmu.lock" },
 		{ cpu_then_smmu, "taking an SMMU's lock", "holding a CPU's PSCI lock" },
 	};

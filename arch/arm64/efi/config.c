@@ -133,6 +133,18 @@ static int set_allow_dma(struct cursor *c, struct isohyp_config *cfg, const char
 	return set_string(c, cfg->allow_dma, sizeof(cfg->allow_dma), "allow_dma", 9, val, len);
 }
 
+static int set_smmu_mode(struct cursor *c, struct isohyp_config *cfg, const char *val,
+			 size_t len)
+{
+	if (key_is(val, len, "nested"))
+		cfg->smmu_mode = CONFIG_SMMU_MODE_NESTED;
+	else if (key_is(val, len, "hidden"))
+		cfg->smmu_mode = CONFIG_SMMU_MODE_HIDDEN;
+	else
+		return fail(c, "smmu_mode must be nested|hidden, not", val, len);
+	return 0;
+}
+
 static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s, size_t len)
 {
 	const char *eq, *key = s, *val;
@@ -174,6 +186,8 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		bit = CFG_ALLOW_DMA;
 	else if (key_is(key, key_len, "allow_no_iommu"))
 		bit = CFG_ALLOW_NO_IOMMU;
+	else if (key_is(key, key_len, "smmu_mode"))
+		bit = CFG_SMMU_MODE;
 	else
 		return fail(c, "unknown key", key, key_len);
 	if (c->seen & bit)
@@ -206,6 +220,9 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		break;
 	case CFG_ALLOW_NO_IOMMU:
 		ret = set_bool(c, &cfg->allow_no_iommu, "allow_no_iommu", val, val_len);
+		break;
+	case CFG_SMMU_MODE:
+		ret = set_smmu_mode(c, cfg, val, val_len);
 		break;
 	default:
 		ret = set_log(c, cfg, val, val_len);
@@ -290,4 +307,27 @@ unsigned int config_drop_test_keys(struct isohyp_config *cfg, bool honoured)
 		ignored |= CFG_INSTALL;
 	}
 	return ignored;
+}
+
+int config_smmu_mode(const struct isohyp_config *cfg, unsigned int idr0, bool nested_default,
+		     char *err, size_t err_len)
+{
+	bool both = (idr0 & (CONFIG_IDR0_S1P | CONFIG_IDR0_S2P)) ==
+		    (CONFIG_IDR0_S1P | CONFIG_IDR0_S2P);
+
+	switch (cfg->smmu_mode) {
+	case CONFIG_SMMU_MODE_HIDDEN:
+		return 0;
+	case CONFIG_SMMU_MODE_NESTED:
+		if (both)
+			return 1;
+		hyp_snprintf(err, err_len,
+			     "smmu_mode=nested needs stage-1 and stage-2 translation; this SMMU "
+			     "has %s (IDR0 %x)",
+			     idr0 & CONFIG_IDR0_S1P ? "stage 1 only" :
+			     idr0 & CONFIG_IDR0_S2P ? "stage 2 only" : "neither", idr0);
+		return -EOPNOTSUPP;
+	default:
+		return both && nested_default;
+	}
 }

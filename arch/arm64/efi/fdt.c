@@ -309,6 +309,61 @@ static int fdt_add_carveout(void *fdt, const struct boot_info *bi)
 	return err;
 }
 
+/* The mode the hypervisor drives the SMMU at @node in, or -1 if it does not drive it. */
+static int smmu_node_mode(const void *fdt, int node, const struct boot_info *bi)
+{
+	u64 base, size;
+	UINT32 i;
+
+	if (!dt_node_is_okay(fdt, node) || dt_reg_translate(fdt, node, 0, &base, &size))
+		return -1;
+	for (i = 0; i < bi->nr_smmus && i < BOOT_INFO_MAX_SMMUS; i++)
+		if (bi->smmu[i].base == base)
+			return bi->smmu[i].mode;
+	return -1;
+}
+
+static const char *iommu_mode_name(const struct boot_info *bi)
+{
+	UINT32 i, nested = 0;
+
+	for (i = 0; i < bi->nr_smmus; i++)
+		nested += bi->smmu[i].mode == BOOT_SMMU_NESTED;
+	if (!bi->nr_smmus)
+		return ISOHYP_DT_IOMMU_NONE;
+	if (!nested)
+		return ISOHYP_DT_IOMMU_HIDDEN;
+	return nested == bi->nr_smmus ? ISOHYP_DT_IOMMU_NESTED : ISOHYP_DT_IOMMU_MIXED;
+}
+
+/* /isohyp iommu-hidden and iommu-nested: each driven SMMU's path, by its mode. */
+static int fdt_publish_smmu_modes(void *fdt, const struct boot_info *bi)
+{
+	char path[256];
+	int node, mode, isohyp, err;
+
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
+		mode = smmu_node_mode(fdt, node, bi);
+		if (mode < 0)
+			continue;
+		err = fdt_get_path(fdt, node, path, sizeof(path));
+		isohyp = fdt_path_offset(fdt, "/isohyp");
+		err = err ?: isohyp < 0 ? isohyp : 0;
+		/* Appending may move nodes, not their order: the walk goes on from @node. */
+		err = err ?: fdt_appendprop_string(fdt, isohyp,
+						   mode == BOOT_SMMU_NESTED ?
+							   ISOHYP_DT_IOMMU_NESTED_LIST :
+							   ISOHYP_DT_IOMMU_HIDDEN_LIST, path);
+		if (err)
+			return err;
+		node = fdt_path_offset(fdt, path);
+		if (node < 0)
+			return node;
+	}
+	return 0;
+}
+
 static int fdt_add_isohyp_node(void *fdt, const struct boot_info *bi)
 {
 	int node = fdt_add_subnode(fdt, 0, "isohyp"), err;
@@ -318,9 +373,8 @@ static int fdt_add_isohyp_node(void *fdt, const struct boot_info *bi)
 	err = fdt_setprop_string(fdt, node, "compatible", ISOHYP_DT_NODE_COMPATIBLE);
 	err = err ?: fdt_setprop_u32(fdt, node, "version",
 				     ISOHYP_VERSION_MAJOR << 16 | ISOHYP_VERSION_MINOR);
-	err = err ?: fdt_setprop_string(fdt, node, "iommu-mode",
-					bi->nr_smmus ? ISOHYP_DT_IOMMU_HIDDEN : ISOHYP_DT_IOMMU_NONE);
-	return err;
+	err = err ?: fdt_setprop_string(fdt, node, "iommu-mode", iommu_mode_name(bi));
+	return err ?: fdt_publish_smmu_modes(fdt, bi);
 }
 
 static bool is_hidden_smmu(const uint32_t *phandles, int n, uint32_t ph)
@@ -370,11 +424,12 @@ static const char *node_iommu_ref(const void *fdt, int node, const uint32_t *ph,
 
 /*
  * Hidden mode (ARCHITECTURE.md section 6): the host sees no SMMU. Each one
- * the hypervisor drives is disabled, and no device points at it any more, so
- * the host treats its DMA masters as untranslated -- which, through the
- * hypervisor's stage-2, they are.
+ * the hypervisor drives in hidden mode is disabled, and no device points at
+ * it any more, so the host treats its DMA masters as untranslated -- which,
+ * through the hypervisor's stage-2, they are. An SMMU in nested mode stays
+ * as it is: the host's driver probes the SMMU the hypervisor emulates there.
  */
-static int fdt_hide_smmus(void *fdt)
+static int fdt_hide_smmus(void *fdt, const struct boot_info *bi)
 {
 	uint32_t ph[BOOT_INFO_MAX_SMMUS];
 	int node, nph = 0, err;
@@ -384,7 +439,7 @@ static int fdt_hide_smmus(void *fdt)
 	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
 		uint32_t h = fdt_get_phandle(fdt, node);
 
-		if (!dt_node_is_okay(fdt, node))
+		if (!dt_node_is_okay(fdt, node) || smmu_node_mode(fdt, node, bi) == BOOT_SMMU_NESTED)
 			continue;
 		if (h && nph < BOOT_INFO_MAX_SMMUS)
 			ph[nph++] = h;
@@ -437,7 +492,7 @@ void *fdt_build_host_tree(const void *fdt, const struct boot_info *bi,
 	err = err ?: fdt_add_carveout((void *)buf, bi);
 	err = err ?: fdt_add_isohyp_node((void *)buf, bi);
 	err = err ?: dt_policy_publish(policy, fdt, (void *)buf);
-	err = err ?: fdt_hide_smmus((void *)buf);
+	err = err ?: fdt_hide_smmus((void *)buf, bi);
 	if (err) {
 		ERR(L"cannot patch the device tree: %a\n", fdt_strerror(err));
 		uefi_call_wrapper(BS->FreePages, 2, buf, EFI_SIZE_TO_PAGES(size));

@@ -138,6 +138,36 @@ static EFI_STATUS load_config(EFI_HANDLE image, struct isohyp_config *cfg)
 	return status;
 }
 
+/*
+ * Each SMMU's mode (config_smmu_mode()). Its IDR0 is read only when the
+ * answer depends on it (nested asked for, or nested by default): here, at
+ * EL2 under the firmware's page tables, which map the platform's MMIO
+ * (ArmVirtQemu maps everything below RAM as Device). A hidden-only
+ * configuration touches no SMMU register before the hypervisor does.
+ */
+static EFI_STATUS smmus_pick_modes(const struct isohyp_config *cfg, struct boot_info *bi)
+{
+	bool need_idr0 = cfg->smmu_mode == CONFIG_SMMU_MODE_NESTED ||
+			 (cfg->smmu_mode == CONFIG_SMMU_MODE_DEFAULT && CONFIG_SMMU_NESTED_DEFAULT);
+	char err[160];
+	UINT32 i, idr0;
+	int mode;
+
+	for (i = 0; i < bi->nr_smmus; i++) {
+		idr0 = need_idr0 ? *(volatile UINT32 *)(UINTN)bi->smmu[i].base : 0;
+		mode = config_smmu_mode(cfg, idr0, CONFIG_SMMU_NESTED_DEFAULT, err, sizeof(err));
+		if (mode < 0) {
+			ERR(L"smmu@%lx: %a\n", bi->smmu[i].base, err);
+			return EFI_UNSUPPORTED;
+		}
+		bi->smmu[i].mode = mode;
+		LOG(L"smmu@%lx: %a mode%a\n", bi->smmu[i].base, mode ? "nested" : "hidden",
+		    mode ? ": the host's SMMU driver gets stage 1, stage 2 stays the hypervisor's" :
+			   ": the host does not see it");
+	}
+	return EFI_SUCCESS;
+}
+
 static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 {
 	static struct boot_info bi;
@@ -160,6 +190,9 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 		return status;
 	for (i = 0; cfg->smmu_noncoherent && i < bi.nr_smmus; i++)
 		bi.smmu[i].coherent = 0;
+	status = smmus_pick_modes(cfg, &bi);
+	if (EFI_ERROR(status))
+		return status;
 	policy.allow_dma = cfg->allow_dma;
 	policy.allow_no_iommu = cfg->allow_no_iommu;
 	if (fdt_gather_dma_policy(fdt, &bi, &policy))

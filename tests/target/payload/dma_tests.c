@@ -102,7 +102,7 @@ static void edu_write(u64 off, u64 v)
 }
 
 /* One transfer of @len bytes; false if the engine never finished (2 s). */
-static bool edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
+bool payload_edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
 {
 	int i;
 
@@ -121,21 +121,33 @@ static bool edu_dma(u64 src, u64 dst, u64 len, bool to_ram)
 /* RAM -> device buffer. */
 bool dma_in(u64 pa)
 {
-	return edu_dma(pa, EDU_BUF, PAGE, false);
+	return payload_edu_dma(pa, EDU_BUF, PAGE, false);
 }
 
 /* Device buffer -> RAM. */
 bool dma_out(u64 pa)
 {
-	return edu_dma(EDU_BUF, pa, PAGE, true);
+	return payload_edu_dma(EDU_BUF, pa, PAGE, true);
 }
 
 int edu_setup(void)
 {
+	return payload_edu_setup(NULL);
+}
+
+int payload_edu_setup(u32 *rid)
+{
+	UINTN seg, bus, dev, fn;
+
 	if (!edu)
 		edu = find_edu();
 	if (!edu)
 		return -1;
+	if (rid) {
+		if (EFI_ERROR(uefi_call_wrapper(edu->GetLocation, 5, edu, &seg, &bus, &dev, &fn)))
+			return -1;
+		*rid = bus << 8 | dev << 3 | fn; /* the PCI requester ID: QEMU's stream ID */
+	}
 	if (EFI_ERROR(uefi_call_wrapper(edu->Attributes, 4, edu, EfiPciIoAttributeOperationEnable,
 					EFI_PCI_IO_ATTRIBUTE_MEMORY |
 						EFI_PCI_IO_ATTRIBUTE_BUS_MASTER,
@@ -306,8 +318,11 @@ TEST(dma_cannot_touch_hypervisor_memory)
 	free_pages(base, 3);
 }
 
-/* The hidden SMMU's registers, from its (disabled) node in the host's tree. */
-static int find_smmu(u64 *base, u64 *size)
+/*
+ * The SMMU's registers, from its node in the host's tree: disabled in hidden
+ * mode, left as it was (enabled) in nested mode (payload_smmu_nested()).
+ */
+int payload_find_smmu(u64 *base, u64 *size)
 {
 	const void *fdt = host_fdt();
 	const fdt32_t *reg;
@@ -319,28 +334,45 @@ static int find_smmu(u64 *base, u64 *size)
 		return -1;
 	status = fdt_getprop(fdt, node, "status", NULL);
 	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!status || strcmp(status, "disabled") || !reg || len != 16)
+	if (payload_smmu_nested() ? status && strcmp(status, "okay") :
+				    !status || strcmp(status, "disabled"))
+		return -1;
+	if (!reg || len != 16)
 		return -1;
 	*base = (u64)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
 	*size = (u64)fdt32_to_cpu(reg[2]) << 32 | fdt32_to_cpu(reg[3]);
 	return 0;
 }
 
-/* The SMMU's registers are the hypervisor's MMIO: the host cannot touch them. */
+bool payload_smmu_nested(void)
+{
+	const void *fdt = host_fdt();
+	int node = fdt ? fdt_path_offset(fdt, "/isohyp") : -1;
+	const char *mode = node >= 0 ? fdt_getprop(fdt, node, "iommu-mode", NULL) : NULL;
+
+	return mode && !strcmp(mode, ISOHYP_DT_IOMMU_NESTED);
+}
+
+/*
+ * The SMMU's registers are the hypervisor's MMIO: the host cannot touch them
+ * (hidden mode), or touches only the emulation (nested: smmu_nested_tests.c).
+ */
 TEST(smmu_registers_are_the_hypervisors)
 {
 	u64 base, size, last;
 
-	ASSERT_EQ(0, find_smmu(&base, &size));
+	ASSERT_EQ(0, payload_find_smmu(&base, &size));
 	last = base + size - 8;
 	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, page_state(base >> 12));
 	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, page_state(last >> 12));
 	EXPECT_EQ(ISOHYP_PAGE_MMIO_HOST, page_state((base + size) >> 12));
+	EXPECT_EQ(-22, hcall(ISOHYP_FN_HOST_DONATE_HYP, base >> 12, 1));
+	if (payload_smmu_nested())
+		return;
 	EXPECT_EQ(1u, with_payload_vectors(read_once, (volatile u64 *)(uintptr_t)base));
 	check_sea(_metadata, base, false);
 	EXPECT_EQ(1u, with_payload_vectors(write_once, (volatile u64 *)(uintptr_t)last));
 	check_sea(_metadata, last, true);
 	/* Not RAM: no range call applies to it. */
-	EXPECT_EQ(-22, hcall(ISOHYP_FN_HOST_DONATE_HYP, base >> 12, 1));
 	EXPECT_EQ(-22, hcall(ISOHYP_FN_HOST_RECLAIM, base >> 12, 1));
 }

@@ -59,6 +59,20 @@ extern char payload_secondary_c_entry[];
  */
 extern bool payload_test_hooks;
 
+/*
+ * QEMU's edu device (dma_tests.c): find and enable it, and say its PCI
+ * requester ID (its stream ID) if @rid; 0 or -1. One DMA of @len bytes
+ * between @src and @dst (its buffer is at 0x40000); false on a timeout.
+ */
+int payload_edu_setup(u32 *rid);
+bool payload_edu_dma(u64 src, u64 dst, u64 len, bool to_ram);
+#define PAYLOAD_EDU_BUF 0x40000ULL
+
+/* The loader put the SMMU in nested mode (/isohyp iommu-mode). */
+bool payload_smmu_nested(void);
+/* The SMMU's register window, from its node (dma_tests.c). 0, or -1. */
+int payload_find_smmu(u64 *base, u64 *size);
+
 /* Started by the firmware at EL2: the pre-loader of refusals.test (preload.c). */
 EFI_STATUS payload_preload(EFI_HANDLE image);
 
