@@ -161,7 +161,16 @@ static void smmu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
 	 * write, the tables' included.
 	 */
 	for (i = 0; i < nr_smmus; i++) {
-		int ret = smmu_tlb_inv_range(&smmus[i], addr, size);
+		int ret;
+
+		/*
+		 * An SMMU not translating yet (taken over, not enabled: the iommu
+		 * core's snapshot) uses nothing of the table; its enable
+		 * invalidates everything first (smmuv3.c, smmu_enable_locked()).
+		 */
+		if (!smmus[i].live)
+			continue;
+		ret = smmu_tlb_inv_range(&smmus[i], addr, size);
 
 		if (ret && !smmu_idmap_err)
 			smmu_idmap_err = ret;
@@ -185,6 +194,8 @@ static int smmu_tlb_inv_all(void)
 		struct arm_smmu_device *smmu = &smmus[i];
 		int err;
 
+		if (!smmu->live)
+			continue; /* as in smmu_tlb_flush() */
 		hyp_spin_lock(&smmu->lock);
 		smmu_build_vmall(cmd, SMMU_HOST_VMID);
 		err = smmu_cmdq_issue(smmu, cmd);

@@ -106,7 +106,16 @@ struct smmu_model {
 	 */
 	u64 watch[16];
 	unsigned int nr_watch, transient_faults;
+	/*
+	 * Called at every step software makes the SMMU take: after each
+	 * register write took effect (@reg its offset) and after each command
+	 * it executed (@reg SMMU_MODEL_STEP_CMD, @op its opcode) -- so a test
+	 * can drive DMA at every point of the driver's work.
+	 */
+	void (*on_step)(struct smmu_model *m, u64 reg, u8 op);
 };
+
+#define SMMU_MODEL_STEP_CMD (~0ull)
 
 /* QEMU 10's virt SMMU, as ARCHITECTURE.md section 7 reads it. */
 #define SMMU_MODEL_IDR0_QEMU 0x0D44101BU
