@@ -348,8 +348,15 @@ int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
 	if (owed && !unmap)
 		return owed;
 	smmu_idmap_err = 0;
+	/*
+	 * An unmap keeps its tables: it is the first step of a donation, and
+	 * the map that undoes it if the CPU's step fails must need no memory
+	 * (mem_protect's rule). A table left all invalid is merged by a later
+	 * map that makes it one block again, or stays (one page per 2 MiB
+	 * region the host gave away piece by piece).
+	 */
 	if (unmap)
-		ret = kvm_pgtable_stage2_unmap(&smmu_idmap, start, end - start);
+		ret = kvm_pgtable_stage2_set_owner_keep_tables(&smmu_idmap, start, end - start, 0);
 	else
 		ret = kvm_pgtable_stage2_map(&smmu_idmap, start, end - start, start,
 					     smmu_pgt_prot(prot));
