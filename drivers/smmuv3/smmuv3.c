@@ -7,10 +7,9 @@
  *
  * This file: probe (ID registers and the refusals), takeover and reset (no
  * translation until the iommu core's snapshot filled the identity map: then
- * enable), the
- * watchdog (an SMMU reset or powered off behind the hypervisor's back is
- * taken over again before the host runs on; a dead one is made to abort all
- * DMA), the hand-back when the hypervisor will not run, and the
+ * enable), the watchdog (an SMMU reset or powered off behind the hypervisor's
+ * back is taken over again before the host runs on; a dead one is made to
+ * abort all DMA), the hand-back when the hypervisor will not run, and the
  * kvm_iommu_ops. The
  * identity table is io_pgtable.c's, the queues cmdq.c's and evtq.c's, the
  * stream table strtab.c's.

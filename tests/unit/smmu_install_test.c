@@ -292,4 +292,28 @@ TEST_F(install, a_failed_enable_hands_the_smmu_back)
 	EXPECT_EQ(cmds, model.nr_log);
 }
 
+/* A global error the moment SMMUEN is set: the enable fails after translating. */
+static void gerror_at_smmuen(struct smmu_model *m, u64 reg, u8 op)
+{
+	if (reg == 0x20 && (m->cr0 & CR0_SMMUEN) && m->strtab_base != fw_strtab_base)
+		m->gerror ^= 1u << 2; /* EVTQ_ABT_ERR */
+}
+
+/*
+ * An enable that fails after SMMUEN (a global error): the SMMU is disabled
+ * again and handed back -- it does not keep translating through tables the
+ * hypervisor, which will not run, no longer keeps.
+ */
+TEST_F(install, an_enable_failing_after_smmuen_disables_it_again)
+{
+	fw_strtab_base = model.strtab_base;
+	model.on_step = gerror_at_smmuen;
+	EXPECT_EQ(-EIO, kvm_iommu_init());
+	model.on_step = NULL;
+	EXPECT_EQ(0u, model.cr0);
+	EXPECT_EQ(0u, model.cr0ack);
+	if (variant->fw != FW_TRANSLATING)
+		EXPECT_EQ(variant->fw == FW_ABORT ? GBPA_ABORT : 0x1000u, model.gbpa);
+}
+
 TEST_HARNESS_MAIN
