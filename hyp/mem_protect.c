@@ -87,7 +87,10 @@ bool addr_is_memory(phys_addr_t pa)
  * to DMA than to the host's CPUs, and a failure of the second step undoes
  * the first (which needs no new table memory: the tables it split remain).
  * Callers checked that the range is wholly in one state; coming back, that
- * state's owner is @addr's.
+ * state's owner is @addr's. Every page-table allocation is made by a first
+ * step or by a second one that fails whole (hyp/pgtable.c); a first step
+ * frees no table (the iommu driver's unmap, the CPU's keep_tables), so an
+ * undo never runs out of memory: a call that fails changed nothing.
  *
  * A DMA step that fails after writing (an invalidation not confirmed) may
  * leave the IOMMU's view of the range between the old and the new state; the
@@ -122,16 +125,22 @@ int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id 
 	}
 	ret = kvm_pgtable_get_leaf(pgt, addr, &pte, &level);
 	if (!ret)
-		ret = kvm_pgtable_stage2_set_owner(pgt, addr, size, PKVM_ID_HOST);
+		ret = kvm_pgtable_stage2_set_owner_keep_tables(pgt, addr, size, PKVM_ID_HOST);
 	if (ret)
 		return ret;
 	ret = kvm_iommu_host_stage2_idmap(addr, end, PKVM_HOST_MEM_PROT);
 	if (ret) {
-		/* DMA could not follow: the range stays where it was. */
+		/*
+		 * DMA could not follow: the range stays where it was. The CPU
+		 * step kept every table, so this needs no memory.
+		 */
 		kvm_iommu_host_stage2_idmap(addr, end, 0);
 		WARN_ON(kvm_pgtable_stage2_set_owner(pgt, addr, size, kvm_invalid_pte_owner(pte)));
+		return ret;
 	}
-	return ret;
+	/* Nothing to undo any more: blocks the range completed are merged now. */
+	WARN_ON(kvm_pgtable_stage2_merge(pgt, addr, size));
+	return 0;
 }
 
 int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia_bits,

@@ -29,7 +29,9 @@
  * After an update, every table it visited whose 512 entries now describe
  * one block -- the same invalid descriptor, or contiguous leaves with equal
  * attributes -- is merged back into that block descriptor and its page
- * returns to the pool (unless KVM_PGTABLE_S2_NO_MERGE).
+ * returns to the pool (unless KVM_PGTABLE_S2_NO_MERGE, or the update keeps
+ * tables: the first step of a change that may be undone, whose undo must
+ * not need memory; kvm_pgtable_stage2_merge() merges afterwards).
  */
 #include <string.h>
 
@@ -48,6 +50,7 @@ struct walk_data {
 enum stage2_op_kind {
 	STAGE2_OP_MAP,
 	STAGE2_OP_INVALIDATE, /* unmap (annotation 0) or set_owner */
+	STAGE2_OP_MERGE, /* no leaf changes: only the merges after it */
 };
 
 struct stage2_op {
@@ -57,6 +60,7 @@ struct stage2_op {
 	enum kvm_pgtable_prot prot;
 	kvm_pte_t invalid; /* the descriptor an INVALIDATE writes */
 	bool dry; /* count tables, change nothing */
+	bool keep_tables; /* merge nothing: an undo must not need memory */
 	u64 tables_needed;
 	void *cache; /* preallocated table pages, linked through their first word */
 	u64 cache_nr;
@@ -413,7 +417,7 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 	struct kvm_pgtable *pgt = op->pgt;
 	kvm_pte_t *table = pte_follow(pgt, ctx->old), block;
 
-	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
+	if (op->dry || op->keep_tables || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
 		return 0;
 	if (!stage2_table_as_block(pgt, table, ctx->level, &block))
 		return 0;
@@ -430,6 +434,8 @@ static int stage2_op_leaf(const struct kvm_pgtable_visit_ctx *ctx,
 
 	if (visit == KVM_PGTABLE_WALK_TABLE_POST)
 		return stage2_op_table_post(ctx);
+	if (op->kind == STAGE2_OP_MERGE)
+		return 0;
 	if (stage2_op_covers(op, ctx->addr, ctx->level)) {
 		if (!op->dry)
 			stage2_set_pte(op, ctx, stage2_op_new_pte(op, ctx->addr, ctx->level),
@@ -514,6 +520,30 @@ int kvm_pgtable_stage2_set_owner(struct kvm_pgtable *pgt, u64 addr, u64 size, u8
 	struct stage2_op op = {
 		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .start = addr, .end = addr + size,
 		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id),
+	};
+
+	if (!size || addr + size < addr)
+		return -EINVAL;
+	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_set_owner_keep_tables(struct kvm_pgtable *pgt, u64 addr, u64 size,
+					     u8 owner_id)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .start = addr, .end = addr + size,
+		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id), .keep_tables = true,
+	};
+
+	if (!size || addr + size < addr)
+		return -EINVAL;
+	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_merge(struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_MERGE, .start = addr, .end = addr + size,
 	};
 
 	if (!size || addr + size < addr)

@@ -2,8 +2,13 @@
 /*
  * The iommu core (ARCHITECTURE.md section 5), after pKVM's "shadow host
  * stage-2" patch: the driver's init, then a snapshot of the host stage-2
- * under host_mmu.lock, then forwarding of every ownership change, which
- * mem_protect makes through kvm_iommu_host_stage2_idmap() only.
+ * under host_mmu.lock, then the driver's enable, then forwarding of every
+ * ownership change, which mem_protect makes through
+ * kvm_iommu_host_stage2_idmap() only. The IOMMUs start translating only once
+ * the identity map is complete (enable after the snapshot): DMA that
+ * firmware left running is aborted while the map is built, never faulted
+ * against host RAM that is not mapped yet (issue 13, "install without a DMA
+ * gap"). A failure anywhere tears the driver down.
  *
  * Forwarding starts only after a *successful* snapshot (the posted patch set
  * its flag to !!ret, which turns every later update off: the unit tests check
@@ -148,15 +153,25 @@ int kvm_iommu_init(void)
 	ret = kvm_iommu_snapshot_host_stage2();
 	if (ret) {
 		pr_err("iommu: snapshot of the host stage-2 failed: %d\n", ret);
-		if (kvm_iommu_ops->teardown)
-			kvm_iommu_ops->teardown();
-		return ret;
+		goto teardown;
+	}
+	ret = kvm_iommu_ops->enable ? kvm_iommu_ops->enable() : 0;
+	if (ret) {
+		pr_err("iommu: enabling translation failed: %d\n", ret);
+		hyp_spin_lock(&host_mmu.lock);
+		kvm_idmap_initialized = false;
+		hyp_spin_unlock(&host_mmu.lock);
+		goto teardown;
 	}
 	kvm_iommu_ops->info(&info);
 	pr_info("iommu: DMA isolation on: %lu IOMMUs follow the host stage-2, identity map in "
 		"%lu table pages\n", (unsigned long)info.nr_iommus,
 		(unsigned long)info.nr_table_pages);
 	return 0;
+teardown:
+	if (kvm_iommu_ops->teardown)
+		kvm_iommu_ops->teardown();
+	return ret;
 }
 
 void kvm_iommu_info(struct kvm_iommu_info *info)

@@ -21,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 list=${MUTANTS:-$root/tests/mutants/mutants.txt}
 filter=${1:-.}
 # Fastest first: most mutants die in the first one that looks.
-tests="pgtable_test smmuv3_probe_test smmuv3_test dma_policy_test smmu_robust_test mem_protect_test"
+tests="pgtable_test smmu_install_test smmuv3_probe_test smmuv3_test dma_policy_test smmu_robust_test mem_protect_test smmu_enomem_test mmio_test its_cmd_test fw_cfg_test"
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/isohyp-mutate.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT

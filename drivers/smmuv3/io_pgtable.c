@@ -166,7 +166,16 @@ static void smmu_tlb_flush(struct kvm_pgtable *pgt, u64 addr, u64 size)
 	 * write, the tables' included.
 	 */
 	for (i = 0; i < nr_smmus; i++) {
-		int ret = smmu_tlb_inv_range(&smmus[i], addr, size);
+		int ret;
+
+		/*
+		 * An SMMU not translating yet (taken over, not enabled: the iommu
+		 * core's snapshot) uses nothing of the table; its enable
+		 * invalidates everything first (smmuv3.c, smmu_enable_locked()).
+		 */
+		if (!smmus[i].live)
+			continue;
+		ret = smmu_tlb_inv_range(&smmus[i], addr, size);
 
 		if (ret && !smmu_idmap_err)
 			smmu_idmap_err = ret;
@@ -190,6 +199,8 @@ static int smmu_tlb_inv_all(void)
 		struct arm_smmu_device *smmu = &smmus[i];
 		int err;
 
+		if (!smmu->live)
+			continue; /* as in smmu_tlb_flush() */
 		hyp_spin_lock(&smmu->lock);
 		smmu_build_vmall(cmd, SMMU_HOST_VMID);
 		err = smmu_cmdq_issue(smmu, cmd);
@@ -342,8 +353,15 @@ int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
 	if (owed && !unmap)
 		return owed;
 	smmu_idmap_err = 0;
+	/*
+	 * An unmap keeps its tables: it is the first step of a donation, and
+	 * the map that undoes it if the CPU's step fails must need no memory
+	 * (mem_protect's rule). A table left all invalid is merged by a later
+	 * map that makes it one block again, or stays (one page per 2 MiB
+	 * region the host gave away piece by piece).
+	 */
 	if (unmap)
-		ret = kvm_pgtable_stage2_unmap(&smmu_idmap, start, end - start);
+		ret = kvm_pgtable_stage2_set_owner_keep_tables(&smmu_idmap, start, end - start, 0);
 	else
 		ret = kvm_pgtable_stage2_map(&smmu_idmap, start, end - start, start,
 					     smmu_pgt_prot(prot));

@@ -5,10 +5,11 @@
  * ID at one identity stage-2 table and keeps that table equal to the host's
  * CPU stage-2 through the iommu core's host_stage2_idmap().
  *
- * This file: probe (ID registers and the refusals), takeover and reset, the
- * watchdog (an SMMU reset or powered off behind the hypervisor's back is
- * taken over again before the host runs on; a dead one is made to abort all
- * DMA), the hand-back when the hypervisor will not run, and the
+ * This file: probe (ID registers and the refusals), takeover and reset (no
+ * translation until the iommu core's snapshot filled the identity map: then
+ * enable), the watchdog (an SMMU reset or powered off behind the hypervisor's
+ * back is taken over again before the host runs on; a dead one is made to
+ * abort all DMA), the hand-back when the hypervisor will not run, and the
  * kvm_iommu_ops. The
  * identity table is io_pgtable.c's, the queues cmdq.c's and evtq.c's, the
  * stream table strtab.c's.
@@ -239,9 +240,11 @@ static void smmu_record_set(struct arm_smmu_device *smmu)
 }
 
 /*
- * Tables and queues are programmed: enable in 6.3.9's order -- the command
- * queue alone first, to invalidate whatever the SMMU cached before; then
- * events, then translation.
+ * Tables and queues are programmed, every STE written and the identity map
+ * complete: enable in 6.3.9's order -- the command queue alone first, to
+ * invalidate whatever the SMMU cached before (and anything the building of
+ * the map did not invalidate: nothing is, while an SMMU is not live); then
+ * events, then translation. GBPA.ABORT holds every transaction until SMMUEN.
  */
 static int smmu_enable_locked(struct arm_smmu_device *smmu)
 {
@@ -261,8 +264,9 @@ static int smmu_enable_locked(struct arm_smmu_device *smmu)
 }
 
 /*
- * Take the SMMU over and enable it: quiesce; CR1/CR2; the stream table
- * (every STE complete) and queues; enable.
+ * Take the SMMU over, translating nothing: quiesce (GBPA.ABORT, SMMUEN off);
+ * CR1/CR2; the stream table (every STE complete, pointing at the identity
+ * map the iommu core fills next) and queues. smmu_enable() turns it on.
  */
 static int smmu_reset(struct arm_smmu_device *smmu)
 {
@@ -276,12 +280,6 @@ static int smmu_reset(struct arm_smmu_device *smmu)
 		ret = smmu_cmdq_init(smmu, smmu_pool);
 	if (!ret)
 		ret = smmu_evtq_init(smmu, smmu_pool);
-	if (ret)
-		return ret;
-	hyp_spin_lock(&smmu->lock);
-	ret = smmu_enable_locked(smmu);
-	smmu->live = !ret;
-	hyp_spin_unlock(&smmu->lock);
 	return ret;
 }
 
@@ -587,8 +585,33 @@ static void smmu_poll(void)
 	}
 }
 
+/*
+ * The iommu core's snapshot completed the identity map: every SMMU starts
+ * translating through it. A failure leaves the rest to the core's teardown.
+ */
+static int smmu_enable(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr_smmus; i++) {
+		struct arm_smmu_device *smmu = &smmus[i];
+
+		hyp_spin_lock(&smmu->lock);
+		ret = smmu_enable_locked(smmu);
+		smmu->live = !ret;
+		hyp_spin_unlock(&smmu->lock);
+		if (ret) {
+			pr_err("smmu@%lx: enable failed: %d\n", (unsigned long)smmu->pa, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static const struct kvm_iommu_ops smmu_ops = {
 	.init = smmu_init,
+	.enable = smmu_enable,
 	.teardown = smmu_teardown,
 	.host_stage2_idmap = smmu_host_stage2_idmap,
 	.info = smmu_info,

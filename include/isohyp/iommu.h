@@ -35,7 +35,18 @@ struct kvm_iommu_info {
 };
 
 struct kvm_iommu_ops {
+	/*
+	 * Take the IOMMUs over and build their structures, translating nothing
+	 * yet: until enable(), they abort every DMA (ARCHITECTURE.md section 6).
+	 * host_stage2_idmap() works from here on, but owes no invalidation to
+	 * an IOMMU that is not translating.
+	 */
 	int (*init)(void);
+	/*
+	 * Optional. The identity map is complete (the snapshot): forget
+	 * whatever the IOMMUs cached and start translating through it.
+	 */
+	int (*enable)(void);
 	/* init() succeeded but the hypervisor will not run: give the IOMMUs back. */
 	void (*teardown)(void);
 	/*

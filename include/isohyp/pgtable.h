@@ -160,6 +160,18 @@ int kvm_pgtable_stage2_map(struct kvm_pgtable *pgt, u64 addr, u64 size, u64 phys
 int kvm_pgtable_stage2_unmap(struct kvm_pgtable *pgt, u64 addr, u64 size);
 /* Make it invalid and annotated with @owner_id (0: same as unmap). */
 int kvm_pgtable_stage2_set_owner(struct kvm_pgtable *pgt, u64 addr, u64 size, u8 owner_id);
+/*
+ * As set_owner, but no table is merged (none freed): setting the range back
+ * to what it was then needs no memory -- the first step of a change that
+ * may have to be undone. kvm_pgtable_stage2_merge() merges the rest later.
+ */
+int kvm_pgtable_stage2_set_owner_keep_tables(struct kvm_pgtable *pgt, u64 addr, u64 size,
+					     u8 owner_id);
+/*
+ * Merge every table of [addr, addr + size) whose entries describe one block.
+ * Changes no translation, allocates nothing: 0 or -EINVAL.
+ */
+int kvm_pgtable_stage2_merge(struct kvm_pgtable *pgt, u64 addr, u64 size);
 
 int kvm_pgtable_walk(struct kvm_pgtable *pgt, u64 addr, u64 size,
 		     struct kvm_pgtable_walker *walker);

@@ -9,6 +9,12 @@
  * driver was told (DMA must reach exactly the pages the host owns or
  * shares) agree with the model; a reclaimed page reads as zero.
  *
+ * The input may also make the next call run out of memory -- its page-table
+ * allocations fail from the Kth on, or the IOMMU's calls from the Kth on say
+ * -ENOMEM -- and may fill the hypervisor's pin table. A call that was refused
+ * memory must return -ENOMEM and change nothing; a pin beyond the table's
+ * capacity (learnt when it first said -ENOSPC) must return -ENOSPC.
+ *
  * Input: 4 bytes per call -- operation, region and offset, page count.
  */
 #include <stdlib.h>
@@ -30,7 +36,7 @@
 #define CARVE_PAGES 64
 #define NR_PAGES (RAM0_PAGES + RAM1_PAGES)
 #define IA_BITS 40
-#define MAX_PINS 64
+#define MAX_PINS 512 /* above the hypervisor's table: -ENOSPC is observed, not assumed */
 
 enum { OWNED, SHARED, DONATED, HYP };
 
@@ -39,6 +45,27 @@ static struct {
 	u64 start, end; /* page indexes */
 } pins[MAX_PINS];
 static unsigned int nr_pins;
+/* Distinct pinned ranges, and how many the hypervisor holds (0: not known yet). */
+static unsigned int nr_pin_ranges, pin_capacity;
+
+/*
+ * Running out, for one call: allocations from the alloc_fail_at'th on fail,
+ * IOMMU calls from the iommu_fail_at'th on return -ENOMEM (0: never).
+ * refused: some were.
+ */
+static long alloc_fail_at, nr_allocs;
+static int iommu_fail_at, nr_iommu_calls;
+static bool refused;
+static struct kvm_pgtable_mm_ops fuzz_mm_ops;
+
+static void *fuzz_zalloc(void *arg)
+{
+	if (alloc_fail_at && ++nr_allocs >= alloc_fail_at) {
+		refused = true;
+		return NULL;
+	}
+	return heap_zalloc_page(arg);
+}
 
 static u64 page_pa(u64 i)
 {
@@ -74,12 +101,15 @@ static int fake_init(void)
 
 static int fake_idmap(phys_addr_t start, phys_addr_t end, int prot)
 {
-	for (u64 p = start; p < end; p += 4096) {
-		long i = page_of(p);
-
-		if (i >= 0)
-			dma[i] = prot != 0;
+	/* Out of table memory: nothing written (the driver's contract). */
+	if (iommu_fail_at && ++nr_iommu_calls >= iommu_fail_at) {
+		refused = true;
+		return -ENOMEM;
 	}
+	/* Only RAM pages are recorded: skip the rest (the snapshot spans 1 TiB). */
+	for (u64 i = 0; i < NR_PAGES; i++)
+		if (page_pa(i) >= start && page_pa(i) < end)
+			dma[i] = prot != 0;
 	return 0;
 }
 
@@ -112,7 +142,9 @@ static void machine_reset(void)
 	memset(state, OWNED, sizeof(state));
 	memset(content, 0xa5, sizeof(content));
 	memset(dma, 1, sizeof(dma));
-	FUZZ_CHECK(!host_stage2_init(ram, 2, IA_BITS, &heap_mm_ops, NULL, &mp_ops));
+	fuzz_mm_ops = heap_mm_ops;
+	fuzz_mm_ops.zalloc_page = fuzz_zalloc;
+	FUZZ_CHECK(!host_stage2_init(ram, 2, IA_BITS, &fuzz_mm_ops, NULL, &mp_ops));
 	if (!iommu_up) {
 		FUZZ_CHECK(!kvm_iommu_register(&fake_iommu));
 		FUZZ_CHECK(!kvm_iommu_init());
@@ -168,16 +200,30 @@ static void check_machine(u64 pfn, u64 n, bool all)
 	FUZZ_CHECK(__pkvm_host_page_state(0x9000) == ISOHYP_PAGE_MMIO_HOST);
 }
 
-/* A pin wants a range inside one RAM region whose pages are all the host's. */
-static void do_pin(u64 pfn, u64 n, bool unpin)
+/* The model's pin of [first, first + n): the index of one, or nr_pins. */
+static unsigned int pin_find(long first, u64 n)
+{
+	unsigned int k;
+
+	for (k = 0; k < nr_pins; k++)
+		if (first >= 0 && pins[k].start == (u64)first && pins[k].end == (u64)first + n)
+			break;
+	return k;
+}
+
+/*
+ * A pin wants a range inside one RAM region whose pages are all the host's,
+ * and a free slot unless the same range is pinned already. The result.
+ */
+static int do_pin(u64 pfn, u64 n, bool unpin)
 {
 	long first = page_of(pfn << 12);
 	int ret, want;
-	unsigned int k;
+	unsigned int k = pin_find(first, n);
 
 	if (!unpin) {
 		if (nr_pins == MAX_PINS)
-			return; /* far below the hypervisor's table: -ENOSPC is not modelled */
+			return -ENOSPC; /* the model's own limit: not tried */
 		want = model_range(pfn, n, OWNED, OWNED, false, false);
 		if (want == -EPERM) {
 			want = 0;
@@ -185,22 +231,37 @@ static void do_pin(u64 pfn, u64 n, bool unpin)
 				if (state[i] != OWNED && state[i] != SHARED)
 					want = -EPERM;
 		}
+		if (!want && k == nr_pins && pin_capacity && nr_pin_ranges == pin_capacity)
+			want = -ENOSPC;
 		ret = host_stage2_pin(pfn << 12, n << 12);
+		if (ret == -ENOSPC && !want && !pin_capacity && k == nr_pins) {
+			pin_capacity = nr_pin_ranges; /* learnt: from now on it must hold */
+			want = -ENOSPC;
+		}
 		FUZZ_CHECK(ret == want);
 		if (!ret) {
+			nr_pin_ranges += k == nr_pins;
 			pins[nr_pins].start = first;
 			pins[nr_pins].end = first + n;
 			nr_pins++;
 		}
-		return;
+		return ret;
 	}
-	for (k = 0; k < nr_pins; k++)
-		if (first >= 0 && pins[k].start == (u64)first && pins[k].end == (u64)first + n)
-			break;
 	ret = host_stage2_unpin(pfn << 12, n << 12);
 	FUZZ_CHECK(ret == (k < nr_pins ? 0 : -ENOENT));
-	if (k < nr_pins)
+	if (k < nr_pins) {
 		pins[k] = pins[--nr_pins];
+		nr_pin_ranges -= pin_find(first, n) == nr_pins;
+	}
+	return ret;
+}
+
+/* Pin one page after another from @pfn until the table is full (or the model's limit). */
+static void fill_pins(u64 pfn)
+{
+	for (u64 i = 0; i < 600 && page_of((pfn + i) << 12) >= 0; i++)
+		if (do_pin(pfn + i, 1, false) == -ENOSPC)
+			return;
 }
 
 /* The four range calls: the state each needs and the state it leaves. */
@@ -216,18 +277,27 @@ static const struct {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	long arm_alloc = 0;
+	int arm_iommu = 0;
+
 	machine_reset();
 	for (size_t at = 0; at + 4 <= size && at < 4 * 64; at += 4) {
-		u8 op = data[at] % 9, where = data[at + 1];
+		u8 op = data[at] % 10, where = data[at + 1];
 		u64 off = data[at + 2] | (u64)(where & 0x3f) << 8, n = data[at + 3] % 24;
 		u64 pfn = (where & 0x80 ? RAM1 : RAM0) / 4096 + off % 700 - 30; /* edges too */
 		int ret, want;
 
+		/* What the previous input asked: this call runs out of memory. */
+		alloc_fail_at = arm_alloc, iommu_fail_at = arm_iommu;
+		arm_alloc = arm_iommu = 0;
+		nr_allocs = nr_iommu_calls = 0;
+		refused = false;
 		switch (op) {
 		case 0 ... 3:
 			want = model_range(pfn, n, calls[op].need, calls[op].next, op == 2, false);
 			ret = calls[op].call(pfn, n);
-			FUZZ_CHECK(ret == want);
+			/* Refused memory: only a call that passed its checks asks for it. */
+			FUZZ_CHECK(refused ? want == 0 && ret == -ENOMEM : ret == want);
 			for (u64 i = page_of(pfn << 12); op == 3 && !ret && i < page_of(pfn << 12) + n; i++)
 				FUZZ_CHECK(content[i] == 0); /* reclaimed pages come back zeroed */
 			model_range(pfn, n, calls[op].need, calls[op].next, op == 2, !ret);
@@ -239,7 +309,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5: /* a stage-2 fault: mapped only what the host owns */
 			ret = host_stage2_idmap(pfn << 12);
-			if (page_of(pfn << 12) >= 0)
+			if (refused)
+				FUZZ_CHECK(ret == -ENOMEM);
+			else if (page_of(pfn << 12) >= 0)
 				FUZZ_CHECK(ret == ((state[page_of(pfn << 12)] == OWNED ||
 						    state[page_of(pfn << 12)] == SHARED) ? 0 : -EPERM));
 			break;
@@ -249,9 +321,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 7:
 			do_pin(pfn, n, true);
 			break;
+		case 8: /* the next call runs out: tables from the Kth, or the IOMMU from the Kth */
+			if (where & 0x40)
+				arm_iommu = 1 + n % 3;
+			else
+				arm_alloc = 1 + n % 4;
+			break;
 		default:
+			fill_pins(pfn);
 			break;
 		}
+		alloc_fail_at = iommu_fail_at = 0;
 		check_machine(pfn, n, false);
 	}
 	check_machine(0, 0, true);
@@ -259,5 +339,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (; nr_pins; nr_pins--)
 		FUZZ_CHECK(!host_stage2_unpin(page_pa(pins[nr_pins - 1].start),
 					      (pins[nr_pins - 1].end - pins[nr_pins - 1].start) << 12));
+	nr_pin_ranges = pin_capacity = 0;
 	return 0;
 }

@@ -492,6 +492,47 @@ TEST_F(mp, enomem_changes_nothing)
 }
 
 /*
+ * Out of memory at each allocation in turn (the 1st, 2nd, ... and every one
+ * after it fail), over ranges that straddle 2 MiB blocks at unaligned pages:
+ * -ENOMEM with every page as it was, until the call that has enough works.
+ */
+TEST_F(mp, enomem_at_every_allocation_changes_nothing)
+{
+	static const struct {
+		int op;
+		u64 pfn, n;
+	} steps[] = {
+		{ 2, (RAM0 >> 12) + 0x1fd, 0x208 }, /* donate: a block and ragged ends */
+		{ 3, (RAM0 >> 12) + 0x3fe, 3 }, /* reclaim from its middle */
+		{ 0, (RAM0 >> 12) + 0x5fe, 5 }, /* share across the next boundary */
+		{ 1, (RAM0 >> 12) + 0x5ff, 2 }, /* unshare part of it */
+		{ 3, (RAM0 >> 12) + 0x1fd, 0x201 }, /* reclaim what is left of the first */
+	};
+	unsigned int k, fails = 0;
+	long n;
+
+	for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		int ret = -ENOMEM;
+
+		for (n = 0; ret == -ENOMEM && n < 32; n++) {
+			ASSERT_EQ(0, model_call(steps[k].op, steps[k].pfn, steps[k].n, false));
+			pool_fail_after = n;
+			ret = real_call(steps[k].op, steps[k].pfn, steps[k].n);
+			pool_fail_after = -1;
+			if (ret == -ENOMEM) {
+				fails++;
+				expect_unchanged(_metadata);
+			}
+		}
+		ASSERT_EQ(0, ret);
+		model_call(steps[k].op, steps[k].pfn, steps[k].n, true);
+		expect_unchanged(_metadata);
+	}
+	TH_LOG("%u calls ran out of memory and changed nothing", fails);
+	EXPECT_GT(fails, 0u);
+}
+
+/*
  * Donation, DMA step failing: the host keeps the range. Out of memory
  * changed nothing; an unconfirmed unmap left it unmapped for DMA only (never
  * wider than the CPUs), until the iommu core re-applies it from the host

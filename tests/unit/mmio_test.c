@@ -266,4 +266,23 @@ TEST(refused_accesses_change_no_register)
 	free(regs);
 }
 
+/* Regions that touch but do not overlap are both accepted, each found at its own pages. */
+TEST(zz_adjacent_regions_are_accepted)
+{
+	static struct hyp_mmio_region below = { .name = "below", .ops = &fake_ops },
+				      above = { .name = "above", .ops = &fake_ops };
+
+	region_setup();
+	below.base = DEV_BASE - 0x1000, below.size = 0x1000;
+	above.base = DEV_BASE + DEV_SIZE, above.size = 0x1000;
+	EXPECT_EQ(0, hyp_mmio_register(&below));
+	EXPECT_EQ(0, hyp_mmio_register(&above));
+	EXPECT_TRUE(hyp_mmio_find(DEV_BASE - 1) == &below);
+	EXPECT_TRUE(hyp_mmio_find(DEV_BASE) == &region);
+	EXPECT_TRUE(hyp_mmio_find(DEV_BASE + DEV_SIZE - 1) == &region);
+	EXPECT_TRUE(hyp_mmio_find(DEV_BASE + DEV_SIZE) == &above);
+	EXPECT_NULL(hyp_mmio_find(DEV_BASE + DEV_SIZE + 0x1000));
+	EXPECT_EQ(ISOHYP_PAGE_MMIO_HYP, __pkvm_host_page_state((DEV_BASE + DEV_SIZE) >> 12));
+}
+
 TEST_HARNESS_MAIN

@@ -261,6 +261,41 @@ TEST_F(s2, uniform_annotations_merge)
 	EXPECT_EQ(base, tables_in_use());
 }
 
+/*
+ * keep_tables splits but never merges, so setting the range back needs no
+ * memory; merge() then folds what became one block, translations unchanged.
+ */
+TEST_F(s2, keep_tables_undo_needs_no_memory_and_merge_folds_later)
+{
+	long base;
+	u64 a;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, GiB, 4 * MiB, GiB, KVM_PGTABLE_PROT_RW));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, GiB + 2 * MiB - 4096, 4096, 2));
+	base = tables_in_use();
+	/* The last mapped pages of the first block and the first of the second go. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, GiB, 2 * MiB - 4096,
+								2));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, GiB + 2 * MiB, 8192,
+								2));
+	EXPECT_EQ(3, ref_walk(&self->pgt, GiB).level); /* all one owner, not merged */
+	EXPECT_EQ(base + 1, tables_in_use());
+	/* The undo of each: no memory at all. */
+	pool.fail_after = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, GiB + 2 * MiB, 8192, GiB + 2 * MiB,
+					    KVM_PGTABLE_PROT_RW));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, GiB + 2 * MiB - 4096, 4096, 2));
+	pool.fail_after = -1;
+	/* merge() folds the all-invalid table and the restored block; no leaf changes. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_merge(&self->pgt, GiB, 4 * MiB));
+	EXPECT_EQ(2, ref_walk(&self->pgt, GiB).level);
+	EXPECT_EQ(2u, ref_walk(&self->pgt, GiB + 4096).owner);
+	EXPECT_EQ(2, ref_walk(&self->pgt, GiB + 2 * MiB).level);
+	for (a = 2 * MiB; a < 4 * MiB; a += 4096)
+		ASSERT_EQ(GiB + a, ref_walk(&self->pgt, GiB + a).pa);
+	EXPECT_EQ(base - 1, tables_in_use());
+}
+
 /* Normal memory at 4 KiB only, Device still in blocks; and no merging. */
 TEST_F(s2, fixed_small_granule_for_normal_memory)
 {

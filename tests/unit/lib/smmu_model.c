@@ -609,6 +609,8 @@ static void consume_cmdq(struct smmu_model *m)
 			return;
 		}
 		m->cmdq_cons = (m->cmdq_cons + 1) & mask;
+		if (m->on_step)
+			m->on_step(m, SMMU_MODEL_STEP_CMD, cmd[0] & 0xff);
 	}
 }
 
@@ -687,11 +689,20 @@ u64 fake_mmio_read(u64 addr, unsigned int size)
 	abort();
 }
 
+static void reg_write(struct smmu_model *m, u64 off, u64 val);
+
 void fake_mmio_write(u64 addr, u64 val, unsigned int size)
 {
 	u64 off;
 	struct smmu_model *m = model_at(addr, &off);
 
+	reg_write(m, off, val);
+	if (m->on_step)
+		m->on_step(m, off, 0);
+}
+
+static void reg_write(struct smmu_model *m, u64 off, u64 val)
+{
 	if (!(m->cr0 & CR0_SMMUEN) && !(m->gbpa & GBPA_ABORT) &&
 	    !(off == R_GBPA && (val & GBPA_UPDATE) && (val & GBPA_ABORT)))
 		m->writes_in_bypass++;

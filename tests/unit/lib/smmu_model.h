@@ -198,7 +198,16 @@ struct smmu_model {
 	u64 watch[16];
 	u32 watch_sid[16]; /* the stream of each (0 unless set) */
 	unsigned int nr_watch, transient_faults;
+	/*
+	 * Called at every step software makes the SMMU take: after each
+	 * register write took effect (@reg its offset) and after each command
+	 * it executed (@reg SMMU_MODEL_STEP_CMD, @op its opcode) -- so a test
+	 * can drive DMA at every point of the driver's work.
+	 */
+	void (*on_step)(struct smmu_model *m, u64 reg, u8 op);
 };
+
+#define SMMU_MODEL_STEP_CMD (~0ull)
 
 /*
  * QEMU 10's virt SMMU with arm-smmuv3.stage=nested, as ARCHITECTURE.md
