@@ -139,6 +139,7 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 		     const struct mem_protect_ops *ops)
 {
 	unsigned int i;
+	int ret;
 
 	if (n > BOOT_INFO_MAX_RAM)
 		return -EINVAL;
@@ -151,7 +152,11 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 	nr_ram = n;
 	mp_ops = ops;
 	hyp_spin_lock_init(&host_mmu.lock);
-	return kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
+	ret = kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
+	if (!ret) /* tables emptied by a reclaim wait a while (hyp/pgtable.c, "Idle tables") */
+		ret = kvm_pgtable_stage2_set_idle_policy(&host_mmu.pgt, KVM_PGTABLE_IDLE_MAX,
+							 KVM_PGTABLE_IDLE_AGE);
+	return ret;
 }
 
 int host_stage2_protect_hyp(phys_addr_t addr, u64 size)

@@ -271,6 +271,14 @@ int smmu_idmap_init(u32 host_ia_bits)
 	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
 	if (!ret)
 		smmu_idmap.flags = smmu_table_flags();
+	/*
+	 * Blocks split for a donation stay split a while after the reclaim
+	 * (hyp/pgtable.c, "Idle tables"): a page given back and forth costs one
+	 * descriptor and no table. Page-granular RAM never merges anyway.
+	 */
+	if (!ret && smmu_policy == SMMU_MAP_BLOCKS)
+		ret = kvm_pgtable_stage2_set_idle_policy(&smmu_idmap, KVM_PGTABLE_IDLE_MAX,
+							 KVM_PGTABLE_IDLE_AGE);
 	return ret;
 }
 
