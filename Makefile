@@ -432,7 +432,8 @@ $(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
 # ---- benchmarks (not part of check) --------------------------------------
 
 BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
-	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/poc_memory.c
+	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/poc_memory.c \
+	tests/unit/lib/host_mem.c
 
 $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
 	@mkdir -p $(dir $@)

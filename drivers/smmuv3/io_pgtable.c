@@ -355,6 +355,43 @@ int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
 	return owed ? owed : smmu_idmap_err;
 }
 
+/*
+ * smmu_host_stage2_idmap() for @nr sorted, disjoint ranges in one update of
+ * the table: one invalidation (one range TLBI over them all, or the VMID)
+ * and one CMD_SYNC per SMMU for the batch. Ranges that reach past the SMMUs'
+ * address size go one by one, clipped there.
+ */
+int smmu_host_stage2_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr, int prot)
+{
+	bool unmap = !(prot & (IOMMU_READ | IOMMU_WRITE));
+	int ret, owed;
+	u32 i;
+
+	if (r[nr - 1].addr + r[nr - 1].size > BIT(smmu_idmap.ia_bits)) {
+		for (i = 0, owed = 0; i < nr; i++) {
+			ret = smmu_host_stage2_idmap(r[i].addr, r[i].addr + r[i].size, prot);
+			owed = owed ? owed : ret;
+		}
+		return owed;
+	}
+	/* As for one range: unmaps always reach the table, maps only a working SMMU. */
+	owed = smmu_check_all();
+	if (owed && !unmap)
+		return owed;
+	if (smmu_tlb_stale && !owed)
+		owed = smmu_tlb_inv_all();
+	if (owed && !unmap)
+		return owed;
+	smmu_idmap_err = 0;
+	if (unmap)
+		ret = kvm_pgtable_stage2_set_owner_ranges(&smmu_idmap, r, nr, 0);
+	else
+		ret = kvm_pgtable_stage2_map_ranges(&smmu_idmap, r, nr, smmu_pgt_prot(prot));
+	if (ret)
+		return ret;
+	return owed ? owed : smmu_idmap_err;
+}
+
 void smmu_idmap_info(struct kvm_iommu_info *info)
 {
 	info->nr_table_pages = smmu_idmap_pages + smmu_nr_quarantined;

@@ -1,2 +1,2 @@
-unit_mmio_test_srcs := hyp/mmio.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c \
+unit_mmio_test_srcs := hyp/mmio.c tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c \
 	tests/unit/lib/hyp_stubs.c

@@ -7,6 +7,10 @@
  * and on one that reads tables and queues at the PoC (no "dma-coherent"),
  * where a missing clean or invalidate reads garbage.
  */
+#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE */
+#include <stdlib.h>
+#include <sys/mman.h>
+
 #include "harness.h"
 #include "lib/smmu_machine.h"
 #include <isohyp/console.h>
@@ -628,6 +632,53 @@ TEST(repeated_donate_reclaim_of_one_page)
 	EXPECT_EQ(100u, model.nr_log - mark); /* and nothing else */
 	EXPECT_EQ(0u, model.nr_bad_cmds);
 	machine_down();
+}
+
+/*
+ * HOST_BATCH end to end: 1, 16 and 256 scattered pages donated in one call
+ * cost one TLBI and one CMD_SYNC for the SMMU, after which DMA reaches none
+ * of them and all of their neighbours; reclaimed in one call, DMA reaches
+ * them again. The list is in host RAM, mapped here at its physical address.
+ */
+TEST(batch_needs_one_tlbi_and_one_sync)
+{
+	static const unsigned int sizes[] = { 1, 16, 256 };
+	u64 list_pa = RAM0 + (48ull << 20), mark;
+	struct isohyp_batch_range *l;
+	unsigned int k, i;
+
+	l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ((void *)(uintptr_t)list_pa, (void *)l);
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	for (k = 0; k < 3; k++) {
+		TH_LOG("%u pages", sizes[k]);
+		for (i = 0; i < sizes[k]; i++) /* every 31st page, from the top down */
+			l[i] = (struct isohyp_batch_range){ (RAM0 >> 12) + 8000 - i * 31, 1 };
+		mark = model.nr_log;
+		ASSERT_EQ(0, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, list_pa, sizes[k]));
+		EXPECT_EQ(1u, count_ops(mark, 0x2a) + count_ops(mark, 0x28)); /* range TLBI, or VMALL */
+		EXPECT_EQ(1u, count_ops(mark, 0x46));
+		for (i = 0; i < sizes[k]; i++) {
+			u64 pa = l[i].pfn << 12;
+
+			EXPECT_TRUE(smmu_model_invalidated(&model, mark, pa));
+			EXPECT_DMA_FAULT(0, pa);
+			EXPECT_DMA_OK(0, pa + 4096, ATTR_NORMAL_WB);
+			EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(l[i].pfn));
+		}
+		mark = model.nr_log;
+		ASSERT_EQ(0, __pkvm_host_batch(ISOHYP_BATCH_RECLAIM, list_pa, sizes[k]));
+		EXPECT_LE(count_ops(mark, 0x2a) + count_ops(mark, 0x28), 1u);
+		EXPECT_LE(count_ops(mark, 0x46), 1u);
+		for (i = 0; i < sizes[k]; i++)
+			EXPECT_DMA_OK(0, l[i].pfn << 12, ATTR_NORMAL_WB);
+	}
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+	machine_down();
+	munmap(l, 4096);
 }
 
 TEST_HARNESS_MAIN

@@ -1,4 +1,4 @@
-SMMU_TEST_LIBS := hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
+SMMU_TEST_LIBS := tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
 	tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/poc_memory.c \
 	tests/unit/lib/smmu_machine.c
 unit_smmuv3_test_srcs := $(SMMUV3_SRCS) $(SMMU_TEST_LIBS)
