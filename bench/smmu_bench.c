@@ -19,7 +19,8 @@
  * nanoseconds per 4 KiB donate + reclaim cycle over 64 pages (the working
  * set the figure always had), of one page again and again, and over 1000
  * pages (more than the idle tables kept: the policy's worst case), each the
- * median of 7 rounds in which the modes take turns.
+ * median of 7 rounds in which the modes take turns. HOST_BATCH against single
+ * calls for 1, 16 and 256 scattered pages: ns per page and SMMU commands.
  *
  * Prints a table, then one machine-readable line per figure:
  *	BENCH <figure> mode=<blocks|eager|baseline> ram_gib=<n> [size=<n>] value=<v> unit=<u>
@@ -37,6 +38,7 @@
 #include <smmuv3/arm_smmu_v3.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/page_alloc.h>
+#include <uapi/isohyp.h>
 
 #include "../drivers/smmuv3/smmuv3.h"
 #include "../tests/unit/lib/heap_pages.h"
@@ -296,6 +298,84 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[n / 2];
+}
+
+/*
+ * HOST_BATCH against single calls: ns per range (one 4 KiB page) for a
+ * donate and a reclaim of 1, 16 and 256 scattered pages, in block mode, the
+ * median of 7 rounds in which the two take turns; and the SMMU commands a
+ * batch donation costs. The list is in "host RAM": mapped in this process
+ * at its physical address, as host_mem_read() expects (tests/unit/lib).
+ */
+struct batch_result {
+	double batch_ns, single_ns; /* per range, donate + reclaim */
+	u64 batch_cmds, single_cmds; /* SMMU commands for the donation of all of them */
+};
+
+static const unsigned int batch_sizes[] = { 1, 16, 256 };
+
+static void bench_batches(struct batch_result res[3])
+{
+	u64 list_pa = RAM0 + 40 * GiB;
+	struct isohyp_batch_range *l;
+	double tb[7], ts[7], t;
+	unsigned int k, r, i, it, iters;
+
+	machine_up(64, &modes[0]);
+	l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (l != (void *)(uintptr_t)list_pa)
+		die("mmap of the list at its physical address", -ENOMEM);
+	for (k = 0; k < 3; k++) {
+		unsigned int n = batch_sizes[k];
+		u64 c0;
+
+		for (i = 0; i < n; i++) /* 16 MiB apart, in 20 GiB */
+			l[i] = (struct isohyp_batch_range){ ((RAM0 + 20 * GiB) >> 12) + i * 4099, 1 };
+		iters = 4096 / n;
+		c0 = arm_smmu_stats.nr_cmds;
+		if (__pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, list_pa, n))
+			die("batch donate", -1);
+		res[k].batch_cmds = arm_smmu_stats.nr_cmds - c0;
+		if (__pkvm_host_batch(ISOHYP_BATCH_RECLAIM, list_pa, n))
+			die("batch reclaim", -1);
+		c0 = arm_smmu_stats.nr_cmds;
+		for (i = 0; i < n; i++)
+			if (__pkvm_host_donate_hyp(l[i].pfn, 1))
+				die("donate", -1);
+		res[k].single_cmds = arm_smmu_stats.nr_cmds - c0;
+		for (i = 0; i < n; i++)
+			if (__pkvm_host_reclaim(l[i].pfn, 1))
+				die("reclaim", -1);
+		for (r = 0; r < 7; r++) {
+			t = now_ns();
+			for (it = 0; it < iters; it++)
+				if (__pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, list_pa, n) ||
+				    __pkvm_host_batch(ISOHYP_BATCH_RECLAIM, list_pa, n))
+					die("batch", -1);
+			tb[r] = (now_ns() - t) / (iters * n);
+			t = now_ns();
+			for (it = 0; it < iters; it++) {
+				for (i = 0; i < n; i++)
+					if (__pkvm_host_donate_hyp(l[i].pfn, 1))
+						die("donate", -1);
+				for (i = 0; i < n; i++)
+					if (__pkvm_host_reclaim(l[i].pfn, 1))
+						die("reclaim", -1);
+			}
+			ts[r] = (now_ns() - t) / (iters * n);
+		}
+		res[k].batch_ns = median(tb, 7);
+		res[k].single_ns = median(ts, 7);
+	}
+	munmap(l, 4096);
+	machine_down();
+}
+
 /*
  * The cycles, ROUNDS times, the modes interleaved in each round so that a
  * busy moment of the machine hits all of them alike; the median per mode.
@@ -329,6 +409,7 @@ int main(void)
 	struct mem_result mem[NR_MODES][3];
 	struct change_cost donate[NR_MODES][4], reclaim[NR_MODES][4];
 	struct cycle_result cycle[NR_MODES];
+	struct batch_result batch[3];
 	unsigned int m, g, k;
 	double ratio;
 	bool ok;
@@ -344,6 +425,7 @@ int main(void)
 	for (m = 0; m < NR_MODES; m++)
 		bench_changes(m, donate[m], reclaim[m]);
 	bench_all_cycles(cycle);
+	bench_batches(batch);
 
 	printf("%-10s %8s | %10s %10s %10s %10s | %12s\n", "mode", "RAM GiB", "tables",
 	       "+1000 don.", "reclaimed", "aged out", "snapshot ms");
@@ -374,8 +456,22 @@ int main(void)
 	for (m = 0; m < NR_MODES; m++)
 		printf("%-10s | %56s %10.0f %10.0f %10.0f\n", modes[m].name, "",
 		       cycle[m].scattered64, cycle[m].same_page, cycle[m].scattered1000);
+	printf("\n%-10s | ns per 4 KiB page, donate + reclaim (median of 7): %10s %10s | %s\n",
+	       "pages", "HOST_BATCH", "single", "SMMU commands to donate all: batch, single");
+	for (k = 0; k < 3; k++)
+		printf("%-10u | %50s %10.0f %10.0f | %llu, %llu\n", batch_sizes[k], "",
+		       batch[k].batch_ns, batch[k].single_ns,
+		       (unsigned long long)batch[k].batch_cmds,
+		       (unsigned long long)batch[k].single_cmds);
 	printf("\n");
 
+	for (k = 0; k < 3; k++) {
+		snprintf(buf, sizeof(buf), "%u", batch_sizes[k]);
+		bench_line("batch_ns_per_range", 0, 64, buf, batch[k].batch_ns, "ns");
+		bench_line("single_ns_per_range", 0, 64, buf, batch[k].single_ns, "ns");
+		bench_line("batch_donate_smmu_cmds", 0, 64, buf, batch[k].batch_cmds, "commands");
+		bench_line("single_donate_smmu_cmds", 0, 64, buf, batch[k].single_cmds, "commands");
+	}
 	for (m = 0; m < NR_MODES; m++) {
 		for (g = 0; g < 3; g++) {
 			u64 gib = sizes[g];
