@@ -11,7 +11,8 @@
  * The host's calls are all-or-nothing: under host_mmu.lock every check runs
  * first, then one page-table update that is itself check-then-commit
  * (hyp/pgtable.c: -ENOMEM changes nothing). Every change of owner goes
- * through host_stage2_set_owner_locked(), the one caller of the iommu core.
+ * through host_stage2_set_owner_locked() -- or, for HOST_BATCH, its twin for
+ * a list of ranges -- the only callers of the iommu core.
  *
  * Portable C: the arch glue (TLB invalidation, fault decoding, zeroing) is in
  * arch/arm64/hyp/host_stage2.c, so the unit tests build this file as it is.

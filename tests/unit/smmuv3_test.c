@@ -635,6 +635,36 @@ TEST(repeated_donate_reclaim_of_one_page)
 }
 
 /*
+ * An idle table that merges when it is due leaves no walk behind: the
+ * invalidation that merges it is not leaf-only, so once its page is reused
+ * as another table, a DMA to the merged block still translates to itself.
+ */
+TEST(an_idle_table_merged_late_leaves_no_stale_walk)
+{
+	u64 p = RAM0 + (12ull << 20) + 0x5000, q = RAM0 + (20ull << 20) + 0x3000, i;
+
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, 1));
+	EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB); /* walks through the new table */
+	ASSERT_EQ(0, __pkvm_host_reclaim(p >> 12, 1)); /* the table waits, idle */
+	EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB);
+	/* Changes elsewhere (RAM1's table never merges) until the idle table is due. */
+	for (i = 0; i < KVM_PGTABLE_IDLE_AGE / 2; i++) {
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(RAM1 >> 12, 512));
+		ASSERT_EQ(0, __pkvm_host_reclaim(RAM1 >> 12, 512));
+	}
+	/* Its page, back in the pool, becomes the table of another block. */
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(q >> 12, 1));
+	EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0, p, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0, q);
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+	machine_down();
+}
+
+/*
  * HOST_BATCH end to end: 1, 16 and 256 scattered pages donated in one call
  * cost one TLBI and one CMD_SYNC for the SMMU, after which DMA reaches none
  * of them and all of their neighbours; reclaimed in one call, DMA reaches
