@@ -511,13 +511,14 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 {
 	struct stage2_op *op = ctx->arg;
 	struct kvm_pgtable *pgt = op->pgt;
-	kvm_pte_t *table = pte_follow(pgt, ctx->old), block;
-	u64 at = op->start > ctx->addr ? op->start : ctx->addr;
-	u64 hint = at < ctx->end ? (at - ctx->addr) >> kvm_granule_shift(ctx->level + 1) :
-				   KVM_PTES_PER_TABLE;
+	kvm_pte_t *table, block;
+	u64 at = op->start > ctx->addr ? op->start : ctx->addr, hint;
 
 	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
 		return 0;
+	table = pte_follow(pgt, ctx->old);
+	hint = at < ctx->end ? (at - ctx->addr) >> kvm_granule_shift(ctx->level + 1) :
+			       KVM_PTES_PER_TABLE;
 	if (stage2_table_hint_differs(table, ctx->level, hint)) {
 		stage2_idle_drop(pgt, ctx->addr, ctx->level);
 		return 0;
