@@ -141,6 +141,10 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 		r[1] = (u64)(s64)__pkvm_host_reclaim(r[1], r[2]);
 		r[0] = ISOHYP_SMCCC_SUCCESS;
 		break;
+	case ISOHYP_FN_HOST_BATCH:
+		r[1] = (u64)(s64)__pkvm_host_batch(r[1], r[2], r[3]);
+		r[0] = ISOHYP_SMCCC_SUCCESS;
+		break;
 	case ISOHYP_FN_PAGE_STATE:
 		r[1] = (u64)(s64)__pkvm_host_page_state(r[1]);
 		r[0] = ISOHYP_SMCCC_SUCCESS;

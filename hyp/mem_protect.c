@@ -11,7 +11,8 @@
  * The host's calls are all-or-nothing: under host_mmu.lock every check runs
  * first, then one page-table update that is itself check-then-commit
  * (hyp/pgtable.c: -ENOMEM changes nothing). Every change of owner goes
- * through host_stage2_set_owner_locked(), the one caller of the iommu core.
+ * through host_stage2_set_owner_locked() -- or, for HOST_BATCH, its twin for
+ * a list of ranges -- the only callers of the iommu core.
  *
  * Portable C: the arch glue (TLB invalidation, fault decoding, zeroing) is in
  * arch/arm64/hyp/host_stage2.c, so the unit tests build this file as it is.
@@ -21,6 +22,7 @@
  */
 #include <isohyp/bits.h>
 #include <isohyp/errno.h>
+#include <isohyp/host_mem.h>
 #include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/panic.h>
@@ -148,6 +150,7 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 		     const struct mem_protect_ops *ops)
 {
 	unsigned int i;
+	int ret;
 
 	if (n > BOOT_INFO_MAX_RAM)
 		return -EINVAL;
@@ -160,7 +163,11 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 	nr_ram = n;
 	mp_ops = ops;
 	hyp_spin_lock_init(&host_mmu.lock, HYP_LOCK_HOST_MMU);
-	return kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
+	ret = kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
+	if (!ret) /* tables emptied by a reclaim wait a while (hyp/pgtable.c, "Idle tables") */
+		ret = kvm_pgtable_stage2_set_idle_policy(&host_mmu.pgt, KVM_PGTABLE_IDLE_MAX,
+							 KVM_PGTABLE_IDLE_AGE);
+	return ret;
 }
 
 int host_stage2_protect_hyp(phys_addr_t addr, u64 size)
@@ -515,4 +522,154 @@ int __pkvm_host_page_state(u64 pfn)
 	default:
 		return mem ? ISOHYP_PAGE_HYP_OWNED : ISOHYP_PAGE_MMIO_HYP;
 	}
+}
+
+/* ---- batches: HOST_BATCH ------------------------------------------------------
+ *
+ * One call on a list of ranges (include/uapi/isohyp.h): the list is copied
+ * into the hypervisor under host_mmu.lock, converted, sorted and checked as a
+ * whole, then applied as one update of each stage-2 -- one walk, one
+ * invalidation -- with the same order of the CPU and DMA steps, and the same
+ * rollback, as host_stage2_set_owner_locked().
+ */
+
+/* The copy of the host's list and its ranges, sorted: under host_mmu.lock. */
+static struct isohyp_batch_range batch_list[ISOHYP_BATCH_MAX];
+static struct kvm_pgtable_range batch_ranges[ISOHYP_BATCH_MAX];
+
+/* host_stage2_set_owner_locked() for @nr sorted, disjoint ranges, all now @prev. */
+static int host_stage2_set_owner_ranges_locked(const struct kvm_pgtable_range *r, u32 nr,
+					       enum pkvm_owner_id owner,
+					       enum pkvm_owner_id prev)
+{
+	struct kvm_pgtable *pgt = &host_mmu.pgt;
+	int ret;
+
+	hyp_assert_lock_held(&host_mmu.lock);
+	if (owner != PKVM_ID_HOST) {
+		ret = kvm_iommu_host_stage2_idmap_ranges(r, nr, 0);
+		if (ret)
+			return ret;
+		ret = kvm_pgtable_stage2_set_owner_ranges(pgt, r, nr, owner);
+		if (ret)
+			WARN_ON(kvm_iommu_host_stage2_idmap_ranges(r, nr, PKVM_HOST_MEM_PROT));
+		return ret;
+	}
+	ret = kvm_pgtable_stage2_set_owner_ranges(pgt, r, nr, PKVM_ID_HOST);
+	if (ret)
+		return ret;
+	ret = kvm_iommu_host_stage2_idmap_ranges(r, nr, PKVM_HOST_MEM_PROT);
+	if (ret) {
+		/* DMA could not follow: every range stays where it was. */
+		kvm_iommu_host_stage2_idmap_ranges(r, nr, 0);
+		WARN_ON(kvm_pgtable_stage2_set_owner_ranges(pgt, r, nr, prev));
+	}
+	return ret;
+}
+
+/* Sort the ranges by address (insertion sort: at most 256, usually sorted already). */
+static void batch_sort(struct kvm_pgtable_range *r, u32 nr)
+{
+	u32 i, j;
+
+	for (i = 1; i < nr; i++) {
+		struct kvm_pgtable_range x = r[i];
+
+		for (j = i; j && r[j - 1].addr > x.addr; j--)
+			r[j] = r[j - 1];
+		r[j] = x;
+	}
+}
+
+/*
+ * Copy the list at @list_pa (checked to be the host's RAM, now that the lock
+ * holds it so) and turn it into batch_ranges, sorted: -EINVAL, -EPERM.
+ */
+static int batch_read_locked(u64 list_pa, u32 nr)
+{
+	u64 bytes = nr * sizeof(batch_list[0]);
+	u32 i;
+	int ret = host_range_check_locked(list_pa, bytes);
+
+	if (ret)
+		return ret;
+	host_mem_read(list_pa, batch_list, bytes);
+	for (i = 0; i < nr; i++) {
+		ret = host_range(batch_list[i].pfn, batch_list[i].nr_pages, &batch_ranges[i].addr,
+				 &batch_ranges[i].size);
+		if (ret)
+			return ret;
+	}
+	batch_sort(batch_ranges, nr);
+	for (i = 1; i < nr; i++)
+		if (batch_ranges[i].addr < batch_ranges[i - 1].addr + batch_ranges[i - 1].size)
+			return -EINVAL; /* overlapping */
+	return 0;
+}
+
+/* Every page in the state @op needs, none pinned if it leaves the host: -EPERM, -EBUSY. */
+static int batch_check_locked(u64 op, u32 nr, u64 list_pa)
+{
+	static const enum host_page_state need[] = {
+		[ISOHYP_BATCH_SHARE_HYP] = HOST_STATE_OWNED,
+		[ISOHYP_BATCH_UNSHARE_HYP] = HOST_STATE_SHARED,
+		[ISOHYP_BATCH_DONATE_HYP] = HOST_STATE_OWNED,
+		[ISOHYP_BATCH_RECLAIM] = HOST_STATE_DONATED,
+	};
+	const struct kvm_pgtable_range *r = batch_ranges;
+	u64 list_page = ALIGN_DOWN(list_pa, SZ_4K);
+	u32 i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		ret = check_range_state_locked(r[i].addr, r[i].size, need[op]);
+		if (ret)
+			return ret;
+	}
+	if (op != ISOHYP_BATCH_DONATE_HYP)
+		return 0;
+	for (i = 0; i < nr; i++)
+		if (range_pinned_locked(r[i].addr, r[i].addr + r[i].size) ||
+		    (list_page < r[i].addr + r[i].size && r[i].addr < list_page + SZ_4K))
+			return -EBUSY; /* the list's page is pinned for the call */
+	return 0;
+}
+
+static int batch_apply_locked(u64 op, u32 nr)
+{
+	const struct kvm_pgtable_range *r = batch_ranges;
+	u32 i;
+
+	switch (op) {
+	case ISOHYP_BATCH_SHARE_HYP:
+		return kvm_pgtable_stage2_map_ranges(&host_mmu.pgt, r, nr,
+						     PKVM_HOST_MEM_PROT | PKVM_PAGE_SHARED_OWNED);
+	case ISOHYP_BATCH_UNSHARE_HYP:
+		return kvm_pgtable_stage2_map_ranges(&host_mmu.pgt, r, nr, PKVM_HOST_MEM_PROT);
+	case ISOHYP_BATCH_DONATE_HYP:
+		return host_stage2_set_owner_ranges_locked(r, nr, PKVM_ID_DONATED, PKVM_ID_HOST);
+	default:
+		/* Zeroed while still the hypervisor's, as reclaim_locked() does. */
+		for (i = 0; i < nr; i++)
+			mp_ops->zero_pages(r[i].addr, r[i].size);
+		return host_stage2_set_owner_ranges_locked(r, nr, PKVM_ID_HOST, PKVM_ID_DONATED);
+	}
+}
+
+int __pkvm_host_batch(u64 op, u64 list_pa, u64 nr)
+{
+	int ret;
+
+	if (op < ISOHYP_BATCH_SHARE_HYP || op > ISOHYP_BATCH_RECLAIM || !nr ||
+	    nr > ISOHYP_BATCH_MAX || !IS_ALIGNED(list_pa, sizeof(batch_list[0])) ||
+	    (list_pa & (SZ_4K - 1)) + nr * sizeof(batch_list[0]) > SZ_4K)
+		return -EINVAL;
+	hyp_spin_lock(&host_mmu.lock);
+	ret = batch_read_locked(list_pa, nr);
+	if (!ret)
+		ret = batch_check_locked(op, nr, list_pa);
+	if (!ret)
+		ret = batch_apply_locked(op, nr);
+	hyp_spin_unlock(&host_mmu.lock);
+	return ret;
 }

@@ -31,7 +31,8 @@
  * attributes -- is merged back into that block descriptor and its page
  * returns to the pool (unless KVM_PGTABLE_S2_NO_MERGE, or the update keeps
  * tables: the first step of a change that may be undone, whose undo must
- * not need memory; kvm_pgtable_stage2_merge() merges afterwards).
+ * not need memory; kvm_pgtable_stage2_merge() merges afterwards), at once
+ * or, with a merge policy set, later ("Idle tables" below).
  */
 #include <string.h>
 
@@ -40,6 +41,12 @@
 
 /* Unreachable table pages an update holds before it flushes and frees them. */
 #define STAGE2_DEAD_MAX 64
+/*
+ * Idle tables an update merges because they are due, at most: their walks
+ * and merges add to its latency, and their unlinked tables (and the tables
+ * above them that merge too, at most three each) must fit STAGE2_DEAD_MAX.
+ */
+#define STAGE2_IDLE_MERGES_MAX 16
 
 struct walk_data {
 	struct kvm_pgtable *pgt;
@@ -56,7 +63,11 @@ enum stage2_op_kind {
 struct stage2_op {
 	struct kvm_pgtable *pgt;
 	enum stage2_op_kind kind;
-	u64 start, end, phys;
+	const struct kvm_pgtable_range *ranges; /* sorted, disjoint */
+	u32 nr_ranges;
+	bool identity; /* MAP: each range to itself */
+	bool merge_now; /* merging idle tables: merge whatever can be */
+	u64 start, end, phys; /* the range being walked */
 	enum kvm_pgtable_prot prot;
 	kvm_pte_t invalid; /* the descriptor an INVALIDATE writes */
 	bool dry; /* count tables, change nothing */
@@ -332,6 +343,10 @@ static bool stage2_op_needs_split(const struct stage2_op *op, kvm_pte_t old, u64
 		return false;
 	if (stage2_op_covers(op, addr, level))
 		return false;
+	/* Mapping part of a leaf that already maps it so: nothing to change. */
+	if (op->kind == STAGE2_OP_MAP && kvm_pte_valid(old) &&
+	    old == kvm_pgtable_stage2_leaf(op->phys - op->start + addr, op->prot, level))
+		return false;
 	/* Invalidating part of an entry that is already that invalid value. */
 	return !(op->kind == STAGE2_OP_INVALIDATE && old == op->invalid);
 }
@@ -375,6 +390,22 @@ static int stage2_split(struct stage2_op *op, const struct kvm_pgtable_visit_ctx
 }
 
 /*
+ * Can @table (at @level) not be one block, judging by its entry @hint alone
+ * (KVM_PTES_PER_TABLE: no judgement)? The entry an update changed: after
+ * most changes it differs in kind from entry 0, and the other 511 need no
+ * look.
+ */
+static bool stage2_table_hint_differs(const kvm_pte_t *table, u32 level, u64 hint)
+{
+	kvm_pte_t first = table[0];
+
+	return hint < KVM_PTES_PER_TABLE &&
+	       (kvm_pte_valid(table[hint]) != kvm_pte_valid(first) ||
+		kvm_pte_table(table[hint], level + 1) ||
+		(!kvm_pte_valid(first) && table[hint] != first));
+}
+
+/*
  * The block descriptor at @level that @table's entries add up to, or false:
  * all the same invalid descriptor, or leaves mapping one aligned contiguous
  * range with the same attributes (no tables below).
@@ -410,17 +441,110 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
 	return true;
 }
 
-/* After the update below it: merge a table that became one block. */
+/* ---- idle tables ------------------------------------------------------------
+ *
+ * The merge policy's hysteresis (set by the table's owner with
+ * kvm_pgtable_stage2_set_idle_policy()). A table that could merge back into
+ * a block is kept as an *idle table* instead: a host that gives the same
+ * pages back and forth then pays one descriptor write per change, not a
+ * split and a merge. Idle tables are merged, by the update that finds them
+ * due and inside its one invalidation:
+ *   - when one was not touched by idle_age further updates of the table;
+ *   - the oldest first, when more than idle_max are kept;
+ *   - all of them, when the pool cannot give an update its table pages --
+ *     before that update, with an invalidation of their own (the only case
+ *     where an update calls tlb_flush twice).
+ * Only a merge that needs no break-before-make waits: in place (BBM level 2)
+ * or into an invalid block. A valid block on a table without in-place
+ * resizing merges at once, as it would with no policy: its break needs an
+ * invalidation of its own, which only the update that caused it may pay.
+ * An update keeps a table it walked through as idle without reading all its
+ * entries (only the one it changed, which must agree in kind with the
+ * first): the list holds candidates, each checked when it is due, and merged
+ * only if it is one block then. It holds addresses, not pointers, and every
+ * update that walks through an entry of the list refreshes or drops it.
+ */
+
+static int stage2_idle_find(const struct kvm_pgtable *pgt, u64 addr, u32 level)
+{
+	u32 i;
+
+	for (i = 0; i < pgt->nr_idle; i++)
+		if (pgt->idle[i].addr == addr && pgt->idle[i].level == level)
+			return i;
+	return -1;
+}
+
+static void stage2_idle_remove(struct kvm_pgtable *pgt, u32 i)
+{
+	pgt->nr_idle_at[pgt->idle[i].level]--;
+	memmove(&pgt->idle[i], &pgt->idle[i + 1], (pgt->nr_idle - i - 1) * sizeof(pgt->idle[0]));
+	pgt->nr_idle--;
+}
+
+static void stage2_idle_drop(struct kvm_pgtable *pgt, u64 addr, u32 level)
+{
+	int i = pgt->nr_idle_at[level] ? stage2_idle_find(pgt, addr, level) : -1;
+
+	if (i >= 0)
+		stage2_idle_remove(pgt, i);
+}
+
+/* Keep the table of the entry at [addr, level) as the newest idle one; false: no room. */
+static bool stage2_idle_keep(struct kvm_pgtable *pgt, u64 addr, u32 level)
+{
+	stage2_idle_drop(pgt, addr, level);
+	if (pgt->nr_idle == KVM_PGTABLE_IDLE_SLOTS)
+		return false;
+	pgt->idle[pgt->nr_idle++] = (struct kvm_pgtable_idle){
+		.addr = addr, .level = level, .stamp = pgt->idle_clock,
+	};
+	pgt->nr_idle_at[level]++;
+	return true;
+}
+
+/* May a table whose entry 0 is @first wait as an idle table? */
+static bool stage2_may_idle(const struct kvm_pgtable *pgt, kvm_pte_t first)
+{
+	return pgt->idle_max &&
+	       ((pgt->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) || !kvm_pte_valid(first));
+}
+
+/* After the update below it: merge a table that became one block, or keep it idle. */
 static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 {
 	struct stage2_op *op = ctx->arg;
 	struct kvm_pgtable *pgt = op->pgt;
-	kvm_pte_t *table = pte_follow(pgt, ctx->old), block;
+	kvm_pte_t *table, block;
+	u64 at = op->start > ctx->addr ? op->start : ctx->addr, hint;
 
-	if (op->dry || op->keep_tables || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
+	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
 		return 0;
-	if (!stage2_table_as_block(pgt, table, ctx->level, &block))
+	if (op->keep_tables) {
+		/*
+		 * Nothing in the range may merge, not even later as an idle
+		 * table: the undo of this update must find its tables.
+		 */
+		stage2_idle_drop(pgt, ctx->addr, ctx->level);
 		return 0;
+	}
+	table = pte_follow(pgt, ctx->old);
+	hint = at < ctx->end ? (at - ctx->addr) >> kvm_granule_shift(ctx->level + 1) :
+			       KVM_PTES_PER_TABLE;
+	if (stage2_table_hint_differs(table, ctx->level, hint)) {
+		stage2_idle_drop(pgt, ctx->addr, ctx->level);
+		return 0;
+	}
+	/* Kept unread: whether it is one block is checked when it is merged. */
+	if (!op->merge_now && stage2_may_idle(pgt, table[0]) &&
+	    stage2_idle_keep(pgt, ctx->addr, ctx->level))
+		return 0;
+	if (!stage2_table_as_block(pgt, table, ctx->level, &block)) {
+		stage2_idle_drop(pgt, ctx->addr, ctx->level);
+		return 0;
+	}
+	stage2_idle_drop(pgt, ctx->addr, ctx->level);
+	pgt->nr_merges++;
 	stage2_set_pte(op, ctx, block, true);
 	stage2_pending(op, ctx->addr, ctx->end); /* walk caches hold the table */
 	stage2_free_later(op, table);
@@ -463,6 +587,97 @@ static void stage2_cache_free(struct kvm_pgtable *pgt, struct stage2_op *op)
 	}
 }
 
+/* Walk every range of @op with @walker. */
+static int stage2_op_walk(struct stage2_op *op, struct kvm_pgtable_walker *walker)
+{
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < op->nr_ranges; i++) {
+		op->start = op->ranges[i].addr;
+		op->end = op->start + op->ranges[i].size;
+		if (op->identity)
+			op->phys = op->start;
+		ret = kvm_pgtable_walk(op->pgt, op->start, op->end - op->start, walker);
+	}
+	return ret;
+}
+
+/*
+ * Merge the idle tables that are due, oldest first and at most
+ * STAGE2_IDLE_MERGES_MAX (all of them with @all), inside @op's invalidation;
+ * each walk from the root merges what became one block above the idle table
+ * too.
+ */
+static void stage2_idle_merge(struct stage2_op *op, bool all)
+{
+	struct kvm_pgtable *pgt = op->pgt;
+	struct kvm_pgtable_walker walker = {
+		.cb = stage2_op_leaf, .arg = op, .flags = KVM_PGTABLE_WALK_TABLE_POST,
+	};
+
+	bool keep_tables = op->keep_tables;
+	u32 n;
+
+	/* Idle tables are due whatever the update keeps of its own. */
+	op->dry = false;
+	op->keep_tables = false;
+	op->merge_now = true;
+	for (n = 0; pgt->nr_idle && (all || n < STAGE2_IDLE_MERGES_MAX); n++) {
+		struct kvm_pgtable_idle t = pgt->idle[0];
+
+		if (!all && pgt->nr_idle <= pgt->idle_max &&
+		    pgt->idle_clock - t.stamp < pgt->idle_age)
+			break; /* the oldest is not due: none is */
+		stage2_idle_remove(pgt, 0);
+		op->start = t.addr;
+		op->end = t.addr + kvm_granule_size(t.level);
+		kvm_pgtable_walk(pgt, t.addr, kvm_granule_size(t.level), &walker);
+	}
+	op->merge_now = false;
+	op->keep_tables = keep_tables;
+}
+
+/* Check: count the tables the update needs and take them from the pool. */
+static int stage2_op_prepare(struct stage2_op *op, struct kvm_pgtable_walker *walker)
+{
+	struct kvm_pgtable *pgt = op->pgt;
+	int ret;
+
+	op->dry = true;
+	op->tables_needed = 0;
+	ret = stage2_op_walk(op, walker);
+	if (ret)
+		return ret;
+	while (op->cache_nr < op->tables_needed) {
+		void *page = pgt->mm_ops->zalloc_page(pgt->mm_arg);
+
+		if (!page)
+			return -ENOMEM;
+		*(void **)page = op->cache;
+		op->cache = page;
+		op->cache_nr++;
+	}
+	return 0;
+}
+
+static bool stage2_op_ranges_ok(const struct stage2_op *op)
+{
+	u32 i;
+
+	if (!op->nr_ranges)
+		return false;
+	for (i = 0; i < op->nr_ranges; i++) {
+		const struct kvm_pgtable_range *r = &op->ranges[i];
+
+		if (!range_ok(op->pgt, r->addr, r->size))
+			return false;
+		if (i && r->addr < op->ranges[i - 1].addr + op->ranges[i - 1].size)
+			return false; /* not sorted, or overlapping */
+	}
+	return true;
+}
+
 static int stage2_op_run(struct stage2_op *op)
 {
 	struct kvm_pgtable *pgt = op->pgt;
@@ -472,31 +687,29 @@ static int stage2_op_run(struct stage2_op *op)
 	};
 	int ret;
 
-	if (!range_ok(pgt, op->start, op->end - op->start))
+	if (!stage2_op_ranges_ok(op))
 		return -EINVAL;
-	if (op->kind == STAGE2_OP_MAP && (!IS_ALIGNED(op->phys, SZ_4K) ||
-					  op->phys + (op->end - op->start) - 1 > KVM_PTE_ADDR_MASK))
+	if (op->kind == STAGE2_OP_MAP && !op->identity &&
+	    (!IS_ALIGNED(op->phys, SZ_4K) ||
+	     op->phys + (op->end - op->start) - 1 > KVM_PTE_ADDR_MASK))
 		return -EINVAL;
 
-	/* Check: count the tables this update needs. */
-	op->dry = true;
-	ret = kvm_pgtable_walk(pgt, op->start, op->end - op->start, &walker);
-	if (ret)
+	ret = stage2_op_prepare(op, &walker);
+	if (ret == -ENOMEM && pgt->nr_idle) {
+		/* The pool ran dry: take the idle tables back first, then count again. */
+		stage2_idle_merge(op, true);
+		stage2_flush(op);
+		ret = stage2_op_prepare(op, &walker);
+	}
+	if (ret) {
+		stage2_cache_free(pgt, op);
 		return ret;
-	while (op->cache_nr < op->tables_needed) {
-		void *page = pgt->mm_ops->zalloc_page(pgt->mm_arg);
-
-		if (!page) {
-			stage2_cache_free(pgt, op);
-			return -ENOMEM;
-		}
-		*(void **)page = op->cache;
-		op->cache = page;
-		op->cache_nr++;
 	}
 	/* Commit: nothing below can fail. */
 	op->dry = false;
-	ret = kvm_pgtable_walk(pgt, op->start, op->end - op->start, &walker);
+	pgt->idle_clock++; /* what this update leaves idle is 0 updates old */
+	ret = stage2_op_walk(op, &walker);
+	stage2_idle_merge(op, false);
 	stage2_flush(op);
 	stage2_cache_free(pgt, op);
 	return ret;
@@ -505,33 +718,54 @@ static int stage2_op_run(struct stage2_op *op)
 int kvm_pgtable_stage2_map(struct kvm_pgtable *pgt, u64 addr, u64 size, u64 phys,
 			   enum kvm_pgtable_prot prot)
 {
+	struct kvm_pgtable_range r = { addr, size };
 	struct stage2_op op = {
-		.pgt = pgt, .kind = STAGE2_OP_MAP, .start = addr, .end = addr + size,
-		.phys = phys, .prot = prot,
+		.pgt = pgt, .kind = STAGE2_OP_MAP, .ranges = &r, .nr_ranges = 1,
+		.start = addr, .end = addr + size, .phys = phys, .prot = prot,
 	};
 
 	if (!size || addr + size < addr)
 		return -EINVAL;
+	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_map_ranges(struct kvm_pgtable *pgt, const struct kvm_pgtable_range *r,
+				  u32 nr, enum kvm_pgtable_prot prot)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_MAP, .ranges = r, .nr_ranges = nr,
+		.identity = true, .prot = prot,
+	};
+
+	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_set_owner_ranges(struct kvm_pgtable *pgt,
+					const struct kvm_pgtable_range *r, u32 nr, u8 owner_id)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .ranges = r, .nr_ranges = nr,
+		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id),
+	};
+
 	return stage2_op_run(&op);
 }
 
 int kvm_pgtable_stage2_set_owner(struct kvm_pgtable *pgt, u64 addr, u64 size, u8 owner_id)
 {
-	struct stage2_op op = {
-		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .start = addr, .end = addr + size,
-		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id),
-	};
+	struct kvm_pgtable_range r = { addr, size };
 
 	if (!size || addr + size < addr)
 		return -EINVAL;
-	return stage2_op_run(&op);
+	return kvm_pgtable_stage2_set_owner_ranges(pgt, &r, 1, owner_id);
 }
 
 int kvm_pgtable_stage2_set_owner_keep_tables(struct kvm_pgtable *pgt, u64 addr, u64 size,
 					     u8 owner_id)
 {
+	struct kvm_pgtable_range r = { addr, size };
 	struct stage2_op op = {
-		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .start = addr, .end = addr + size,
+		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .ranges = &r, .nr_ranges = 1,
 		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id), .keep_tables = true,
 	};
 
@@ -542,8 +776,9 @@ int kvm_pgtable_stage2_set_owner_keep_tables(struct kvm_pgtable *pgt, u64 addr, 
 
 int kvm_pgtable_stage2_merge(struct kvm_pgtable *pgt, u64 addr, u64 size)
 {
+	struct kvm_pgtable_range r = { addr, size };
 	struct stage2_op op = {
-		.pgt = pgt, .kind = STAGE2_OP_MERGE, .start = addr, .end = addr + size,
+		.pgt = pgt, .kind = STAGE2_OP_MERGE, .ranges = &r, .nr_ranges = 1,
 	};
 
 	if (!size || addr + size < addr)
@@ -568,6 +803,9 @@ int kvm_pgtable_stage2_init(struct kvm_pgtable *pgt, u32 ia_bits,
 	pgt->start_level = ia_bits > 39 ? 0 : 1;
 	pgt->flags = 0;
 	pgt->nr_pte_writes = 0;
+	pgt->idle_max = pgt->idle_age = pgt->nr_idle = pgt->idle_clock = 0;
+	memset(pgt->nr_idle_at, 0, sizeof(pgt->nr_idle_at));
+	pgt->nr_merges = 0;
 	pgt->mm_ops = mm_ops;
 	pgt->mm_arg = mm_arg;
 	pgt->pgd = mm_ops->zalloc_page(mm_arg);
@@ -598,6 +836,17 @@ void kvm_pgtable_stage2_destroy(struct kvm_pgtable *pgt)
 	kvm_pgtable_walk(pgt, 0, BIT(pgt->ia_bits), &walker);
 	pgt->mm_ops->put_page(pgt->pgd);
 	pgt->pgd = NULL;
+	pgt->nr_idle = 0;
+	memset(pgt->nr_idle_at, 0, sizeof(pgt->nr_idle_at));
+}
+
+int kvm_pgtable_stage2_set_idle_policy(struct kvm_pgtable *pgt, u32 max, u32 age)
+{
+	if (max > KVM_PGTABLE_IDLE_SLOTS / 2 || !age)
+		return -EINVAL;
+	pgt->idle_max = max;
+	pgt->idle_age = age;
+	return 0;
 }
 
 u64 kvm_pgtable_root_pa(const struct kvm_pgtable *pgt)

@@ -296,3 +296,50 @@ int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgt
 		kvm_iommu_mark_stale_locked(start, end);
 	return ret;
 }
+
+/* The driver's update of @nr ranges: in one, or (a driver without it) one by one. */
+static int kvm_iommu_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr, int iommu_prot)
+{
+	int ret = 0, err;
+	u32 i;
+
+	if (kvm_iommu_ops->host_stage2_idmap_ranges)
+		return kvm_iommu_ops->host_stage2_idmap_ranges(r, nr, iommu_prot);
+	/* Every range is tried, whatever failed before: unmaps must all reach the IOMMU. */
+	for (i = 0; i < nr; i++) {
+		err = kvm_iommu_ops->host_stage2_idmap(r[i].addr, r[i].addr + r[i].size, iommu_prot);
+		if (err && (!ret || ret == -ENOMEM))
+			ret = err;
+	}
+	return ret;
+}
+
+/**
+ * kvm_iommu_host_stage2_idmap_ranges() - kvm_iommu_host_stage2_idmap() for
+ * @nr sorted, disjoint ranges of RAM, mirrored in one driver update (one
+ * invalidation) when the driver can. Same contract and errors; on an error
+ * every range is recorded stale (but for -ENOMEM from a driver that updates
+ * them as one, which changed nothing).
+ */
+int kvm_iommu_host_stage2_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr,
+				       enum kvm_pgtable_prot prot)
+{
+	int iommu_prot, ret, err;
+	u32 i;
+
+	hyp_assert_lock_held(&host_mmu.lock);
+	if (!kvm_idmap_initialized || !kvm_iommu_ops || !nr)
+		return 0;
+	iommu_prot = pkvm_to_iommu_prot(prot, true);
+	ret = kvm_iommu_resync_locked();
+	/* As for one range: an unmap goes ahead, and so does anything after -ENOMEM. */
+	if (ret && ret != -ENOMEM && iommu_prot)
+		return ret;
+	err = kvm_iommu_idmap_ranges(r, nr, iommu_prot);
+	if (!ret || ret == -ENOMEM)
+		ret = err;
+	if (ret && (err != -ENOMEM || !kvm_iommu_ops->host_stage2_idmap_ranges))
+		for (i = 0; i < nr; i++)
+			kvm_iommu_mark_stale_locked(r[i].addr, r[i].addr + r[i].size);
+	return ret;
+}

@@ -287,6 +287,14 @@ int smmu_idmap_init(u32 host_ia_bits)
 	ret = kvm_pgtable_stage2_init(&smmu_idmap, ia_bits, &smmu_mm_ops, smmu_pool);
 	if (!ret)
 		smmu_idmap.flags = smmu_table_flags();
+	/*
+	 * Blocks split for a donation stay split a while after the reclaim
+	 * (hyp/pgtable.c, "Idle tables"): a page given back and forth costs one
+	 * descriptor and no table. Page-granular RAM never merges anyway.
+	 */
+	if (!ret && smmu_policy == SMMU_MAP_BLOCKS)
+		ret = kvm_pgtable_stage2_set_idle_policy(&smmu_idmap, KVM_PGTABLE_IDLE_MAX,
+							 KVM_PGTABLE_IDLE_AGE);
 	return ret;
 }
 
@@ -365,6 +373,43 @@ int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot)
 	else
 		ret = kvm_pgtable_stage2_map(&smmu_idmap, start, end - start, start,
 					     smmu_pgt_prot(prot));
+	if (ret)
+		return ret;
+	return owed ? owed : smmu_idmap_err;
+}
+
+/*
+ * smmu_host_stage2_idmap() for @nr sorted, disjoint ranges in one update of
+ * the table: one invalidation (one range TLBI over them all, or the VMID)
+ * and one CMD_SYNC per SMMU for the batch. Ranges that reach past the SMMUs'
+ * address size go one by one, clipped there.
+ */
+int smmu_host_stage2_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr, int prot)
+{
+	bool unmap = !(prot & (IOMMU_READ | IOMMU_WRITE));
+	int ret, owed;
+	u32 i;
+
+	if (r[nr - 1].addr + r[nr - 1].size > BIT(smmu_idmap.ia_bits)) {
+		for (i = 0, owed = 0; i < nr; i++) {
+			ret = smmu_host_stage2_idmap(r[i].addr, r[i].addr + r[i].size, prot);
+			owed = owed ? owed : ret;
+		}
+		return owed;
+	}
+	/* As for one range: unmaps always reach the table, maps only a working SMMU. */
+	owed = smmu_check_all();
+	if (owed && !unmap)
+		return owed;
+	if (smmu_tlb_stale && !owed)
+		owed = smmu_tlb_inv_all();
+	if (owed && !unmap)
+		return owed;
+	smmu_idmap_err = 0;
+	if (unmap)
+		ret = kvm_pgtable_stage2_set_owner_ranges(&smmu_idmap, r, nr, 0);
+	else
+		ret = kvm_pgtable_stage2_map_ranges(&smmu_idmap, r, nr, smmu_pgt_prot(prot));
 	if (ret)
 		return ret;
 	return owed ? owed : smmu_idmap_err;

@@ -614,6 +614,7 @@ static const struct kvm_iommu_ops smmu_ops = {
 	.enable = smmu_enable,
 	.teardown = smmu_teardown,
 	.host_stage2_idmap = smmu_host_stage2_idmap,
+	.host_stage2_idmap_ranges = smmu_host_stage2_idmap_ranges,
 	.info = smmu_info,
 	.poll = smmu_poll,
 };

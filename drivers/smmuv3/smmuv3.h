@@ -173,6 +173,7 @@ int smmu_nested_start(struct arm_smmu_device *smmu, struct hyp_pool *pool);
 extern struct kvm_pgtable smmu_idmap;
 int smmu_idmap_init(u32 host_ia_bits);
 int smmu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, int prot);
+int smmu_host_stage2_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr, int prot);
 void smmu_idmap_info(struct kvm_iommu_info *info);
 
 #include <asm/io.h>

@@ -57,6 +57,11 @@ struct kvm_iommu_ops {
 	 * broken IOMMU fails every call with -EIO at once.
 	 */
 	int (*host_stage2_idmap)(phys_addr_t start, phys_addr_t end, int prot);
+	/*
+	 * Optional: the same for @nr sorted, disjoint ranges as one update --
+	 * one invalidation for all of them; -ENOMEM changes none of them.
+	 */
+	int (*host_stage2_idmap_ranges)(const struct kvm_pgtable_range *r, u32 nr, int prot);
 	/* Drain pending fault records first: the count includes all so far. */
 	void (*info)(struct kvm_iommu_info *info);
 	/*
@@ -75,6 +80,9 @@ extern const struct kvm_iommu_ops *kvm_iommu_ops;
 int kvm_iommu_register(const struct kvm_iommu_ops *ops);
 int kvm_iommu_init(void);
 int kvm_iommu_host_stage2_idmap(phys_addr_t start, phys_addr_t end, enum kvm_pgtable_prot prot);
+/* The same for @nr sorted, disjoint RAM ranges, in one driver update when it can. */
+int kvm_iommu_host_stage2_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr,
+				       enum kvm_pgtable_prot prot);
 int pkvm_to_iommu_prot(enum kvm_pgtable_prot prot, bool is_memory);
 /* All zero without a driver. */
 void kvm_iommu_info(struct kvm_iommu_info *info);

@@ -96,5 +96,10 @@ int __pkvm_host_donate_hyp(u64 pfn, u64 nr_pages);
 int __pkvm_host_reclaim(u64 pfn, u64 nr_pages);
 /* An ISOHYP_PAGE_* value, or -EINVAL. */
 int __pkvm_host_page_state(u64 pfn);
+/*
+ * HOST_BATCH (include/uapi/isohyp.h): @op (ISOHYP_BATCH_*) on the @nr
+ * ranges of the list at host physical address @list_pa. 0 or a negative errno.
+ */
+int __pkvm_host_batch(u64 op, u64 list_pa, u64 nr);
 
 #endif /* ISOHYP_MEM_PROTECT_H */

@@ -86,6 +86,20 @@ struct kvm_pgtable_mm_ops {
 /* Never merge a table back into a block. */
 #define KVM_PGTABLE_S2_NO_MERGE BIT(2)
 
+/*
+ * The merge policy's hysteresis (hyp/pgtable.c, "Idle tables"): a table whose
+ * entries came to describe one block again is kept, and remembered here,
+ * instead of merged at once. Slots beyond idle_max hold what one update adds
+ * before its end trims the list.
+ */
+#define KVM_PGTABLE_IDLE_SLOTS 128
+
+struct kvm_pgtable_idle {
+	u64 addr; /* the block the table would merge into: its address and level */
+	u32 level;
+	u32 stamp; /* idle_clock when it last became mergeable */
+};
+
 struct kvm_pgtable {
 	u32 ia_bits;
 	u32 start_level;
@@ -94,6 +108,18 @@ struct kvm_pgtable {
 	kvm_pte_t *pgd;
 	const struct kvm_pgtable_mm_ops *mm_ops;
 	void *mm_arg;
+	/* Idle tables, oldest first; 0 idle_max: merge at once (the default). */
+	u32 idle_max, idle_age;
+	u32 nr_idle;
+	u32 nr_idle_at[KVM_PGTABLE_MAX_LEVELS]; /* of them, named by an entry at each level */
+	u32 idle_clock; /* updates committed */
+	u64 nr_merges; /* tables merged back so far, for tests and benchmarks */
+	struct kvm_pgtable_idle idle[KVM_PGTABLE_IDLE_SLOTS];
+};
+
+/* A range of input addresses, [addr, addr + size). */
+struct kvm_pgtable_range {
+	u64 addr, size;
 };
 
 struct kvm_pgtable_visit_ctx {
@@ -152,7 +178,8 @@ u64 kvm_pgtable_root_pa(const struct kvm_pgtable *pgt);
  * describing one block are merged into it. Returns 0, -EINVAL (not 4 KiB
  * aligned, empty, wrapping, beyond ia_bits) or -ENOMEM; on an error every
  * address translates exactly as before. mm_ops->tlb_flush is called at most
- * once, at the end, when only in-place changes were needed.
+ * once, at the end, when only in-place changes were needed -- and once more
+ * before that when the pool ran dry and idle tables were taken back first.
  */
 int kvm_pgtable_stage2_map(struct kvm_pgtable *pgt, u64 addr, u64 size, u64 phys,
 			   enum kvm_pgtable_prot prot);
@@ -172,6 +199,32 @@ int kvm_pgtable_stage2_set_owner_keep_tables(struct kvm_pgtable *pgt, u64 addr, 
  * Changes no translation, allocates nothing: 0 or -EINVAL.
  */
 int kvm_pgtable_stage2_merge(struct kvm_pgtable *pgt, u64 addr, u64 size);
+
+/*
+ * The same for @nr ranges in one update: checked and counted as a whole,
+ * then written, all or nothing, with one tlb_flush at the end for all of
+ * them. The ranges must be sorted and disjoint (-EINVAL otherwise);
+ * map_ranges maps each range to itself (IPA == PA).
+ */
+int kvm_pgtable_stage2_map_ranges(struct kvm_pgtable *pgt, const struct kvm_pgtable_range *r,
+				  u32 nr, enum kvm_pgtable_prot prot);
+int kvm_pgtable_stage2_set_owner_ranges(struct kvm_pgtable *pgt,
+					const struct kvm_pgtable_range *r, u32 nr, u8 owner_id);
+
+/*
+ * The merge policy (hyp/pgtable.c, "Idle tables"): keep up to @max tables
+ * that could merge back into a block, each until @age further updates of
+ * this table passed without touching it. 0, or -EINVAL for @max above
+ * KVM_PGTABLE_IDLE_SLOTS / 2 or @age 0. @max 0 merges at once.
+ */
+int kvm_pgtable_stage2_set_idle_policy(struct kvm_pgtable *pgt, u32 max, u32 age);
+/*
+ * The policy of the hypervisor's own tables (host stage-2, SMMU identity
+ * map): up to 64 idle tables (and the tables above them: at most 1 MiB of
+ * pool per table), each kept for 256 further updates.
+ */
+#define KVM_PGTABLE_IDLE_MAX 64
+#define KVM_PGTABLE_IDLE_AGE 256
 
 int kvm_pgtable_walk(struct kvm_pgtable *pgt, u64 addr, u64 size,
 		     struct kvm_pgtable_walker *walker);

@@ -29,6 +29,46 @@
 #define ISOHYP_FN_IOMMU_INFO 0xC6000006U
 
 /*
+ * HOST_BATCH: one ownership call for a list of ranges (a scatter list), for
+ * one trap, one walk and one invalidation instead of one per range.
+ *   x1  what is done to every range: ISOHYP_BATCH_SHARE_HYP, _UNSHARE_HYP,
+ *       _DONATE_HYP or _RECLAIM -- the single call of that name, per range
+ *   x2  physical address of the list: 16-byte aligned, wholly inside one
+ *       4 KiB page of RAM the host owns (or shares with the hypervisor)
+ *   x3  entries in the list, 1..ISOHYP_BATCH_MAX
+ * Each entry is a struct isohyp_batch_range. The hypervisor copies the list
+ * once, under its lock, before it looks at any range: what the host writes
+ * there during the call is not seen. For the call's duration the list's page
+ * is pinned: a batch that would donate it fails with -EBUSY.
+ * The ranges are checked as a whole before anything changes, then applied
+ * all or nothing, with at most one TLB invalidation and one CMD_SYNC per
+ * SMMU for the whole batch (one range invalidation covering the ranges, or
+ * the whole VMID where the SMMU has no range invalidation and more than 16
+ * pages change). x1 on return, in the order they are checked:
+ *   -EINVAL  x1 is no such call; x3 is 0 or above ISOHYP_BATCH_MAX; the list
+ *            is not aligned, crosses a page or is not RAM; a range is
+ *            malformed as for the single calls; two ranges overlap
+ *   -EPERM   the list's page is not the host's; a page of some range is not
+ *            in the state the call needs (as for the single calls)
+ *   -EBUSY   a donation of a pinned page, or of the list's own page
+ *   -ENOMEM, -ETIMEDOUT, -EIO  as for the single calls
+ * One call for the whole batch (not one per range): all or nothing across
+ * different calls would need opposite orders of the CPU and DMA steps, and
+ * undoing a reclaim's zeroing is impossible.
+ */
+#define ISOHYP_FN_HOST_BATCH 0xC6000007U
+#define ISOHYP_BATCH_SHARE_HYP 1
+#define ISOHYP_BATCH_UNSHARE_HYP 2
+#define ISOHYP_BATCH_DONATE_HYP 3
+#define ISOHYP_BATCH_RECLAIM 4
+#define ISOHYP_BATCH_MAX 256
+
+struct isohyp_batch_range {
+	unsigned long long pfn; /* first 4 KiB frame */
+	unsigned long long nr_pages;
+};
+
+/*
  * TEST_HOOK: only in a test build (CONFIG_TEST_KEYS) whose loader was
  * configured with test_hooks=1 (test suites); NOT_SUPPORTED otherwise. x1 =
  * what to do:

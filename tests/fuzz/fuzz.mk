@@ -17,12 +17,12 @@ FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%)
 
 fuzz_config_srcs := arch/arm64/efi/config.c hyp/printf.c
-fuzz_mmio_decode_srcs := hyp/mmio.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c \
+fuzz_mmio_decode_srcs := hyp/mmio.c tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c \
 	hyp/lock.c tests/unit/lib/hyp_stubs.c
 fuzz_its_cmd_srcs := drivers/gic/its_cmd.c
 fuzz_dt_policy_srcs := arch/arm64/efi/dt_policy.c hyp/printf.c
 fuzz_dt_policy_ldlibs := -lfdt
-fuzz_mem_protect_srcs := hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
+fuzz_mem_protect_srcs := tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
 
 $(FUZZ_BINS): $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(fuzz_$$*_srcs) \
 		$(ALL_HEADERS)

@@ -9,8 +9,10 @@
  * The machine: RAM at [RAM0, RAM0 + 64 MiB) and [RAM1, RAM1 + 8 MiB), the
  * carve-out at CARVE (2 MiB) inside the first, MMIO everywhere else.
  */
+#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "harness.h"
 #include "lib/s2_decode.h"
@@ -873,6 +875,386 @@ TEST(prot_translation)
 	EXPECT_EQ(IOMMU_READ | IOMMU_CACHE, pkvm_to_iommu_prot(KVM_PGTABLE_PROT_R | BIT(9), true));
 	EXPECT_EQ(warnings + 1, kvm_iommu_prot_warnings);
 	EXPECT_EQ(0, pkvm_to_iommu_prot(BIT(9), true));
+}
+
+/* ---- HOST_BATCH: a list of ranges in a host page ------------------------------ */
+
+/*
+ * The list lives in host RAM at LIST_PA, which this process maps at that
+ * very address (tests/unit/lib/host_mem.c reads host RAM there).
+ */
+#define LIST_PA (RAM0 + (48ull << 20))
+#define LIST_PAGE ((LIST_PA - RAM0) >> 12)
+
+static struct isohyp_batch_range *batch_list_page(void)
+{
+	static void *page;
+
+	if (!page) {
+		page = mmap((void *)(uintptr_t)LIST_PA, 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (page != (void *)(uintptr_t)LIST_PA)
+			abort(); /* the address is taken in this process: no test can run */
+	}
+	return page;
+}
+
+/* Pages of a range as model indices; false if not wholly in one RAM range. */
+static bool model_span(u64 pfn, u64 n, u64 *first)
+{
+	if (!n || pfn + n < pfn)
+		return false;
+	if (pfn >= (RAM0 >> 12) && pfn + n <= ((RAM0 + RAM0_SIZE) >> 12))
+		*first = pfn - (RAM0 >> 12);
+	else if (pfn >= (RAM1 >> 12) && pfn + n <= ((RAM1 + RAM1_SIZE) >> 12))
+		*first = RAM0_PAGES + pfn - (RAM1 >> 12);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * What the reference model says HOST_BATCH @op (1..4) returns for the list
+ * @l of @n ranges at @list_pa; with @commit, apply it to the model. Checked
+ * in the ABI's order: call and list, ranges, overlaps, states, pins.
+ */
+static int model_batch(u64 op, const struct isohyp_batch_range *l, u64 n, u64 list_pa,
+		       bool commit)
+{
+	static const u8 need[] = { 0, M_OWNED, M_SHARED, M_OWNED, M_DONATED };
+	static const u8 next[] = { 0, M_SHARED, M_OWNED, M_DONATED, M_OWNED };
+	u64 i, j, p, first, list_first;
+
+	if (op < 1 || op > 4 || !n || n > ISOHYP_BATCH_MAX || list_pa % 16 ||
+	    (list_pa & 4095) + n * 16 > 4096)
+		return -EINVAL;
+	if (!model_span(list_pa >> 12, 1, &list_first))
+		return -EINVAL;
+	if (model[list_first] != M_OWNED && model[list_first] != M_SHARED)
+		return -EPERM;
+	for (i = 0; i < n; i++)
+		if (!model_span(l[i].pfn, l[i].nr_pages, &first))
+			return -EINVAL;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (l[i].pfn < l[j].pfn + l[j].nr_pages && l[j].pfn < l[i].pfn + l[i].nr_pages)
+				return -EINVAL;
+	for (i = 0; i < n; i++) {
+		model_span(l[i].pfn, l[i].nr_pages, &first);
+		for (p = first; p < first + l[i].nr_pages; p++)
+			if (model[p] != need[op])
+				return -EPERM;
+	}
+	for (i = 0; op == 3 && i < n; i++) {
+		model_span(l[i].pfn, l[i].nr_pages, &first);
+		for (p = first; p < first + l[i].nr_pages; p++)
+			if (model_pins[p] || p == list_first)
+				return -EBUSY;
+	}
+	for (i = 0; commit && i < n; i++) {
+		model_span(l[i].pfn, l[i].nr_pages, &first);
+		for (p = first; p < first + l[i].nr_pages; p++)
+			model[p] = next[op];
+	}
+	return 0;
+}
+
+static const char *const batch_names[] = { "?", "share", "unshare", "donate", "reclaim" };
+
+/*
+ * Seeded random batches -- sorted or not, overlapping now and then, some
+ * range malformed, the list's own page among them -- agree with the model,
+ * and every page with the model after each.
+ */
+TEST_F(mp, random_batches_match_model)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 rs = 0xBA7C4 ^ variant->fault_in, step, i;
+	char why[200];
+
+	for (step = 0; step < 1500; step++) {
+		u64 op = 1 + rnd(&rs) % 4, n = 1 + rnd(&rs) % 6;
+		int want, got;
+
+		if (!(rnd(&rs) % 16))
+			n = 1 + rnd(&rs) % ISOHYP_BATCH_MAX;
+		for (i = 0; i < n; i++) {
+			l[i].pfn = (RAM0 >> 12) + rnd(&rs) % 192;
+			l[i].nr_pages = 1 + rnd(&rs) % 3;
+			switch (rnd(&rs) % 32) {
+			case 0:
+				l[i].nr_pages = 0;
+				break;
+			case 1:
+				l[i].pfn = (RAM1 >> 12) - 1; /* MMIO, then RAM */
+				break;
+			case 2:
+				l[i].pfn = LIST_PA >> 12;
+				break;
+			case 3:
+				l[i].pfn = (RAM1 >> 12) + rnd(&rs) % 64;
+				break;
+			}
+		}
+		want = model_batch(op, l, n, LIST_PA, false);
+		got = __pkvm_host_batch(op, LIST_PA, n);
+		if (got != want) {
+			TH_LOG("step %llu: %s of %llu ranges = %d, model says %d",
+			       (unsigned long long)step, batch_names[op], (unsigned long long)n, got,
+			       want);
+			ASSERT_EQ(want, got);
+		}
+		if (!got)
+			model_batch(op, l, n, LIST_PA, true);
+		for (i = 0; i < 200; i++) {
+			u64 p = i < 192 ? i : rnd(&rs) % RAM_PAGES;
+
+			if (!page_agrees(p, why, sizeof(why))) {
+				TH_LOG("step %llu after a %s batch: %s", (unsigned long long)step,
+				       batch_names[op], why);
+				ASSERT_TRUE(false);
+			}
+		}
+	}
+	expect_unchanged(_metadata);
+}
+
+/* Write a list of @n ranges of one page each, @stride pages apart from @pfn. */
+static void batch_fill(struct isohyp_batch_range *l, u64 n, u64 pfn, u64 stride)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++)
+		l[i] = (struct isohyp_batch_range){ pfn + i * stride, 1 };
+}
+
+#define EXPECT_BATCH(op, n, want)                                                           \
+	do {                                                                                \
+		EXPECT_EQ((want), model_batch(op, batch_list_page(), n, LIST_PA, false));    \
+		EXPECT_EQ((want), __pkvm_host_batch(op, LIST_PA, n));                        \
+		if (!(want))                                                                \
+			model_batch(op, batch_list_page(), n, LIST_PA, true);                \
+	} while (0)
+
+/* A bad call, count or list address is -EINVAL, and changes nothing. */
+TEST_F(mp, batch_bad_call_or_list_einval)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 100;
+
+	batch_fill(l, 4, pfn, 3);
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(0, LIST_PA, 4));
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(5, LIST_PA, 4));
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(~0ull, LIST_PA, 4));
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA, 0));
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA, ISOHYP_BATCH_MAX + 1));
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA + 8, 4));
+	/* The last entry would cross into the next page. */
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA + 4096 - 48, 4));
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, 0x9000000, 1)); /* MMIO */
+	EXPECT_EQ(-EINVAL, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, 1ull << IA_BITS, 1));
+	expect_unchanged(_metadata);
+	/* The same list, as it should be: works. */
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 4, 0);
+	expect_unchanged(_metadata);
+}
+
+/* A list in a page that is not the host's is -EPERM: the hypervisor reads none of it. */
+TEST_F(mp, batch_list_not_the_hosts_eperm)
+{
+	EXPECT_EQ(-EPERM, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, CARVE, 1));
+	batch_fill(batch_list_page(), 1, (RAM0 >> 12) + 7, 1);
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(LIST_PA >> 12, 1));
+	model[LIST_PAGE] = M_DONATED;
+	EXPECT_EQ(-EPERM, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA, 1));
+	ASSERT_EQ(0, __pkvm_host_reclaim(LIST_PA >> 12, 1));
+	model[LIST_PAGE] = M_OWNED;
+	/* Shared with the hypervisor is still the host's. */
+	ASSERT_EQ(0, __pkvm_host_share_hyp(LIST_PA >> 12, 1));
+	model[LIST_PAGE] = M_SHARED;
+	batch_fill(batch_list_page(), 1, (RAM0 >> 12) + 7, 1);
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 1, 0);
+	expect_unchanged(_metadata);
+}
+
+/* Malformed or overlapping ranges are -EINVAL; adjacent ones are fine. */
+TEST_F(mp, batch_bad_or_overlapping_ranges_einval)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 300;
+
+	batch_fill(l, 8, pfn, 4);
+	l[5].nr_pages = 0;
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 8, -EINVAL);
+	l[5] = (struct isohyp_batch_range){ ((RAM0 + RAM0_SIZE) >> 12) - 1, 2 }; /* leaves RAM */
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 8, -EINVAL);
+	l[5] = (struct isohyp_batch_range){ pfn + 4 * 5, ~0ull }; /* wraps */
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 8, -EINVAL);
+	l[5] = (struct isohyp_batch_range){ pfn + 1, 4 }; /* overlaps ranges 0 and 1 */
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 8, -EINVAL);
+	l[5] = l[2]; /* the same range twice */
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 8, -EINVAL);
+	expect_unchanged(_metadata);
+	/* Unsorted and adjacent: fine. */
+	batch_fill(l, 8, pfn, 1);
+	l[0].pfn = pfn + 7, l[7].pfn = pfn;
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 8, 0);
+	expect_unchanged(_metadata);
+}
+
+/* One page of one range in the wrong state: -EPERM, and no range changes. */
+TEST_F(mp, batch_mixed_states_eperm)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 400;
+	int op;
+
+	ASSERT_EQ(0, __pkvm_host_share_hyp(pfn + 13, 1));
+	model[pfn + 13 - (RAM0 >> 12)] = M_SHARED;
+	batch_fill(l, 8, pfn, 3);
+	l[4].nr_pages = 3; /* pfn + 12 .. pfn + 14: one shared page in it */
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 8, -EPERM);
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 8, -EPERM);
+	for (op = 1; op <= 4; op++)
+		EXPECT_NE(0, __pkvm_host_batch(op, LIST_PA, 8));
+	expect_unchanged(_metadata);
+	l[4].nr_pages = 1;
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 8, 0);
+	EXPECT_BATCH(ISOHYP_BATCH_UNSHARE_HYP, 8, -EPERM);
+	EXPECT_BATCH(ISOHYP_BATCH_RECLAIM, 8, 0);
+	expect_unchanged(_metadata);
+}
+
+/* Donating a pinned page, or the list's own page (pinned for the call), is -EBUSY. */
+TEST_F(mp, batch_donating_pinned_or_list_page_ebusy)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 500;
+
+	batch_fill(l, 4, pfn, 2);
+	ASSERT_EQ(0, model_pin((pfn + 6) << 12, 4096, 1));
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 4, -EBUSY);
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 4, 0); /* sharing keeps it the host's */
+	EXPECT_BATCH(ISOHYP_BATCH_UNSHARE_HYP, 4, 0);
+	ASSERT_EQ(0, model_pin((pfn + 6) << 12, 4096, -1));
+	l[3] = (struct isohyp_batch_range){ (LIST_PA >> 12) - 1, 2 };
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 4, -EBUSY);
+	expect_unchanged(_metadata);
+	EXPECT_BATCH(ISOHYP_BATCH_SHARE_HYP, 4, 0); /* the list page may be shared */
+	EXPECT_BATCH(ISOHYP_BATCH_UNSHARE_HYP, 4, 0);
+	l[3].nr_pages = 1;
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 4, 0);
+	expect_unchanged(_metadata);
+}
+
+/*
+ * No page-table memory at any point of a batch (every allocation it makes
+ * failing in turn): -ENOMEM and nothing changed, CPU or IOMMU side; then
+ * the same batch works.
+ */
+TEST_F(mp, batch_enomem_at_every_allocation_changes_nothing)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 op;
+	/* Four regions 2 MiB-aligned alike, clear of the carve-out and the list. */
+	static const u64 region[2][2] = { { 0x100, 0x1100 }, { 0x2500, 0x3300 } };
+	long k, need;
+
+	/*
+	 * Lists of the same shape in regions a multiple of 2 MiB apart (so in
+	 * blocks alike): 16 pages in a few 2 MiB blocks, none split yet. The
+	 * first of each pair tells how many table pages the batch takes; the
+	 * second runs out at each of them in turn.
+	 */
+	for (op = ISOHYP_BATCH_SHARE_HYP; op <= ISOHYP_BATCH_DONATE_HYP; op += 2) {
+		const u64 *r = region[op == ISOHYP_BATCH_DONATE_HYP];
+
+		batch_fill(l, 16, (RAM0 >> 12) + r[0], 0x97);
+		need = pool_allocated;
+		EXPECT_BATCH(op, 16, 0);
+		need = pool_allocated - need;
+		EXPECT_BATCH(op + 1, 16, 0); /* undone: unshare, reclaim */
+		TH_LOG("%s: %ld table pages", batch_names[op], need);
+		batch_fill(l, 16, (RAM0 >> 12) + r[1], 0x97);
+		for (k = 0; k < need; k++) {
+			pool_fail_after = k;
+			EXPECT_EQ(-ENOMEM, __pkvm_host_batch(op, LIST_PA, 16));
+			pool_fail_after = -1;
+			expect_unchanged(_metadata);
+		}
+		EXPECT_BATCH(op, 16, 0);
+		expect_unchanged(_metadata);
+		EXPECT_BATCH(op + 1, 16, 0);
+		expect_unchanged(_metadata);
+	}
+}
+
+/*
+ * A batch donation whose DMA step fails keeps every range the host's; one
+ * whose CPU step fails gives DMA every range back; a batch reclaim whose DMA
+ * step fails leaves every range donated and out of DMA's reach.
+ */
+TEST_F(mp, batch_rollbacks)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 0x2201;
+
+	batch_fill(l, 5, pfn, 0x45);
+	iommu_unmap_err = -ETIMEDOUT;
+	iommu_fail_writes = true;
+	iommu_fail_start = (pfn + 2 * 0x45) << 12, iommu_fail_end = iommu_fail_start + 4096;
+	EXPECT_EQ(-ETIMEDOUT, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA, 5));
+	EXPECT_TRUE(kvm_iommu_idmap_stale());
+	iommu_unmap_err = 0;
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	expect_unchanged(_metadata);
+	pool_fail_after = 0;
+	EXPECT_EQ(-ENOMEM, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, LIST_PA, 5));
+	pool_fail_after = -1;
+	expect_unchanged(_metadata);
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 5, 0);
+	iommu_map_err = -EIO;
+	iommu_fail_start = 0, iommu_fail_end = ~0ull;
+	EXPECT_EQ(-EIO, __pkvm_host_batch(ISOHYP_BATCH_RECLAIM, LIST_PA, 5));
+	expect_unchanged(_metadata);
+	iommu_map_err = 0;
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	expect_unchanged(_metadata);
+	EXPECT_BATCH(ISOHYP_BATCH_RECLAIM, 5, 0);
+	expect_unchanged(_metadata);
+}
+
+/*
+ * A batch donation of scattered pages the host mapped (at 4 KiB: each next
+ * to a donated page, so no block needs a break-before-make split)
+ * invalidates the CPU's TLB once, for all of them; reclaim zeroes them.
+ */
+TEST_F(mp, batch_one_tlb_flush_and_zeroed_reclaim)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 0x801, i;
+
+	batch_fill(l, 16, pfn, 0x103);
+	for (i = 0; i < 16; i++) {
+		memset(page_bytes((pfn + i * 0x103) << 12), 0x3c, 4096);
+		EXPECT_CALL(2, pfn + i * 0x103 + 1, 1, 0);
+		model_call(2, pfn + i * 0x103 + 1, 1, true);
+		ASSERT_EQ(0, host_stage2_idmap((pfn + i * 0x103) << 12)); /* the host touched it */
+		ASSERT_EQ(3, ref_walk(&host_mmu.pgt, (pfn + i * 0x103) << 12).level);
+	}
+	nr_tlb_flushes = 0;
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 16, 0);
+	EXPECT_EQ(1, nr_tlb_flushes);
+	EXPECT_EQ(0x3c, page_bytes(pfn << 12)[5]);
+	EXPECT_BATCH(ISOHYP_BATCH_RECLAIM, 16, 0);
+	for (i = 0; i < 16; i++) {
+		EXPECT_EQ(0, page_bytes((pfn + i * 0x103) << 12)[0]);
+		EXPECT_EQ(0, page_bytes((pfn + i * 0x103) << 12)[4095]);
+	}
+	EXPECT_EQ(0xa5, page_bytes((pfn + 1) << 12)[0]);
+	expect_unchanged(_metadata);
 }
 
 TEST_HARNESS_MAIN

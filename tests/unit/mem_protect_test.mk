@@ -1,1 +1,1 @@
-unit_mem_protect_test_srcs := hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
+unit_mem_protect_test_srcs := hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/host_mem.c tests/unit/lib/hyp_stubs.c

@@ -329,6 +329,14 @@ FIXTURE_SETUP(enomem)
 	ASSERT_EQ(0, host_stage2_protect_hyp(SMMU_PA, SMMU_SIZE));
 	ASSERT_EQ(0, kvm_arm_smmu_v3_register(&b, 1, &pool, IA_BITS));
 	ASSERT_EQ(0, kvm_iommu_init());
+	/*
+	 * Merges at once on both sides, so that "no page leaked" is exact: with
+	 * the idle-table policy a failed call may leave tables idle (counted
+	 * in the pool until they are due). The policy's own -ENOMEM paths are
+	 * in unit-pgtable_test's idle fixture.
+	 */
+	machine_smmu_merge_at_once();
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_idle_policy(&host_mmu.pgt, 0, 1));
 	for (pa = BASE; variant->fault_in && pa < BASE + WINDOW; pa += SZ_2M)
 		ASSERT_EQ(0, host_stage2_idmap(pa));
 }
@@ -349,7 +357,13 @@ static void run_steps(struct __test_metadata *_metadata, const struct step *step
 	for (k = 0; k < nr && !_metadata->failed; k++)
 		run_exhausted(_metadata, &steps[k], mode, &fails);
 	TH_LOG("%u failing calls, each changing nothing", fails);
-	EXPECT_GT(fails, 0u);
+	/*
+	 * A transient failure (ONE) may be absorbed: a table that ran dry with
+	 * idle tables held merges them and counts again (hyp/pgtable.c), and
+	 * the retry gets its page -- then the call must simply be right.
+	 */
+	if (mode != ONE)
+		EXPECT_GT(fails, 0u);
 }
 
 #define M2 SZ_2M

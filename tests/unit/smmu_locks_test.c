@@ -118,6 +118,7 @@ TEST_F(locks, a_rollback_does_not_wait_again)
 {
 	u64 q = P(3), ticks;
 
+	machine_smmu_merge_at_once(); /* the reclaim merges: its invalidation waits */
 	ASSERT_EQ(0, __pkvm_host_donate_hyp(q >> 12, 1));
 	model.cmdq_stuck = true;
 	ticks = fake_timer_ticks;

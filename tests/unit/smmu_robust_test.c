@@ -381,6 +381,8 @@ TEST_F(robust, never_wider_than_the_cpus_while_stale)
 {
 	u64 q = P(12), pages[] = { P(11), P(12), P(13) };
 
+	machine_smmu_merge_at_once(); /* the reclaim merges: its invalidation fails */
+
 	ASSERT_EQ(0, __pkvm_host_donate_hyp(q >> 12, 1));
 	model.late_syncs = 2;
 	EXPECT_NE(0, __pkvm_host_reclaim(q >> 12, 1));
@@ -405,6 +407,8 @@ TEST_F(robust, never_wider_than_the_cpus_while_stale)
 TEST_F(robust, a_failing_queue_never_widens_dma)
 {
 	u64 q = P(50), pages[] = { P(49), P(50), P(51) };
+
+	machine_smmu_merge_at_once(); /* the reclaim merges: its invalidation fails */
 
 	ASSERT_EQ(0, __pkvm_host_donate_hyp(q >> 12, 1));
 	model.illegal_op = OP_CMD_SYNC;
@@ -447,6 +451,8 @@ TEST_F(robust, late_syncs_apart_do_not_break_it)
 TEST_F(robust, a_table_unlinked_while_stale_is_not_reused)
 {
 	u64 a = RAM0 + (10ull << 20) + 0x3000, used;
+
+	machine_smmu_merge_at_once(); /* the remap merges: its invalidation fails */
 
 	ASSERT_EQ(0, __pkvm_host_donate_hyp(a >> 12, 1)); /* splits a block */
 	used = pool.nr_used;

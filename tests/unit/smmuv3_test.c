@@ -7,6 +7,10 @@
  * and on one that reads tables and queues at the PoC (no "dma-coherent"),
  * where a missing clean or invalidate reads garbage.
  */
+#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE */
+#include <stdlib.h>
+#include <sys/mman.h>
+
 #include "harness.h"
 #include "lib/smmu_machine.h"
 #include <isohyp/console.h>
@@ -547,8 +551,10 @@ static u64 scattered_pfn(u64 i)
 }
 
 /*
- * 1000 scattered 4 KiB donations split blocks in both stage-2s; reclaiming
- * them merges the blocks back: both tables return to their page counts.
+ * 1000 scattered 4 KiB donations split blocks in both stage-2s; once they are
+ * reclaimed at most the idle tables the merge policy keeps (and the tables
+ * above them) stay, and after KVM_PGTABLE_IDLE_AGE further changes elsewhere
+ * both tables are back to their page counts, translating as before.
  */
 TEST(table_pages_return_after_reclaim)
 {
@@ -558,6 +564,8 @@ TEST(table_pages_return_after_reclaim)
 	machine_up(&qemu_cfg);
 	ASSERT_EQ(0, machine_register(&qemu_cfg));
 	ASSERT_EQ(0, kvm_iommu_init());
+	/* The host touched RAM1: its CPU table holds blocks and empty entries, for good. */
+	ASSERT_EQ(0, host_stage2_idmap(RAM1));
 	kvm_iommu_info(&info);
 	smmu_pages = info.nr_table_pages;
 	cpu_pages = machine_host_tables();
@@ -570,10 +578,137 @@ TEST(table_pages_return_after_reclaim)
 	for (i = 0; i < 1000; i++)
 		ASSERT_EQ(0, __pkvm_host_reclaim(scattered_pfn(i), 1));
 	kvm_iommu_info(&info);
+	EXPECT_LE(info.nr_table_pages, smmu_pages + 2 * KVM_PGTABLE_IDLE_SLOTS);
+	TH_LOG("SMMU table pages right after the reclaims: %llu",
+	       (unsigned long long)info.nr_table_pages);
+	/* 2 MiB changes in RAM1, whose tables never merge (MMIO, empty entries): no table. */
+	for (i = 0; i < KVM_PGTABLE_IDLE_AGE / 2; i++) {
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(RAM1 >> 12, 512));
+		ASSERT_EQ(0, __pkvm_host_reclaim(RAM1 >> 12, 512));
+	}
+	kvm_iommu_info(&info);
 	EXPECT_EQ(smmu_pages, info.nr_table_pages);
 	EXPECT_EQ(cpu_pages, (u64)machine_host_tables());
 	EXPECT_DMA_OK(0, RAM0 + 37 * 4096, ATTR_NORMAL_WB);
 	machine_down();
+}
+
+/*
+ * The merge policy's point: after the first time, giving the same page to
+ * the hypervisor and back costs one descriptor in the SMMU's table per
+ * change, no table page, one TLBI + CMD_SYNC for the donation and nothing
+ * for the reclaim -- and DMA still sees exactly what the CPUs see.
+ */
+TEST(repeated_donate_reclaim_of_one_page)
+{
+	u64 p = RAM0 + (12ull << 20) + 0x5000, w0, mark;
+	struct kvm_iommu_info info;
+	u64 pages;
+	unsigned int i;
+
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, 1));
+	ASSERT_EQ(0, __pkvm_host_reclaim(p >> 12, 1));
+	kvm_iommu_info(&info);
+	pages = info.nr_table_pages;
+	w0 = info.nr_pte_writes;
+	mark = model.nr_log;
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, 1));
+		EXPECT_DMA_FAULT(0, p);
+		EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(p >> 12));
+		EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB);
+		ASSERT_EQ(0, __pkvm_host_reclaim(p >> 12, 1));
+		EXPECT_DMA_OK(0, p, ATTR_NORMAL_WB);
+		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(p >> 12));
+	}
+	kvm_iommu_info(&info);
+	EXPECT_EQ(pages, info.nr_table_pages);
+	EXPECT_EQ(100u, info.nr_pte_writes - w0);
+	EXPECT_EQ(50u, count_ops(mark, 0x2a)); /* TLBI_S2_IPA: one per donation */
+	EXPECT_EQ(50u, count_ops(mark, 0x46)); /* CMD_SYNC */
+	EXPECT_EQ(100u, model.nr_log - mark); /* and nothing else */
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+	machine_down();
+}
+
+/*
+ * An idle table that merges when it is due leaves no walk behind: the
+ * invalidation that merges it is not leaf-only, so once its page is reused
+ * as another table, a DMA to the merged block still translates to itself.
+ */
+TEST(an_idle_table_merged_late_leaves_no_stale_walk)
+{
+	u64 p = RAM0 + (12ull << 20) + 0x5000, q = RAM0 + (20ull << 20) + 0x3000, i;
+
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(p >> 12, 1));
+	EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB); /* walks through the new table */
+	ASSERT_EQ(0, __pkvm_host_reclaim(p >> 12, 1)); /* the table waits, idle */
+	EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB);
+	/* Changes elsewhere (RAM1's table never merges) until the idle table is due. */
+	for (i = 0; i < KVM_PGTABLE_IDLE_AGE / 2; i++) {
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(RAM1 >> 12, 512));
+		ASSERT_EQ(0, __pkvm_host_reclaim(RAM1 >> 12, 512));
+	}
+	/* Its page, back in the pool, becomes the table of another block. */
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(q >> 12, 1));
+	EXPECT_DMA_OK(0, p + 4096, ATTR_NORMAL_WB);
+	EXPECT_DMA_OK(0, p, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0, q);
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+	machine_down();
+}
+
+/*
+ * HOST_BATCH end to end: 1, 16 and 256 scattered pages donated in one call
+ * cost one TLBI and one CMD_SYNC for the SMMU, after which DMA reaches none
+ * of them and all of their neighbours; reclaimed in one call, DMA reaches
+ * them again. The list is in host RAM, mapped here at its physical address.
+ */
+TEST(batch_needs_one_tlbi_and_one_sync)
+{
+	static const unsigned int sizes[] = { 1, 16, 256 };
+	u64 list_pa = RAM0 + (48ull << 20), mark;
+	struct isohyp_batch_range *l;
+	unsigned int k, i;
+
+	l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ((void *)(uintptr_t)list_pa, (void *)l);
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	for (k = 0; k < 3; k++) {
+		TH_LOG("%u pages", sizes[k]);
+		for (i = 0; i < sizes[k]; i++) /* every 31st page, from the top down */
+			l[i] = (struct isohyp_batch_range){ (RAM0 >> 12) + 8000 - i * 31, 1 };
+		mark = model.nr_log;
+		ASSERT_EQ(0, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, list_pa, sizes[k]));
+		EXPECT_EQ(1u, count_ops(mark, 0x2a) + count_ops(mark, 0x28)); /* range TLBI, or VMALL */
+		EXPECT_EQ(1u, count_ops(mark, 0x46));
+		for (i = 0; i < sizes[k]; i++) {
+			u64 pa = l[i].pfn << 12;
+
+			EXPECT_TRUE(smmu_model_invalidated(&model, mark, pa));
+			EXPECT_DMA_FAULT(0, pa);
+			EXPECT_DMA_OK(0, pa + 4096, ATTR_NORMAL_WB);
+			EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(l[i].pfn));
+		}
+		mark = model.nr_log;
+		ASSERT_EQ(0, __pkvm_host_batch(ISOHYP_BATCH_RECLAIM, list_pa, sizes[k]));
+		EXPECT_LE(count_ops(mark, 0x2a) + count_ops(mark, 0x28), 1u);
+		EXPECT_LE(count_ops(mark, 0x46), 1u);
+		for (i = 0; i < sizes[k]; i++)
+			EXPECT_DMA_OK(0, l[i].pfn << 12, ATTR_NORMAL_WB);
+	}
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+	machine_down();
+	munmap(l, 4096);
 }
 
 TEST_HARNESS_MAIN

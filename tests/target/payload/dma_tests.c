@@ -16,6 +16,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include <asm/cache.h>
 #include <isohyp/bits.h>
 #include <isohyp/boot_info.h>
 #include <uapi/isohyp.h>
@@ -375,4 +376,163 @@ TEST(smmu_registers_are_the_hypervisors)
 	check_sea(_metadata, last, true);
 	/* Not RAM: no range call applies to it. */
 	EXPECT_EQ(-22, hcall(ISOHYP_FN_HOST_RECLAIM, base >> 12, 1));
+}
+
+/* ---- HOST_BATCH (include/uapi/isohyp.h): many ranges in one call -------------- */
+
+#define ABI_EINVAL (-22)
+#define ABI_EPERM (-1)
+#define ABI_EBUSY (-16)
+#define BATCH_PAGES 16
+
+static s64 batch(u64 op, u64 list_pa, u64 nr)
+{
+	struct smccc_res res;
+
+	payload_hvc(ISOHYP_FN_HOST_BATCH, op, list_pa, nr, &res);
+	return res.a0 == ISOHYP_SMCCC_SUCCESS ? (s64)res.a1 : CALL_FAILED;
+}
+
+/* Page i of the batch: every 4th page of @base, so none is next to another. */
+static u64 batch_page(u64 base, unsigned int i)
+{
+	return base + (u64)i * 4 * PAGE;
+}
+
+static void batch_list(struct isohyp_batch_range *l, u64 base)
+{
+	unsigned int i;
+
+	for (i = 0; i < BATCH_PAGES; i++)
+		l[i] = (struct isohyp_batch_range){ batch_page(base, i) >> 12, 1 };
+	dcache_clean_inval_poc(l, BATCH_PAGES * sizeof(*l));
+}
+
+/*
+ * 16 scattered pages donated in one call: each is the hypervisor's for the
+ * CPU (PAGE_STATE, an abort on read) and out of reach of edu's DMA, its
+ * neighbours untouched; reclaimed in one call, each is the host's again,
+ * zeroed, and DMA reaches it.
+ */
+TEST(batch_donates_and_reclaims_scattered_pages)
+{
+	u64 base = alloc_pages(4 * BATCH_PAGES), list = alloc_pages(1), scratch = alloc_pages(2);
+	struct isohyp_batch_range *l = (struct isohyp_batch_range *)(uintptr_t)list;
+	unsigned int i;
+
+	ASSERT_EQ(0, edu_setup());
+	ASSERT_NE(0u, base);
+	ASSERT_NE(0u, list);
+	ASSERT_NE(0u, scratch);
+	for (i = 0; i < 4 * BATCH_PAGES; i++)
+		fill_page(base + i * PAGE, 0xb000 + i);
+	dcache_clean_inval_poc((void *)(uintptr_t)base, 4 * BATCH_PAGES * PAGE);
+	batch_list(l, base);
+	ASSERT_EQ(0, batch(ISOHYP_BATCH_DONATE_HYP, list, BATCH_PAGES));
+	for (i = 0; i < BATCH_PAGES; i++) {
+		u64 pa = batch_page(base, i);
+
+		EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, page_state(pa >> 12));
+		EXPECT_EQ(1u, reads_faulting(pa));
+		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state((pa >> 12) + 1));
+		EXPECT_TRUE(page_has(pa + PAGE, 0xb000 + 4 * i + 1));
+	}
+	check_dma_refused(_metadata, batch_page(base, 5), scratch, scratch + PAGE);
+	check_dma_refused(_metadata, batch_page(base, BATCH_PAGES - 1), scratch, scratch + PAGE);
+	/* A neighbour of a donated page still goes both ways. */
+	ASSERT_TRUE(dma_in(batch_page(base, 5) + PAGE));
+	ASSERT_TRUE(dma_out(scratch));
+	EXPECT_TRUE(page_has(scratch, 0xb000 + 4 * 5 + 1));
+	ASSERT_EQ(0, batch(ISOHYP_BATCH_RECLAIM, list, BATCH_PAGES));
+	for (i = 0; i < BATCH_PAGES; i++) {
+		u64 pa = batch_page(base, i);
+
+		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state(pa >> 12));
+		EXPECT_EQ(0u, reads_faulting(pa));
+		EXPECT_TRUE(page_is_zero(pa));
+	}
+	fill_page(scratch, 0x4242);
+	ASSERT_TRUE(dma_in(scratch));
+	ASSERT_TRUE(dma_out(batch_page(base, 5)));
+	EXPECT_TRUE(page_has(batch_page(base, 5), 0x4242));
+	free_pages(scratch, 2);
+	free_pages(list, 1);
+	free_pages(base, 4 * BATCH_PAGES);
+}
+
+/* Every page of the batch is the host's, holds its bytes, and DMA reaches it. */
+static void expect_batch_untouched(struct __test_metadata *_metadata, u64 base, u64 scratch)
+{
+	unsigned int i;
+
+	for (i = 0; i < BATCH_PAGES; i++) {
+		u64 pa = batch_page(base, i);
+
+		EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state(pa >> 12));
+		EXPECT_EQ(0u, reads_faulting(pa));
+		EXPECT_TRUE(page_has(pa, 0xc000 + i));
+	}
+	ASSERT_TRUE(dma_in(batch_page(base, 3)));
+	ASSERT_TRUE(dma_out(scratch));
+	EXPECT_TRUE(page_has(scratch, 0xc000 + 3));
+}
+
+/*
+ * A bad batch changes nothing, whatever is wrong with it: a page in the
+ * wrong state, overlapping ranges, the list's own page, a bad count or
+ * list address, a list in a donated page. Then the same batch, fixed, works.
+ */
+TEST(bad_batches_change_nothing)
+{
+	u64 base = alloc_pages(4 * BATCH_PAGES), list = alloc_pages(1), scratch = alloc_pages(1);
+	struct isohyp_batch_range *l = (struct isohyp_batch_range *)(uintptr_t)list;
+	u64 odd = alloc_pages(1);
+	unsigned int i;
+
+	ASSERT_EQ(0, edu_setup());
+	ASSERT_NE(0u, base);
+	ASSERT_NE(0u, list);
+	ASSERT_NE(0u, odd);
+	for (i = 0; i < BATCH_PAGES; i++)
+		fill_page(batch_page(base, i), 0xc000 + i);
+	dcache_clean_inval_poc((void *)(uintptr_t)base, 4 * BATCH_PAGES * PAGE);
+	/* One page already donated: -EPERM for the whole batch. */
+	ASSERT_EQ(0, hcall(ISOHYP_FN_HOST_DONATE_HYP, odd >> 12, 1));
+	batch_list(l, base);
+	l[9] = (struct isohyp_batch_range){ odd >> 12, 1 };
+	dcache_clean_inval_poc(l, BATCH_PAGES * sizeof(*l));
+	EXPECT_EQ(ABI_EPERM, batch(ISOHYP_BATCH_DONATE_HYP, list, BATCH_PAGES));
+	expect_batch_untouched(_metadata, base, scratch);
+	/* Overlapping ranges: -EINVAL. */
+	batch_list(l, base);
+	l[9] = (struct isohyp_batch_range){ batch_page(base, 3) >> 12, 2 };
+	dcache_clean_inval_poc(l, BATCH_PAGES * sizeof(*l));
+	EXPECT_EQ(ABI_EINVAL, batch(ISOHYP_BATCH_DONATE_HYP, list, BATCH_PAGES));
+	expect_batch_untouched(_metadata, base, scratch);
+	/* The list's own page: pinned for the call, -EBUSY. */
+	batch_list(l, base);
+	l[9] = (struct isohyp_batch_range){ list >> 12, 1 };
+	dcache_clean_inval_poc(l, BATCH_PAGES * sizeof(*l));
+	EXPECT_EQ(ABI_EBUSY, batch(ISOHYP_BATCH_DONATE_HYP, list, BATCH_PAGES));
+	expect_batch_untouched(_metadata, base, scratch);
+	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, page_state(list >> 12));
+	/* Bad call, count, list address; a list in a donated page. */
+	batch_list(l, base);
+	EXPECT_EQ(ABI_EINVAL, batch(0, list, BATCH_PAGES));
+	EXPECT_EQ(ABI_EINVAL, batch(ISOHYP_BATCH_DONATE_HYP, list, 0));
+	EXPECT_EQ(ABI_EINVAL, batch(ISOHYP_BATCH_DONATE_HYP, list, ISOHYP_BATCH_MAX + 1));
+	EXPECT_EQ(ABI_EINVAL, batch(ISOHYP_BATCH_DONATE_HYP, list + 8, BATCH_PAGES));
+	EXPECT_EQ(ABI_EINVAL, batch(ISOHYP_BATCH_DONATE_HYP, list + PAGE - 16, 2));
+	EXPECT_EQ(ABI_EPERM, batch(ISOHYP_BATCH_DONATE_HYP, odd, 1));
+	expect_batch_untouched(_metadata, base, scratch);
+	/* Fixed: works, and undone in one call too. */
+	ASSERT_EQ(0, batch(ISOHYP_BATCH_DONATE_HYP, list, BATCH_PAGES));
+	for (i = 0; i < BATCH_PAGES; i++)
+		EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, page_state(batch_page(base, i) >> 12));
+	ASSERT_EQ(0, batch(ISOHYP_BATCH_RECLAIM, list, BATCH_PAGES));
+	ASSERT_EQ(0, hcall(ISOHYP_FN_HOST_RECLAIM, odd >> 12, 1));
+	free_pages(odd, 1);
+	free_pages(scratch, 1);
+	free_pages(list, 1);
+	free_pages(base, 4 * BATCH_PAGES);
 }

@@ -56,6 +56,12 @@ int machine_register(const struct smmu_cfg *cfg);
 void machine_down(void);
 /* Page-table pages the host stage-2 holds. */
 long machine_host_tables(void);
+/*
+ * The SMMU's identity map merges tables back at once (no idle tables), as
+ * before the merge policy: a reclaim then needs an invalidation, which a
+ * test can make fail.
+ */
+void machine_smmu_merge_at_once(void);
 
 static inline struct smmu_dma dma(u32 sid, u64 addr, bool write)
 {
