@@ -221,7 +221,7 @@ $(BUILD)/linux/data.img:
 	$(Q)head -c $(LINUX_DATA_BYTES) /dev/urandom > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/linux/isohyp.conf: FORCE
-	$(call write_conf,$@,# Linux test boot (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\n)
+	$(call write_conf,$@,# Linux test boot (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\nsmmu_mode=hidden\n)
 
 $(BUILD)/linux/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/linux/isohyp.conf
 	@echo "  ESP     $@"
@@ -358,7 +358,7 @@ $(BUILD)/target/payload.efi: $(PAYLOAD_OBJS) $(BUILD)/target/payload.lds
 	$(call efi_link,$@,$(PAYLOAD_OBJS),,-T $(BUILD)/target/payload.lds)
 
 $(BUILD)/target/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c and TEST_HOOK for\n# psci_tests.c (the payload learns of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\n)
+	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c and TEST_HOOK for\n# psci_tests.c (the payload learns of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\nsmmu_mode=hidden\n)
 
 $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target/isohyp.conf
 	@echo "  ESP     $@"
@@ -367,7 +367,7 @@ $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
 $(BUILD)/target-nc/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload with every SMMU driven as non-coherent (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\nsmmu_noncoherent=1\n)
+	$(call write_conf,$@,# EL1 test payload with every SMMU driven as non-coherent (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\nsmmu_noncoherent=1\nsmmu_mode=hidden\n)
 
 $(BUILD)/target-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target-nc/isohyp.conf
 	@echo "  ESP     $@"
@@ -391,7 +391,7 @@ EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow el2-rea
 EL2_CRASHES += reset-scrub
 
 $(BUILD)/crash/%/isohyp.conf: FORCE
-	$(call write_conf,$@,# el2-crash.test: the payload asks for $*\nnext=EFI/isohyp/payload.efi\ncmdline=$*\ntest_hooks=1\n)
+	$(call write_conf,$@,# el2-crash.test: the payload asks for $*\nnext=EFI/isohyp/payload.efi\ncmdline=$*\ntest_hooks=1\nsmmu_mode=hidden\n)
 
 .PRECIOUS: $(BUILD)/crash/%/isohyp.conf
 $(BUILD)/crash/%/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/crash/%/isohyp.conf
@@ -501,7 +501,7 @@ SOAK_SEED	?=
 SOAK_TCG	?= multi
 
 $(BUILD)/soak/isohyp.conf: FORCE
-	$(call write_conf,$@,# make soak: the EL1 payload runs the ABI on every CPU at once\nnext=EFI/isohyp/payload.efi\nlog=info\ncmdline=soak soak-seconds=$(SOAK_SECONDS)$(if $(SOAK_SEED), soak-seed=$(SOAK_SEED))\n)
+	$(call write_conf,$@,# make soak: the EL1 payload runs the ABI on every CPU at once\nnext=EFI/isohyp/payload.efi\nlog=info\ncmdline=soak soak-seconds=$(SOAK_SECONDS)$(if $(SOAK_SEED), soak-seed=$(SOAK_SEED))\nsmmu_mode=hidden\n)
 
 $(BUILD)/soak/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/soak/isohyp.conf
 	@echo "  ESP     $@"
