@@ -470,7 +470,10 @@ $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
 BENCH_CMDLINE := console=ttyAMA0 panic=-1 isohyp.bench=1
 
 $(BUILD)/bench/hyp.conf: FORCE
-	$(call write_conf,$@,# make bench: Linux under isohyp\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\n)
+	$(call write_conf,$@,# make bench: Linux under isohyp with the SMMU hidden\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\nsmmu_mode=hidden\n)
+
+$(BUILD)/bench/nested.conf: FORCE
+	$(call write_conf,$@,# make bench: Linux under isohyp with the SMMU nested (its own arm-smmu-v3)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\nsmmu_mode=nested\n)
 
 $(BUILD)/bench/nohyp.conf: FORCE
 	$(call write_conf,$@,# make bench: the same Linux without isohyp\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\ninstall=0\n)
@@ -489,7 +492,8 @@ $(BUILD)/bench/data.img:
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_KCONFIG)
 	$(Q)$(TEST_MAKE) $(TEST_BUILD)/bench/smmu_bench $(TEST_BUILD)/bench/esp-hyp.img \
-		$(TEST_BUILD)/bench/esp-nohyp.img $(TEST_BUILD)/bench/data.img
+		$(TEST_BUILD)/bench/esp-nested.img $(TEST_BUILD)/bench/esp-nohyp.img \
+		$(TEST_BUILD)/bench/data.img
 	$(Q)$(TEST_BUILD)/bench/smmu_bench | tee $(TEST_BUILD)/bench/smmu.txt
 	$(Q)BUILD=$(TEST_BUILD) scripts/bench-qemu.sh | tee $(TEST_BUILD)/bench/qemu.txt
 
