@@ -17,7 +17,8 @@
 #   make clean        remove build/ except the downloaded sysroot; distclean: all
 #
 # Variables: BUILD (output folder), V=1 (show commands), and for `make run`:
-# CPUS, MEM, CPU, SMMU_STAGE (1|2|nested), GDB=1, QEMU_EXTRA="...".
+# CPUS, MEM, CPU, SMMU_STAGE (1|2|nested), SMMU_MODE (nested|hidden: isohyp.conf's
+# smmu_mode=, unset: the loader's default), GDB=1, QEMU_EXTRA="...".
 
 BUILD		?= build
 CROSS_COMPILE	?= aarch64-linux-gnu-
@@ -240,7 +241,7 @@ $(BUILD)/linux-nested/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img \
 		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
 
 $(BUILD)/run/isohyp.conf: FORCE
-	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n)
+	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n$(if $(SMMU_MODE),smmu_mode=$(SMMU_MODE)\n))
 
 # make run's image: Linux under isohyp with an interactive shell.
 $(BUILD)/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/run/isohyp.conf
