@@ -28,6 +28,10 @@
  * edu, with no driver, gets no domain a user could use): the device is bound
  * to vfio-pci, its group put in a type1 container, and its BAR0 mapped and
  * bus mastering enabled through the VFIO device fd.
+ *   - no-driver: first, before vfio-pci takes it, edu has no iommu group
+ *     (Linux gives a device a domain when a driver binds), and a DMA of
+ *     ours by physical address, bus mastering on through sysfs, does not
+ *     arrive: no STE of Linux lets an unbound device through.
  *   - vfio-dma: page a at IOVA_A, page b at IOVA_B (VFIO_IOMMU_MAP_DMA); a ->
  *     device -> b by IOVA; the bytes must arrive.
  *   - vfio-unmapped-write: the device writes to b's *physical* address, an
@@ -345,11 +349,8 @@ static int main_vfio(const char *dir)
 	char group[64] = "";
 	uint64_t pb;
 
-	if (vfio_open(dir, group, sizeof(group)) < 0 || (rd32(EDU_REG_ID) & 0xff) != 0xed) {
-		report("vfio-device", 0, "%s: no edu behind VFIO", dir);
-		goto out;
-	}
-	report("vfio-device", 1, "%s: vfio-pci, iommu group %s, BAR0 mapped by VFIO", dir, group);
+	char path[400];
+
 	a = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED,
 		 -1, 0);
 	if (a == MAP_FAILED) {
@@ -357,7 +358,29 @@ static int main_vfio(const char *dir)
 		goto out;
 	}
 	b = a + PAGE, c = a + 2 * PAGE;
-	memset(a, 0, 3 * PAGE); /* faulted in before VFIO pins them */
+	snprintf(path, sizeof(path), "%s/iommu_group", dir);
+	if (!access(path, F_OK)) {
+		report("no-driver", 0, "%s: in an iommu group before any driver bound it", dir);
+	} else if (enable_device(dir) || (rd32(EDU_REG_ID) & 0xff) != 0xed) {
+		report("no-driver", 0, "%s: cannot enable or map BAR0: %s", dir, strerror(errno));
+	} else {
+		fill(a, 0x21);
+		fill(b, 0x22);
+		if (edu_dma(virt_to_phys(a), EDU_BUF, 0) || edu_dma(EDU_BUF, virt_to_phys(b), 1))
+			report("no-driver", 0, "DMA engine did not finish");
+		else
+			report("no-driver", has(b, 0x22),
+			       "no iommu group; DMA by physical address %#llx -> %#llx: %s",
+			       (unsigned long long)virt_to_phys(a),
+			       (unsigned long long)virt_to_phys(b),
+			       has(b, 0x22) ? "did not arrive" : "ARRIVED");
+	}
+	if (vfio_open(dir, group, sizeof(group)) < 0 || (rd32(EDU_REG_ID) & 0xff) != 0xed) {
+		report("vfio-device", 0, "%s: no edu behind VFIO", dir);
+		goto out;
+	}
+	report("vfio-device", 1, "%s: vfio-pci, iommu group %s, BAR0 mapped by VFIO", dir, group);
+	memset(a, 0, 3 * PAGE);
 	if (vfio_map(a, IOVA_A) || vfio_map(b, IOVA_B) || vfio_map(c, IOVA_C)) {
 		report("vfio-map", 0, "VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
 		goto out;
