@@ -283,7 +283,8 @@ static int vfio_open(const char *dir, char *group_name, size_t len)
 	if (vfio_container < 0 || ioctl(vfio_container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
 	    ioctl(vfio_container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0)
 		return report("vfio-bind", 0, "/dev/vfio/vfio: no type1v2 IOMMU: %s",
-			      strerror(errno)), -1;
+			      strerror(errno)),
+		       -1;
 	snprintf(path, sizeof(path), "/dev/vfio/%s", group_name);
 	/* udev-less: devtmpfs makes the node when vfio-pci takes the device. */
 	for (i = 0; (group = open(path, O_RDWR)) < 0 && i < 100; i++)
@@ -413,7 +414,9 @@ static int main_vfio(const char *dir)
 	else
 		report("vfio-unmapped-read", (has(b, 0x66) || is_zero(b)) && !has(b, 0x55),
 		       "IOVA %#llx -> device: %s", (unsigned long long)IOVA_UNMAPPED,
-		       has(b, 0x66) ? "buffer unchanged" : is_zero(b) ? "zeros" : "OTHER BYTES");
+		       has(b, 0x66) ? "buffer unchanged" :
+		       is_zero(b)   ? "zeros" :
+				      "OTHER BYTES");
 	/* Unmapped by VFIO (Linux's TLBI on the emulated queue): b is out of reach. */
 	fill(b, 0x77);
 	fill(a, 0x88);
