@@ -17,7 +17,8 @@
 #   make clean        remove build/ except the downloaded sysroot; distclean: all
 #
 # Variables: BUILD (output folder), V=1 (show commands), and for `make run`:
-# CPUS, MEM, CPU, SMMU_STAGE (1|2|nested), GDB=1, QEMU_EXTRA="...".
+# CPUS, MEM, CPU, SMMU_STAGE (1|2|nested), SMMU_MODE (nested|hidden: isohyp.conf's
+# smmu_mode=, unset: the loader's default), GDB=1, QEMU_EXTRA="...".
 
 BUILD		?= build
 CROSS_COMPILE	?= aarch64-linux-gnu-
@@ -221,7 +222,7 @@ $(BUILD)/linux/data.img:
 	$(Q)head -c $(LINUX_DATA_BYTES) /dev/urandom > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/linux/isohyp.conf: FORCE
-	$(call write_conf,$@,# Linux test boot (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\n)
+	$(call write_conf,$@,# Linux test boot (make check)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_TEST_CMDLINE)\nsmmu_mode=hidden\n)
 
 $(BUILD)/linux/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/linux/isohyp.conf
 	@echo "  ESP     $@"
@@ -240,7 +241,7 @@ $(BUILD)/linux-nested/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img \
 		$(KERNEL):vmlinuz $(BUILD)/linux/initrd.img:initrd.img
 
 $(BUILD)/run/isohyp.conf: FORCE
-	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n)
+	$(call write_conf,$@,# make run: Linux with an interactive busybox shell\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(LINUX_CMDLINE)\n$(if $(SMMU_MODE),smmu_mode=$(SMMU_MODE)\n))
 
 # make run's image: Linux under isohyp with an interactive shell.
 $(BUILD)/esp.img: $(BUILD)/isohyp.efi $(BUILD)/linux/initrd.img $(BUILD)/run/isohyp.conf
@@ -358,7 +359,7 @@ $(BUILD)/target/payload.efi: $(PAYLOAD_OBJS) $(BUILD)/target/payload.lds
 	$(call efi_link,$@,$(PAYLOAD_OBJS),,-T $(BUILD)/target/payload.lds)
 
 $(BUILD)/target/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c and TEST_HOOK for\n# psci_tests.c (the payload learns of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\n)
+	$(call write_conf,$@,# EL1 test payload (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\n# a small page pool: enomem_tests.c runs it dry\ncarveout_mb=4\n# test hooks: IOMMU_INFO x4..x7 for dma_tests.c and TEST_HOOK for\n# psci_tests.c (the payload learns of them from its load options)\ntest_hooks=1\ncmdline=test-hooks\nsmmu_mode=hidden\n)
 
 $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target/isohyp.conf
 	@echo "  ESP     $@"
@@ -367,7 +368,7 @@ $(BUILD)/target/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
 $(BUILD)/target-nc/isohyp.conf: FORCE
-	$(call write_conf,$@,# EL1 test payload with every SMMU driven as non-coherent (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\nsmmu_noncoherent=1\n)
+	$(call write_conf,$@,# EL1 test payload with every SMMU driven as non-coherent (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\nsmmu_noncoherent=1\nsmmu_mode=hidden\n)
 
 $(BUILD)/target-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target-nc/isohyp.conf
 	@echo "  ESP     $@"
@@ -391,7 +392,7 @@ EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow el2-rea
 EL2_CRASHES += reset-scrub
 
 $(BUILD)/crash/%/isohyp.conf: FORCE
-	$(call write_conf,$@,# el2-crash.test: the payload asks for $*\nnext=EFI/isohyp/payload.efi\ncmdline=$*\ntest_hooks=1\n)
+	$(call write_conf,$@,# el2-crash.test: the payload asks for $*\nnext=EFI/isohyp/payload.efi\ncmdline=$*\ntest_hooks=1\nsmmu_mode=hidden\n)
 
 .PRECIOUS: $(BUILD)/crash/%/isohyp.conf
 $(BUILD)/crash/%/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/crash/%/isohyp.conf
@@ -470,7 +471,10 @@ $(BUILD)/bench/smmu_bench: $(BENCH_SRCS) $(ALL_HEADERS)
 BENCH_CMDLINE := console=ttyAMA0 panic=-1 isohyp.bench=1
 
 $(BUILD)/bench/hyp.conf: FORCE
-	$(call write_conf,$@,# make bench: Linux under isohyp\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\n)
+	$(call write_conf,$@,# make bench: Linux under isohyp with the SMMU hidden\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\nsmmu_mode=hidden\n)
+
+$(BUILD)/bench/nested.conf: FORCE
+	$(call write_conf,$@,# make bench: Linux under isohyp with the SMMU nested (its own arm-smmu-v3)\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\nsmmu_mode=nested\n)
 
 $(BUILD)/bench/nohyp.conf: FORCE
 	$(call write_conf,$@,# make bench: the same Linux without isohyp\nnext=vmlinuz\ninitrd=initrd.img\ncmdline=$(BENCH_CMDLINE)\ninstall=0\n)
@@ -490,7 +494,8 @@ BENCH_QEMU ?= 1
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_KCONFIG)
 	$(Q)$(TEST_MAKE) $(TEST_BUILD)/bench/smmu_bench $(TEST_BUILD)/bench/esp-hyp.img \
-		$(TEST_BUILD)/bench/esp-nohyp.img $(TEST_BUILD)/bench/data.img
+		$(TEST_BUILD)/bench/esp-nested.img $(TEST_BUILD)/bench/esp-nohyp.img \
+		$(TEST_BUILD)/bench/data.img
 	$(Q)$(TEST_BUILD)/bench/smmu_bench | tee $(TEST_BUILD)/bench/smmu.txt
 	$(Q)if [ "$(BENCH_QEMU)" != 0 ]; then \
 		BUILD=$(TEST_BUILD) scripts/bench-qemu.sh | tee $(TEST_BUILD)/bench/qemu.txt; fi
@@ -503,7 +508,7 @@ SOAK_SEED	?=
 SOAK_TCG	?= multi
 
 $(BUILD)/soak/isohyp.conf: FORCE
-	$(call write_conf,$@,# make soak: the EL1 payload runs the ABI on every CPU at once\nnext=EFI/isohyp/payload.efi\nlog=info\ncmdline=soak soak-seconds=$(SOAK_SECONDS)$(if $(SOAK_SEED), soak-seed=$(SOAK_SEED))\n)
+	$(call write_conf,$@,# make soak: the EL1 payload runs the ABI on every CPU at once\nnext=EFI/isohyp/payload.efi\nlog=info\ncmdline=soak soak-seconds=$(SOAK_SECONDS)$(if $(SOAK_SEED), soak-seed=$(SOAK_SEED))\nsmmu_mode=hidden\n)
 
 $(BUILD)/soak/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/soak/isohyp.conf
 	@echo "  ESP     $@"

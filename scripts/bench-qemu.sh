@@ -2,18 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make bench, part 2: what isohyp costs a real Linux on QEMU. The same
-# loader, kernel and initramfs boot with the hypervisor (build/bench/
-# esp-hyp.img) and without it (esp-nohyp.img: install=0); each run measures
+# loader, kernel and initramfs boot with the hypervisor and the SMMU hidden
+# (build/bench/esp-hyp.img), with the hypervisor and the SMMU nested (esp-
+# nested.img: Linux's own arm-smmu-v3 on the emulated SMMU; NESTED=0 skips
+# it) and without the hypervisor (esp-nohyp.img: install=0); each run measures
 #   - boot: seconds from starting QEMU (firmware start) to Linux user space
 #     (the init's "ISOHYP-BENCH: userspace" line, stamped by qemu-expect);
 #   - read: MiB/s of one sequential read of a 256 MiB virtio-blk disk on PCI
 #     (dd bs=1M to /dev/null, timed by /proc/uptime), which DMAs through the SMMU's stage-2 under isohyp.
-# RUNS interleaved pairs (default 9: a run with isohyp, then one without).
+# RUNS interleaved rounds (default 9: hidden, nested, then without isohyp).
 # Under TCG on a shared machine single runs vary by 10-30%: a pair whose run
 # without isohyp booted slower than BUSY (default 1.3) times the fastest such
 # run was measured on a busy machine and is dropped. The median of the kept
 # pairs' ratios is the result, with its spread (min-max) and how many pairs
-# were kept; also the hypervisor's own count of host traps per boot (logged
+# were kept (nested: its ratio to the same round's run without isohyp); also
+# the hypervisor's own count of host traps per boot in each mode (logged
 # at power-off), so a reader sees how much of the ratio is the hypervisor and
 # how much QEMU's stage-2 and SMMU emulation. Printed as a table and as
 # "BENCH ..." lines, with the performance targets.
@@ -22,21 +25,26 @@ set -euo pipefail
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-9}
 BUSY=${BUSY:-1.3}
+NESTED=${NESTED:-1}
 out=$BUILD/bench
 die() { echo "bench-qemu: $*" >&2; exit 1; }
-for f in "$out/esp-hyp.img" "$out/esp-nohyp.img" "$out/data.img"; do
+modes="hyp nohyp"
+[ "$NESTED" = 1 ] && modes="hyp nested nohyp"
+for f in $(for m in $modes; do echo "$out/esp-$m.img"; done) "$out/data.img"; do
 	[ -f "$f" ] || die "no $f (run 'make bench')"
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-boots_h=() boots_n=() reads_h=() reads_n=() traps=()
+declare -A boot_of read_of traps_of
+# The loader's line for the SMMU's mode: each image must run the mode it is for.
+declare -A mode_line=([hyp]='smmu@[0-9a-f]+: hidden mode' [nested]='smmu@[0-9a-f]+: nested mode')
 for run in $(seq 1 "$RUNS"); do
-	for mode in hyp nohyp; do
+	for mode in $modes; do
 		log=$out/qemu-$mode-$run.log
 		# With isohyp, run on to its report at power-off (the trap count).
 		until='^ISOHYP-BENCH: done'
-		[ "$mode" = hyp ] && until='^isohyp: host traps since boot: '
+		[ "$mode" != nohyp ] && until='^isohyp: host traps since boot: '
 		scripts/run-qemu --esp "$out/esp-$mode.img" --cpus 4 --timeout 600 --log "$log" \
 			--until "$until" --stamp '^ISOHYP-BENCH: userspace' \
 			--fail-on 'Kernel panic|PANIC' -- \
@@ -47,25 +55,27 @@ for run in $(seq 1 "$RUNS"); do
 		# "ISOHYP-BENCH: read 268435456 bytes in 1.23 s"
 		read -r bytes secs < <(sed -n 's/^ISOHYP-BENCH: read \([0-9]*\) bytes in \([0-9.]*\) s$/\1 \2/p' "$log")
 		[ -n "$boot" ] && [ -n "${bytes:-}" ] || die "run $run ($mode): no figures in $log"
-		[ "$mode" = hyp ] && grep -q 'running at EL2' "$log" || [ "$mode" = nohyp ] ||
-			die "run $run: isohyp did not run in $log"
-		mibs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.2f", b / 1048576 / s }')
-		if [ "$mode" = hyp ]; then
-			boots_h+=("$boot") reads_h+=("$mibs")
-			# The hypervisor's count at power-off, after the benchmark's read.
-			traps+=("$(sed -n 's/^isohyp: host traps since boot: hvc \([0-9]*\), smc \([0-9]*\), stage-2 aborts \([0-9]*\) .*, other \([0-9]*\)$/\1 \2 \3 \4/p' "$log" |
-				awk '{ print $1 + $2 + $3 + $4 }')")
-		else
-			boots_n+=("$boot") reads_n+=("$mibs")
+		if [ "$mode" != nohyp ]; then
+			grep -q 'running at EL2' "$log" || die "run $run: isohyp did not run in $log"
+			grep -qE "^isohyp: ${mode_line[$mode]}" "$log" ||
+				die "run $run ($mode): the SMMU is not in that mode in $log"
 		fi
+		mibs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.2f", b / 1048576 / s }')
+		boot_of[$mode,$run]=$boot read_of[$mode,$run]=$mibs
+		# The hypervisor's count at power-off, after the benchmark's read.
+		[ "$mode" = nohyp ] ||
+			traps_of[$mode,$run]=$(sed -n 's/^isohyp: host traps since boot: hvc \([0-9]*\), smc \([0-9]*\), stage-2 aborts \([0-9]*\) .*, other \([0-9]*\)$/\1 \2 \3 \4/p' "$log" |
+				awk '{ print $1 + $2 + $3 + $4 }')
 		echo "bench-qemu: run $run $mode: boot ${boot}s, read $mibs MiB/s" >&2
 	done
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# One line per pair: boot_h boot_n read_h read_n traps
-pairs=$(for ((i = 0; i < RUNS; i++)); do
-	echo "${boots_h[i]} ${boots_n[i]} ${reads_h[i]} ${reads_n[i]} ${traps[i]:-0}"
+# One line per round: boot_h boot_n read_h read_n traps_h, then boot read traps nested (0 if not run)
+pairs=$(for ((i = 1; i <= RUNS; i++)); do
+	echo "${boot_of[hyp,$i]} ${boot_of[nohyp,$i]} ${read_of[hyp,$i]} ${read_of[nohyp,$i]}" \
+		"${traps_of[hyp,$i]:-0} ${boot_of[nested,$i]:-0} ${read_of[nested,$i]:-0}" \
+		"${traps_of[nested,$i]:-0}"
 done)
 fastest=$(echo "$pairs" | awk '{ print $2 }' | sort -g | head -n1)
 kept=$(echo "$pairs" | awk -v f="$fastest" -v busy="$BUSY" '$2 <= f * busy')
@@ -78,13 +88,24 @@ read_ratio=$(ratios 3 4 | median)
 boot_spread=$(ratios 1 2 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }')
 read_spread=$(ratios 3 4 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }')
 trap_median=$(col 5 | median)
+if [ "$NESTED" = 1 ]; then
+	bx=$(col 6 | median) rx=$(col 7 | median) trapx_median=$(col 8 | median)
+	boot_ratio_x=$(ratios 6 2 | median) read_ratio_x=$(ratios 7 4 | median)
+	boot_spread_x=$(ratios 6 2 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }')
+	read_spread_x=$(ratios 7 4 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }')
+fi
 
-echo "Linux on QEMU (TCG, 4 CPUs, 2 GiB): $nkept of $RUNS interleaved pairs kept (dropped: the run"
-echo "without isohyp booted slower than $BUSY x the fastest, a busy machine); medians of the kept pairs"
-printf '%-18s %14s %14s %8s %14s\n' "" "with isohyp" "without" "ratio" "ratio spread"
-printf '%-18s %14s %14s %8s %14s\n' "boot to user space" "${bh} s" "${bn} s" "$boot_ratio" "$boot_spread"
-printf '%-18s %14s %14s %8s %14s\n' "virtio-blk read" "${rh} MiB/s" "${rn} MiB/s" "$read_ratio" "$read_spread"
-echo "host traps to isohyp per boot (boot, 256 MiB read, power-off): $trap_median"
+echo "Linux on QEMU (TCG, 4 CPUs, 2 GiB): $nkept of $RUNS interleaved rounds kept (dropped: the run"
+echo "without isohyp booted slower than $BUSY x the fastest, a busy machine); medians of the kept rounds"
+printf '%-26s %14s %14s %8s %14s\n' "" "with isohyp" "without" "ratio" "ratio spread"
+printf '%-26s %14s %14s %8s %14s\n' "boot to user space" "${bh} s" "${bn} s" "$boot_ratio" "$boot_spread"
+printf '%-26s %14s %14s %8s %14s\n' "virtio-blk read" "${rh} MiB/s" "${rn} MiB/s" "$read_ratio" "$read_spread"
+if [ "$NESTED" = 1 ]; then
+	printf '%-26s %14s %14s %8s %14s\n' "boot to user space, nested" "${bx} s" "${bn} s" "$boot_ratio_x" "$boot_spread_x"
+	printf '%-26s %14s %14s %8s %14s\n' "virtio-blk read, nested" "${rx} MiB/s" "${rn} MiB/s" "$read_ratio_x" "$read_spread_x"
+fi
+echo "(with isohyp: the SMMU hidden; nested: Linux's own arm-smmu-v3 on the emulated SMMU)"
+echo "host traps to isohyp per boot (boot, 256 MiB read, power-off): hidden $trap_median${bx:+, nested $trapx_median}"
 echo "BENCH qemu_boot_to_userspace mode=isohyp value=$bh unit=s"
 echo "BENCH qemu_boot_to_userspace mode=none value=$bn unit=s"
 echo "BENCH qemu_boot_ratio value=$boot_ratio unit=ratio spread=$boot_spread pairs=$nkept/$RUNS"
@@ -92,6 +113,13 @@ echo "BENCH qemu_virtio_blk_read mode=isohyp value=$rh unit=MiB/s"
 echo "BENCH qemu_virtio_blk_read mode=none value=$rn unit=MiB/s"
 echo "BENCH qemu_virtio_blk_read_ratio value=$read_ratio unit=ratio spread=$read_spread pairs=$nkept/$RUNS"
 echo "BENCH qemu_host_traps_per_boot value=$trap_median unit=traps"
+if [ "$NESTED" = 1 ]; then
+	echo "BENCH qemu_boot_to_userspace mode=isohyp-nested value=$bx unit=s"
+	echo "BENCH qemu_boot_ratio_nested value=$boot_ratio_x unit=ratio spread=$boot_spread_x pairs=$nkept/$RUNS"
+	echo "BENCH qemu_virtio_blk_read mode=isohyp-nested value=$rx unit=MiB/s"
+	echo "BENCH qemu_virtio_blk_read_ratio_nested value=$read_ratio_x unit=ratio spread=$read_spread_x pairs=$nkept/$RUNS"
+	echo "BENCH qemu_host_traps_per_boot mode=nested value=$trapx_median unit=traps"
+fi
 echo "targets (medians of the kept pairs):"
 awk -v r="$boot_ratio" 'BEGIN { printf "  boot-time ratio <= 1.10: %s (%s)\n", (r <= 1.10) ? "met" : "MISSED", r }'
 awk -v r="$read_ratio" 'BEGIN { printf "  throughput ratio >= 0.90: %s (%s)\n", (r >= 0.90) ? "met" : "MISSED", r }'

@@ -9,7 +9,9 @@
 # virtio-blk and virtio-net over PCI need, with a load-order list in
 # /lib/modules/load-order, modules /init loads later (qemu_fw_cfg: the tests
 # use fw_cfg's registers before its driver claims them) listed in
-# /lib/modules/late-order, and any extra files given as SRC:DEST. The archive
+# /lib/modules/late-order, the VFIO modules /init loads in nested SMMU mode
+# (edu-probe's VFIO mode) listed in /lib/modules/nested-order, and any extra
+# files given as SRC:DEST. The archive
 # is newc, owned by root, sorted, and written atomically.
 set -euo pipefail
 
@@ -34,6 +36,7 @@ fi
 
 WANT=(virtio_pci virtio_blk virtio_net)
 LATE=(qemu_fw_cfg)
+NESTED=(vfio_iommu_type1 vfio-pci)
 
 # Dependencies first, each module once (modules.dep: "path: dep dep ...").
 order=()
@@ -63,6 +66,11 @@ for m in "${LATE[@]}"; do
 	p=$(module_path "$m") || exit 1
 	add_module "$p"
 done
+late=${#order[@]}
+for m in "${NESTED[@]}"; do
+	p=$(module_path "$m") || exit 1
+	add_module "$p"
+done
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -70,10 +78,11 @@ mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,lib/modules/"$kver"}
 cp "$sysroot/bin/busybox" "$root/bin/busybox"
 cp "$here/tests/linux/init" "$root/init"
 chmod 0755 "$root/init" "$root/bin/busybox"
-touch "$root/lib/modules/load-order" "$root/lib/modules/late-order"
+touch "$root/lib/modules/"{load,late,nested}-order
 for i in "${!order[@]}"; do
 	m=${order[i]} list=load-order
 	[ "$i" -lt "$boot" ] || list=late-order
+	[ "$i" -lt "$late" ] || list=nested-order
 	mkdir -p "$root/lib/modules/$kver/$(dirname "$m")"
 	cp "$moddir/$m" "$root/lib/modules/$kver/$m"
 	echo "/lib/modules/$kver/$m" >>"$root/lib/modules/$list"

@@ -38,7 +38,7 @@
  *	          keeps its own SMMU driver for stage 1 on an emulated SMMU and
  *	          the hypervisor's stage 2 is nested under it. Default: nested
  *	          where the SMMU has both stages (IDR0.S1P and S2P) and
- *	          CONFIG_SMMU_NESTED_DEFAULT says so, else hidden
+ *	          CONFIG_SMMU_NESTED_DEFAULT says so (it does), else hidden
  *	          (config_smmu_mode()). nested on an SMMU without both stages
  *	          is an error: nothing is installed
  * A key may appear once per source. Unknown keys and malformed lines are
@@ -83,13 +83,13 @@ enum config_smmu_mode {
 };
 
 /*
- * Whether an SMMU with both stages runs nested when smmu_mode= is not given.
- * 0 while the nested mode is incomplete (issue 14): Linux's arm-smmu-v3 runs
- * on it (linux-boot-nested), but edu-probe has no VFIO mode yet and the
- * other Linux suites check hidden mode. Issue 14 wants 1.
+ * Whether an SMMU with both stages runs nested when smmu_mode= is not given
+ * (issue 14: yes; an SMMU without both stays hidden). The suites that test
+ * hidden mode ask for it with smmu_mode=hidden (Makefile); 0 makes hidden
+ * the default again.
  */
 #ifndef CONFIG_SMMU_NESTED_DEFAULT
-#define CONFIG_SMMU_NESTED_DEFAULT 0
+#define CONFIG_SMMU_NESTED_DEFAULT 1
 #endif
 
 struct isohyp_config {

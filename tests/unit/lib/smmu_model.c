@@ -590,8 +590,12 @@ static void consume_cmdq(struct smmu_model *m)
 		for (w = 0; w < m->nr_watch; w++) {
 			struct xlate x = { .sid = m->watch_sid[w], .addr = m->watch[w] };
 
-			if (!translate(m, &x).ok)
+			struct smmu_dma r = translate(m, &x);
+
+			if (!r.ok)
 				m->transient_faults++;
+			if (!r.ok && r.fault != SMMU_MODEL_STE_ABORT)
+				m->transient_bad++;
 		}
 		mem_rd_n(m, q_ent(m->cmdq_base, m->cmdq_cons, 2), cmd, 2);
 		if ((cmd[0] & 0xff) == 0x46 && m->late_syncs && !m->holding_sync) {

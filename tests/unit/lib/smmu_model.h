@@ -193,11 +193,14 @@ struct smmu_model {
 	/*
 	 * Addresses a device keeps using: each is translated afresh (no TLB)
 	 * whenever the SMMU consumes a command, and a failure is counted -- an
-	 * invalid window of break-before-make shows up here.
+	 * invalid window of break-before-make shows up here. transient_bad
+	 * counts the failures other than an abort STE's (a half-written STE,
+	 * a wrong CD or table): none is allowed even where an update goes
+	 * through abort.
 	 */
 	u64 watch[16];
 	u32 watch_sid[16]; /* the stream of each (0 unless set) */
-	unsigned int nr_watch, transient_faults;
+	unsigned int nr_watch, transient_faults, transient_bad;
 	/*
 	 * Called at every step software makes the SMMU take: after each
 	 * register write took effect (@reg its offset) and after each command
