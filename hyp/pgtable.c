@@ -465,11 +465,12 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
  * update that walks through an entry of the list refreshes or drops it.
  */
 
+/* Newest first: an update finds what the one before it kept at the end. */
 static int stage2_idle_find(const struct kvm_pgtable *pgt, u64 addr, u32 level)
 {
 	u32 i;
 
-	for (i = 0; i < pgt->nr_idle; i++)
+	for (i = pgt->nr_idle; i--;)
 		if (pgt->idle[i].addr == addr && pgt->idle[i].level == level)
 			return i;
 	return -1;
