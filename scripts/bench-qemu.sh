@@ -8,8 +8,9 @@
 # it) and without the hypervisor (esp-nohyp.img: install=0); each run measures
 #   - boot: seconds from starting QEMU (firmware start) to Linux user space
 #     (the init's "ISOHYP-BENCH: userspace" line, stamped by qemu-expect);
-#   - read: MiB/s of one sequential read of a 256 MiB virtio-blk disk on PCI
-#     (dd bs=1M to /dev/null, timed by /proc/uptime), which DMAs through the SMMU's stage-2 under isohyp.
+#   - read: MiB/s of a sequential read of a 256 MiB virtio-blk disk on PCI
+#     (dd bs=1M to /dev/null, timed by /proc/uptime; the fastest of three
+#     reads from the disk), which DMAs through the SMMU's stage-2 under isohyp.
 # RUNS interleaved rounds (default 9: hidden, nested, then without isohyp).
 # Under TCG on a shared machine single runs vary by 10-30%: a pair whose run
 # without isohyp booted slower than BUSY (default 1.3) times the fastest such
@@ -53,7 +54,9 @@ for run in $(seq 1 "$RUNS"); do
 			die "run $run ($mode) failed, see $log"
 		boot=$(sed -n 's/^qemu-expect: stamp \([0-9.]*\) .*/\1/p' "$log")
 		# "ISOHYP-BENCH: read 268435456 bytes in 1.23 s"
-		read -r bytes secs < <(sed -n 's/^ISOHYP-BENCH: read \([0-9]*\) bytes in \([0-9.]*\) s$/\1 \2/p' "$log")
+		# The fastest of the boot's three reads (tests/linux/init).
+		read -r bytes secs < <(sed -n 's/^ISOHYP-BENCH: read \([0-9]*\) bytes in \([0-9.]*\) s$/\1 \2/p' "$log" |
+			sort -g -k2 | head -n1)
 		[ -n "$boot" ] && [ -n "${bytes:-}" ] || die "run $run ($mode): no figures in $log"
 		if [ "$mode" != nohyp ]; then
 			grep -q 'running at EL2' "$log" || die "run $run: isohyp did not run in $log"
