@@ -182,6 +182,7 @@ static int gicr_setup(struct gicr *rd, u64 pa, u64 typer, const struct hyp_drive
 {
 	int ret;
 
+	*rd = (struct gicr){ 0 }; /* nothing of an earlier boot (host unit tests boot many) */
 	rd->base = (volatile u8 *)(uintptr_t)pa;
 	rd->region = (struct hyp_mmio_region){
 		.name = "gicr", .base = pa, .size = SZ_4K, .ops = &gicr_mmio_ops, .priv = rd,
