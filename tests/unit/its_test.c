@@ -405,6 +405,20 @@ TEST_F(its, remap_moves_the_pin_after_the_model)
 }
 
 /*
+ * MAPD V=0 of a device never mapped changes nothing and is not queued: on a
+ * two-level device table it names no level-2 page, a command error (the
+ * model counts it) on which an ITS may stall its queue (5.3.1).
+ */
+TEST_F(its, unmap_of_an_unmapped_device_is_not_queued)
+{
+	host_queue(host_page(), 1);
+	ASSERT_TRUE(MAPD(0x7000, 0, 0, 0));
+	EXPECT_EQ(self->cmds, gic_model.nr_cmds);
+	ASSERT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 1, gic_model.nr_cmds);
+}
+
+/*
  * A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for
  * good. It cost one wait (ITS_POLL_TIMEOUT_US, 100000 fake ticks) under the
  * ITS's lock, once: a new queue and new commands stall at once, without
