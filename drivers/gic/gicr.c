@@ -148,7 +148,12 @@ static int gicr_write(void *priv, u64 off, unsigned int size, u64 val)
 
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	if (off == GICR_CTLR && size == 4) {
+	if (off == GICR_CTLR) {
+		/*
+		 * A 64-bit store here covers GICR_IIDR, read-only, too; a GIC may
+		 * act on it as on two 32-bit stores, so its low word is a
+		 * GICR_CTLR write like any other (and reaches the GIC as one).
+		 */
 		gicr_ctlr_write(rd, val);
 		return 0;
 	}
