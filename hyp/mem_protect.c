@@ -162,6 +162,9 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 	}
 	nr_ram = n;
 	mp_ops = ops;
+	/* Pins name pages of the host stage-2 before this one (unit tests boot many times). */
+	for (i = 0; i < HOST_MAX_PINS; i++)
+		host_pins[i] = (struct host_pin){ 0 };
 	hyp_spin_lock_init(&host_mmu.lock, HYP_LOCK_HOST_MMU);
 	ret = kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
 	if (!ret) /* tables emptied by a reclaim wait a while (hyp/pgtable.c, "Idle tables") */

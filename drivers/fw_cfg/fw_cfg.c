@@ -369,6 +369,7 @@ static int fw_cfg_init(const struct hyp_driver_env *env)
 
 	if (!dev->size)
 		return 0;
+	*fc = (struct fw_cfg){ 0 }; /* nothing of an earlier boot (host unit tests boot many) */
 	if (dev->size < FW_CFG_DMA || dev->base + dev->size < dev->base) {
 		pr_err("fw_cfg@%lx: %lx bytes of registers: not fw_cfg\n",
 		       (unsigned long)dev->base, (unsigned long)dev->size);

@@ -16,7 +16,9 @@
  *    spec makes them UNPREDICTABLE), so the pinned tables stay the ones in
  *    use;
  *  - EnableLPIs 1 -> 0, where the GIC allows it, unpins once the
- *    redistributor says it stopped (RWP clear).
+ *    redistributor says it stopped (RWP clear); until then -- for good if
+ *    RWP never clears -- the tables stay pinned and PROPBASER/PENDBASER
+ *    ignore writes, and enabling again keeps those tables.
  * The SGI frame and the ICC system registers are untouched. A GICv4
  * redistributor's VLPI frame is not handed to the host: its first page (the
  * VPROPBASER/VPENDBASER) reads as zero and ignores writes. GICR_TYPER.VLPIS
@@ -109,7 +111,8 @@ static void gicr_ctlr_write(struct gicr *rd, u32 val)
 {
 	bool was = gicr_lpis_enabled(rd);
 
-	if ((val & GICR_CTLR_ENABLE_LPIS) && !was && gicr_pin_tables(rd)) {
+	/* Still pinned after a disable that never completed: the same tables, kept. */
+	if ((val & GICR_CTLR_ENABLE_LPIS) && !was && !rd->pinned && gicr_pin_tables(rd)) {
 		pr_warn("gicr@%lx: LPIs not enabled: tables at %lx (%lx bytes) and %lx "
 			"(%lx bytes) are not all host RAM\n", (unsigned long)rd->region.base,
 			(unsigned long)rd->prop, (unsigned long)rd->prop_size,
@@ -148,13 +151,23 @@ static int gicr_write(void *priv, u64 off, unsigned int size, u64 val)
 
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	if (off == GICR_CTLR && size == 4) {
+	if (off == GICR_CTLR) {
+		/*
+		 * A 64-bit store here covers GICR_IIDR, read-only, too; a GIC may
+		 * act on it as on two 32-bit stores, so its low word is a
+		 * GICR_CTLR write like any other (and reaches the GIC as one).
+		 */
 		gicr_ctlr_write(rd, val);
 		return 0;
 	}
 	if (ALIGN_DOWN(off, 8) == GICR_PROPBASER || ALIGN_DOWN(off, 8) == GICR_PENDBASER) {
-		if (gicr_lpis_enabled(rd))
-			return 0; /* the pinned tables stay the ones in use */
+		/*
+		 * The pinned tables stay the ones in use -- also after a disable
+		 * that never completed (RWP stuck): EnableLPIs reads 0 then, but
+		 * the redistributor may still be using them.
+		 */
+		if (rd->pinned || gicr_lpis_enabled(rd))
+			return 0;
 	}
 	if (size == 4)
 		writel_relaxed(val, p);
@@ -182,6 +195,7 @@ static int gicr_setup(struct gicr *rd, u64 pa, u64 typer, const struct hyp_drive
 {
 	int ret;
 
+	*rd = (struct gicr){ 0 }; /* nothing of an earlier boot (host unit tests boot many) */
 	rd->base = (volatile u8 *)(uintptr_t)pa;
 	rd->region = (struct hyp_mmio_region){
 		.name = "gicr", .base = pa, .size = SZ_4K, .ops = &gicr_mmio_ops, .priv = rd,

@@ -240,6 +240,13 @@ static void its_cmd_queue_locked(struct gic_its *its, struct its_batch *b, const
 		its_refuse(its, host, why);
 		return;
 	}
+	/*
+	 * Unmapping a device that is not mapped changes nothing: done here.
+	 * Queued, it could be a command error (no level-2 page of a two-level
+	 * device table holds its entry), and an ITS may stall on one (5.3.1).
+	 */
+	if (cmd.unmap && !its_device_find(its->devs, its->nr_devs, cmd.devid))
+		return;
 	if (cmd.map || cmd.unmap)
 		its_device_unmap(its, b, cmd.devid);
 	if (cmd.map)

@@ -13,7 +13,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Itests/unit/fake -Iinclude -Idrivers -Iarch/arm64/include \
 	$(HOST_HYP_CONFIG)
-FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect
+FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect its gicr fw_cfg
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%)
 
 fuzz_config_srcs := arch/arm64/efi/config.c hyp/printf.c
@@ -23,6 +23,14 @@ fuzz_its_cmd_srcs := drivers/gic/its_cmd.c
 fuzz_dt_policy_srcs := arch/arm64/efi/dt_policy.c hyp/printf.c
 fuzz_dt_policy_ldlibs := -lfdt
 fuzz_mem_protect_srcs := tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
+# The device mediations: the machine of tests/fuzz/mediator.c (with its own,
+# checked, host_mem accessors) and a device model of tests/unit/lib/.
+fuzz_mediator_srcs := tests/fuzz/mediator.c hyp/mmio.c hyp/mem_protect.c hyp/pgtable.c \
+	hyp/page_alloc.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
+fuzz_its_srcs := $(fuzz_mediator_srcs) tests/unit/lib/gic_model.c drivers/gic/its.c \
+	drivers/gic/its_cmd.c
+fuzz_gicr_srcs := $(fuzz_mediator_srcs) tests/unit/lib/gic_model.c drivers/gic/gicr.c
+fuzz_fw_cfg_srcs := $(fuzz_mediator_srcs) tests/unit/lib/fw_cfg_model.c drivers/fw_cfg/fw_cfg.c
 
 $(FUZZ_BINS): $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(fuzz_$$*_srcs) \
 		$(ALL_HEADERS)

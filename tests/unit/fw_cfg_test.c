@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * drivers/fw_cfg/fw_cfg.c with the real MMIO dispatch (hyp/mmio.c), host
- * stage-2 and page ownership (hyp/mem_protect.c, hyp/pgtable.c), against a
- * model of QEMU's fw_cfg (hw/nvram/fw_cfg.c): items selected by key, the data
- * register, and a DMA engine that performs FWCfgDmaAccess transfers on this
- * process's memory and writes control back. The model rejects every access
- * QEMU would reject, and records any descriptor it is given that is not the
- * hypervisor's (outside the carve-out): the host's descriptor must never
- * reach the device.
+ * stage-2 and page ownership (hyp/mem_protect.c, hyp/pgtable.c), against the
+ * model of QEMU's fw_cfg in lib/fw_cfg_model.c (hw/nvram/fw_cfg.c): items
+ * selected by key, the data register, and a DMA engine that performs
+ * FWCfgDmaAccess transfers on this process's memory and writes control back.
+ * The model rejects every access QEMU would reject, and records any
+ * descriptor it is given that is not the hypervisor's (outside the
+ * carve-out): the host's descriptor must never reach the device.
  *
  * The machine of lib/machine_layout.h, with RAM0 backed by memory of this
  * process at its physical address (EL2 maps host RAM 1:1, so the driver
@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 
 #include "harness.h"
+#include "lib/fw_cfg_model.h"
 #include "lib/heap_pages.h"
 #include "lib/machine_layout.h"
 #include <fw_cfg/fw_cfg.h>
@@ -45,149 +46,16 @@
 
 u64 fake_timer_ticks;
 
-/* ---- the fw_cfg model ------------------------------------------------------ */
-
-struct item {
-	u16 key;
-	u32 len;
-	bool writable;
-	u8 data[64];
-};
-
-static struct item items[] = {
-	{ 0x0000, 4, false, "QEMU" }, /* FW_CFG_SIGNATURE */
-	{ 0x0001, 4, false, { 3, 0, 0, 0 } }, /* FW_CFG_ID: traditional + DMA */
-	{ 0x0020, 64, true, "" }, /* a file item, writable (as etc/vmcoreinfo) */
-};
-
-static const u8 dma_signature[8] = "QEMU CFG";
-
-struct fake_fw_cfg {
-	struct item *cur;
-	u32 off;
-	u64 nr_accesses; /* every register access the device saw */
-	u64 nr_dma; /* transfers started */
-	u64 foreign_desc; /* transfers started with a descriptor outside the carve-out */
-	u64 rejected; /* accesses QEMU would have aborted */
-	u64 wild; /* transfers aimed outside the RAM this process backs */
-	u64 last_desc;
-	bool stall; /* never complete a transfer */
-};
-
-static struct fake_fw_cfg dev;
-
-static void fake_select(u16 key)
+/* What the model may touch: RAM0, which this process backs. */
+static bool in_ram0(u64 addr, u64 len)
 {
-	unsigned int i;
-
-	dev.cur = NULL;
-	dev.off = 0;
-	for (i = 0; i < ARRAY_SIZE(items); i++)
-		if (items[i].key == key)
-			dev.cur = &items[i];
+	return addr >= RAM0 && addr + len <= RAM0 + RAM0_SIZE && addr + len >= addr;
 }
 
-static u32 avail(void)
+/* Where the device may be given a descriptor: the carve-out. */
+static bool in_carveout(u64 addr, u64 len)
 {
-	return dev.cur && dev.off < dev.cur->len ? dev.cur->len - dev.off : 0;
-}
-
-/*
- * The memory a transfer touches: RAM0, which this process backs. Anything
- * else is counted and skipped instead of crashing the test (the driver
- * should have refused it).
- */
-static void *dma_mem(u64 addr, u64 len)
-{
-	if (addr < RAM0 || addr + len > RAM0 + RAM0_SIZE || addr + len < addr) {
-		dev.wild++;
-		return NULL;
-	}
-	return (void *)(uintptr_t)addr;
-}
-
-/* fw_cfg_dma_transfer(), on this process's memory. */
-static void fake_dma(u64 desc_pa)
-{
-	struct fw_cfg_dma_access d;
-	u32 ctl, len, out = 0, be;
-	u64 addr;
-	bool read, write;
-
-	dev.nr_dma++;
-	dev.last_desc = desc_pa;
-	if (desc_pa < CARVE || desc_pa + sizeof(d) > CARVE + CARVE_SIZE)
-		dev.foreign_desc++;
-	if (dev.stall)
-		return;
-	if (!dma_mem(desc_pa, sizeof(d)))
-		return;
-	memcpy(&d, dma_mem(desc_pa, sizeof(d)), sizeof(d));
-	ctl = __builtin_bswap32(d.control);
-	len = __builtin_bswap32(d.length);
-	addr = __builtin_bswap64(d.address);
-	if (ctl & FW_CFG_DMA_CTL_SELECT)
-		fake_select(ctl >> 16);
-	read = ctl & FW_CFG_DMA_CTL_READ;
-	write = !read && (ctl & FW_CFG_DMA_CTL_WRITE);
-	if (!(ctl & (FW_CFG_DMA_CTL_READ | FW_CFG_DMA_CTL_WRITE | FW_CFG_DMA_CTL_SKIP)))
-		len = 0;
-	while (len && !(out & FW_CFG_DMA_CTL_ERROR)) {
-		u32 n = avail() ? (len < avail() ? len : avail()) : len;
-		void *mem = read || write ? dma_mem(addr, n) : NULL;
-
-		if ((read || write) && !mem)
-			out |= FW_CFG_DMA_CTL_ERROR;
-		else if (read && avail())
-			memcpy(mem, dev.cur->data + dev.off, n);
-		else if (read)
-			memset(mem, 0, n);
-		else if (write && (!avail() || !dev.cur->writable || n != len))
-			out |= FW_CFG_DMA_CTL_ERROR;
-		else if (write)
-			memcpy(dev.cur->data + dev.off, mem, n);
-		if (avail())
-			dev.off += n;
-		addr += n;
-		len -= n;
-	}
-	be = __builtin_bswap32(out);
-	memcpy((void *)(uintptr_t)(desc_pa + offsetof(struct fw_cfg_dma_access, control)), &be,
-	       sizeof(be));
-}
-
-/* Loads return what a little-endian CPU reads from the big-endian device. */
-u64 fake_mmio_read(u64 addr, unsigned int size)
-{
-	u64 reg = addr - FW_CFG_BASE, val = 0;
-	unsigned int i;
-
-	dev.nr_accesses++;
-	if (reg == FW_CFG_DATA && size <= 8) {
-		for (i = 0; i < size; i++)
-			if (avail())
-				val |= (u64)dev.cur->data[dev.off++] << (8 * i);
-		return val;
-	}
-	if (addr >= FW_CFG_BASE + FW_CFG_DMA && reg + size <= FW_CFG_REGS_SIZE) {
-		memcpy(&val, dma_signature + (reg - FW_CFG_DMA), size);
-		return val;
-	}
-	dev.rejected++;
-	return 0;
-}
-
-void fake_mmio_write(u64 addr, u64 val, unsigned int size)
-{
-	u64 reg = addr - FW_CFG_BASE;
-
-	dev.nr_accesses++;
-	if (reg == FW_CFG_SEL && size == 2)
-		fake_select(__builtin_bswap16(val));
-	else if (reg == FW_CFG_DMA && size == 8)
-		fake_dma(__builtin_bswap64(val));
-	else if (reg != FW_CFG_DATA) /* data writes: accepted, ignored */
-		dev.rejected++;
+	return addr >= CARVE && addr + len <= CARVE + CARVE_SIZE && addr + len >= addr;
 }
 
 /* ---- the machine ------------------------------------------------------------ */
@@ -235,6 +103,9 @@ static void machine_setup(void)
 	    host_stage2_protect_hyp(CARVE, CARVE_SIZE))
 		abort();
 	hyp_pool_init(&pool, CARVE + SZ_1M, 16);
+	fw_cfg_model.base = FW_CFG_BASE;
+	fw_cfg_model.hyp_mem = in_carveout;
+	fw_cfg_model.dma_ok = in_ram0;
 	bi.fw_cfg.base = FW_CFG_BASE;
 	bi.fw_cfg.size = FW_CFG_REGS_SIZE;
 	for (d = __start_hyp_device_drivers; d < __stop_hyp_device_drivers; d++)
@@ -351,22 +222,22 @@ FIXTURE(fw_cfg)
 FIXTURE_SETUP(fw_cfg)
 {
 	machine_setup();
-	dev.cur = NULL;
-	dev.off = 0;
-	dev.rejected = dev.foreign_desc = dev.wild = 0;
-	dev.stall = false;
+	fw_cfg_model.cur = NULL;
+	fw_cfg_model.off = 0;
+	fw_cfg_model.rejected = fw_cfg_model.foreign_desc = fw_cfg_model.wild = 0;
+	fw_cfg_model.stall = false;
 	fill(HOST_DESC, PAGE, 0x11);
 	fill(HOST_BUF, PAGE, 0x22);
-	self->nr_dma = dev.nr_dma;
+	self->nr_dma = fw_cfg_model.nr_dma;
 	self->refused = refused();
 }
 
 FIXTURE_TEARDOWN(fw_cfg)
 {
 	/* Whatever happened, the device never got a host descriptor or a bad access. */
-	EXPECT_EQ(0u, dev.foreign_desc);
-	EXPECT_EQ(0u, dev.rejected);
-	EXPECT_EQ(0u, dev.wild);
+	EXPECT_EQ(0u, fw_cfg_model.foreign_desc);
+	EXPECT_EQ(0u, fw_cfg_model.rejected);
+	EXPECT_EQ(0u, fw_cfg_model.wild);
 }
 
 /* The page holding the registers is emulated, mapped at EL2, PAGE_STATE 4. */
@@ -390,7 +261,7 @@ TEST_F(fw_cfg, selector_and_data_pass_through)
 	ASSERT_EQ(0, host_read(FW_CFG_DATA, 4, &v));
 	EXPECT_EQ(0x554d4551ULL, v); /* "QEMU" as a little-endian load */
 	for (i = 0; i < 64; i++)
-		items[2].data[i] = (u8)(0x80 + i);
+		fw_cfg_model_items[2].data[i] = (u8)(0x80 + i);
 	ASSERT_EQ(0, host_select(0x0020));
 	ASSERT_EQ(0, host_read(FW_CFG_DATA, 1, &v));
 	EXPECT_EQ(0x80ULL, v);
@@ -399,10 +270,10 @@ TEST_F(fw_cfg, selector_and_data_pass_through)
 	ASSERT_EQ(0, host_read(FW_CFG_DATA, 8, &v));
 	EXPECT_EQ(0x8a89888786858483ULL, v);
 	/* Data writes: QEMU ignores them; so does the hypervisor, device untouched. */
-	before = dev.nr_accesses;
+	before = fw_cfg_model.nr_accesses;
 	EXPECT_EQ(0, host_write(FW_CFG_DATA, 1, 0x42));
 	EXPECT_EQ(0, host_write(FW_CFG_DATA, 8, 0x42));
-	EXPECT_EQ(before, dev.nr_accesses);
+	EXPECT_EQ(before, fw_cfg_model.nr_accesses);
 	ASSERT_EQ(0, host_read(FW_CFG_DATA, 1, &v));
 	EXPECT_EQ(0x8bULL, v);
 }
@@ -421,7 +292,7 @@ TEST_F(fw_cfg, dma_register_reads_pass_through)
 /* What QEMU would reject aborts, and the device sees no access at all. */
 TEST_F(fw_cfg, accesses_the_device_rejects_abort_without_reaching_it)
 {
-	u64 before = dev.nr_accesses, v = 0;
+	u64 before = fw_cfg_model.nr_accesses, v = 0;
 
 	EXPECT_EQ(-EINVAL, host_read(FW_CFG_SEL, 2, &v)); /* write-only */
 	EXPECT_EQ(-EINVAL, host_write(FW_CFG_SEL, 4, 0)); /* 16-bit only */
@@ -434,7 +305,7 @@ TEST_F(fw_cfg, accesses_the_device_rejects_abort_without_reaching_it)
 	EXPECT_EQ(-EINVAL, host_read(FW_CFG_REGS_SIZE, 8, &v)); /* past the registers */
 	EXPECT_EQ(-EINVAL, host_access(FW_CFG_PAGE, 8, false, &v)); /* before the device */
 	EXPECT_EQ(-EINVAL, host_access(FW_CFG_PAGE + PAGE - 8, 8, true, &v));
-	EXPECT_EQ(before, dev.nr_accesses);
+	EXPECT_EQ(before, fw_cfg_model.nr_accesses);
 }
 
 /* A READ into host RAM works; the device is given the hypervisor's copy. */
@@ -445,8 +316,8 @@ TEST_F(fw_cfg, dma_read_into_host_ram_works)
 	ASSERT_EQ(0, host_dma64(HOST_DESC));
 	EXPECT_EQ(0, memcmp((void *)(uintptr_t)(HOST_BUF + 0x100), "QEMU", 4));
 	EXPECT_EQ(0u, desc_control(HOST_DESC));
-	EXPECT_EQ(self->nr_dma + 1, dev.nr_dma);
-	EXPECT_NE(HOST_DESC, dev.last_desc);
+	EXPECT_EQ(self->nr_dma + 1, fw_cfg_model.nr_dma);
+	EXPECT_NE(HOST_DESC, fw_cfg_model.last_desc);
 	EXPECT_TRUE(holds(HOST_BUF, 0x100, 0x22));
 	EXPECT_EQ(self->refused, refused());
 	/* Past the item's end QEMU zero-fills: the whole buffer was checked. */
@@ -467,7 +338,7 @@ TEST_F(fw_cfg, dma_write_from_host_ram_and_skip_work)
 		 HOST_BUF);
 	ASSERT_EQ(0, host_dma64(HOST_DESC));
 	EXPECT_EQ(0u, desc_control(HOST_DESC));
-	EXPECT_TRUE(holds((u64)(uintptr_t)items[2].data, 8, 0x77));
+	EXPECT_TRUE(holds((u64)(uintptr_t)fw_cfg_model_items[2].data, 8, 0x77));
 	/* SKIP's address is not used: even one in the carve-out is fine. */
 	put_desc(HOST_DESC, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_SKIP | 0x0000 << 16, 2,
 		 CARVE_VICTIM);
@@ -487,22 +358,22 @@ TEST_F(fw_cfg, dma_split_32bit_trigger_works_and_latches_the_high_half)
 	put_desc(HOST_DESC, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, HOST_BUF);
 	ASSERT_EQ(0, host_dma_split(HOST_DESC));
 	EXPECT_EQ(0, memcmp((void *)(uintptr_t)HOST_BUF, "QEMU", 4));
-	EXPECT_EQ(self->nr_dma + 1, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma + 1, fw_cfg_model.nr_dma);
 	/* A high half of 1 makes the descriptor 0x1_4010_0000, which is not RAM. */
 	put_desc(HOST_DESC, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, HOST_BUF + 8);
 	ASSERT_EQ(0, host_write(FW_CFG_DMA, 4, __builtin_bswap32(1)));
 	ASSERT_EQ(0, host_write(FW_CFG_DMA_LO, 4, __builtin_bswap32((u32)HOST_DESC)));
-	EXPECT_EQ(self->nr_dma + 1, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma + 1, fw_cfg_model.nr_dma);
 	EXPECT_EQ(self->refused + 1, refused());
 	/* The low half alone: the latch was reset by the last transfer. */
 	ASSERT_EQ(0, host_write(FW_CFG_DMA_LO, 4, __builtin_bswap32((u32)HOST_DESC)));
-	EXPECT_EQ(self->nr_dma + 2, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma + 2, fw_cfg_model.nr_dma);
 	EXPECT_EQ(0, memcmp((void *)(uintptr_t)(HOST_BUF + 8), "QEMU", 4));
 	/* A 64-bit write replaces a latched high half and resets it too. */
 	ASSERT_EQ(0, host_write(FW_CFG_DMA, 4, __builtin_bswap32(1)));
 	ASSERT_EQ(0, host_dma64(HOST_DESC));
 	ASSERT_EQ(0, host_write(FW_CFG_DMA_LO, 4, __builtin_bswap32((u32)HOST_DESC)));
-	EXPECT_EQ(self->nr_dma + 4, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma + 4, fw_cfg_model.nr_dma);
 }
 
 /* A refusal is logged once per reason, and counted every time. */
@@ -520,7 +391,7 @@ TEST_F(fw_cfg, refusals_are_logged_once_per_reason)
 	ASSERT_EQ(0, host_dma64(HOST_DESC));
 	EXPECT_EQ(warns, hyp_test_log_count[LOG_WARN]);
 	EXPECT_EQ(self->refused + 3, refused());
-	EXPECT_EQ(self->nr_dma, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma, fw_cfg_model.nr_dma);
 }
 
 /* ---- refusals: nothing reaches the device, nothing is written -------------- */
@@ -628,8 +499,8 @@ FIXTURE_SETUP(refused)
 	u64 start, len;
 
 	machine_setup();
-	dev.rejected = dev.foreign_desc = dev.wild = 0;
-	dev.stall = false;
+	fw_cfg_model.rejected = fw_cfg_model.foreign_desc = fw_cfg_model.wild = 0;
+	fw_cfg_model.stall = false;
 	self->desc = where_pa(variant->desc, true);
 	self->buf = where_pa(variant->buf, false);
 	fill(HOST_DESC, PAGE, 0x11);
@@ -644,7 +515,7 @@ FIXTURE_SETUP(refused)
 			 self->buf);
 	if (variant->desc == DONATED || variant->buf == DONATED)
 		ASSERT_EQ(0, __pkvm_host_donate_hyp(HOST_DONATED >> 12, 1));
-	self->nr_dma = dev.nr_dma;
+	self->nr_dma = fw_cfg_model.nr_dma;
 	self->refused = refused();
 }
 
@@ -652,9 +523,9 @@ FIXTURE_TEARDOWN(refused)
 {
 	if (variant->desc == DONATED || variant->buf == DONATED)
 		EXPECT_EQ(0, __pkvm_host_reclaim(HOST_DONATED >> 12, 1));
-	EXPECT_EQ(0u, dev.foreign_desc);
-	EXPECT_EQ(0u, dev.rejected);
-	EXPECT_EQ(0u, dev.wild);
+	EXPECT_EQ(0u, fw_cfg_model.foreign_desc);
+	EXPECT_EQ(0u, fw_cfg_model.rejected);
+	EXPECT_EQ(0u, fw_cfg_model.wild);
 }
 
 static void check_refused(struct __test_metadata *_metadata, FIXTURE_DATA(refused) *self,
@@ -662,7 +533,7 @@ static void check_refused(struct __test_metadata *_metadata, FIXTURE_DATA(refuse
 {
 	u64 start, len;
 
-	EXPECT_EQ(self->nr_dma, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma, fw_cfg_model.nr_dma);
 	EXPECT_EQ(self->refused + nr_refused, refused());
 	/* A host descriptor reads ERROR; one that is not the host's is not written. */
 	if (variant->desc == HOST_PAGE)
@@ -698,17 +569,17 @@ TEST_F(refused, nothing_reaches_the_device)
  */
 TEST_F(fw_cfg, zz_a_transfer_that_never_completes_stops_dma)
 {
-	dev.stall = true;
+	fw_cfg_model.stall = true;
 	put_desc(HOST_DESC, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, HOST_BUF);
 	EXPECT_EQ(-ETIMEDOUT, host_dma64(HOST_DESC));
-	EXPECT_EQ(self->nr_dma + 1, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma + 1, fw_cfg_model.nr_dma);
 	EXPECT_EQ(FW_CFG_DMA_CTL_ERROR, desc_control(HOST_DESC));
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(HOST_BUF >> 12));
 	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(HOST_BUF >> 12, 1));
-	dev.stall = false;
+	fw_cfg_model.stall = false;
 	put_desc(HOST_DESC, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, HOST_BUF);
 	EXPECT_EQ(0, host_dma64(HOST_DESC));
-	EXPECT_EQ(self->nr_dma + 1, dev.nr_dma);
+	EXPECT_EQ(self->nr_dma + 1, fw_cfg_model.nr_dma);
 	EXPECT_EQ(FW_CFG_DMA_CTL_ERROR, desc_control(HOST_DESC));
 	EXPECT_EQ(self->refused + 1, refused());
 }

@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * drivers/gic/its.c against a small software ITS (GICv3 spec IHI 0069,
- * 12.19 and 5.3): the real register emulation, command-queue processing,
- * hyp/mem_protect pins and hyp/mmio regions, with the model below in place
- * of the hardware. The model behaves as the spec says where QEMU differs
- * (writing GITS_CBASER zeroes GITS_CREADR only; enabling does not move the
- * queue), consumes the hypervisor's command queue, and checks on every
- * command what the mediation promises:
- *  - it only ever reads a queue in hypervisor memory, never host RAM;
- *  - every command it reads has every reserved bit zero;
- *  - every ITT it writes (MAPTI, MAPI, DISCARD) is host RAM pinned at
- *    that moment, and an ITT being unmapped is still pinned when it
- *    consumes the MAPD V=0.
+ * drivers/gic/its.c against the software GIC of lib/gic_model.c (GICv3 spec
+ * IHI 0069, 12.19 and 5.3): the real register emulation, command-queue
+ * processing, hyp/mem_protect pins and hyp/mmio regions, with the model in
+ * place of the hardware. The model consumes the hypervisor's command queue
+ * and checks on every command what the mediation promises (its queue and
+ * tables in hypervisor memory, no reserved bit set, identifiers in range,
+ * every ITT pinned host RAM from its MAPD until the MAPD that unmaps it has
+ * been consumed); each test ends with no broken promise counted.
  *
  * Host RAM is real memory here: 8 MiB mapped at its own physical address,
- * because its.c reads the host's queue through the identity map.
+ * because its.c reads the host's queue through the identity map; the
+ * hypervisor's page pool is the carve-out in its last MiB.
  */
 #define _GNU_SOURCE /* MAP_ANONYMOUS, MAP_FIXED_NOREPLACE */
 #include <stdio.h>
@@ -23,6 +20,7 @@
 #include <sys/mman.h>
 
 #include "harness.h"
+#include "lib/gic_model.h"
 #include "lib/heap_pages.h"
 #include "lib/uart_record.h"
 #include <isohyp/driver.h>
@@ -38,226 +36,17 @@
 #define CARVE (RAM + (7ull << 20))
 #define CARVE_SIZE (1ull << 20)
 #define IA_BITS 40
-#define ITS_PA 0x08080000ull
-#define GICD_PA 0x08000000ull
-#define POOL_PAGES 256
-#define ITE_SIZE 12
-
-/* ---- the model ----------------------------------------------------------------- */
-
-static struct {
-	u32 ctlr;
-	u64 cbaser, cwriter, creadr, baser[8];
-	struct {
-		u32 devid;
-		u64 itt;
-		bool valid;
-	} dte[64];
-	unsigned int nr_cmds, nr_bad, itt_writes;
-	u64 last[4];
-	bool hold; /* a wedged ITS: consumes nothing */
-} m;
+#define ITS_PA GIC_MODEL_ITS
+#define GICD_PA GIC_MODEL_GICD
+#define POOL_PAGES 256 /* the carve-out */
+#define ITE_SIZE GIC_MODEL_ITE_SIZE
+#define M(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
 
 u64 fake_timer_ticks;
 
-void fake_dcache_clean_poc(const void *addr, size_t size)
-{
-}
-
-void fake_dcache_clean_inval_poc(const void *addr, size_t size)
-{
-}
-
-void fake_dcache_inval_poc(const void *addr, size_t size)
-{
-}
-
 static bool in_host_ram(u64 pa)
 {
-	return pa >= RAM && pa < RAM + RAM_SIZE;
-}
-
-static void model_bad(const char *what)
-{
-	printf("# model: %s (command %016llx %016llx %016llx %016llx)\n", what,
-	       (unsigned long long)m.last[0], (unsigned long long)m.last[1],
-	       (unsigned long long)m.last[2], (unsigned long long)m.last[3]);
-	m.nr_bad++;
-}
-
-#define M(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
-
-/* The defined fields of each physical command (5.3), per doubleword. */
-static bool fields_of(u8 op, u64 f[4])
-{
-	u64 dev = M(7, 0) | M(63, 32), nodev = M(7, 0);
-
-	memset(f, 0, 4 * sizeof(u64));
-	switch (op) {
-	case 0x01: case 0x0b: /* MOVI, MAPI */
-		f[0] = dev, f[1] = M(31, 0), f[2] = M(15, 0);
-		return true;
-	case 0x03: case 0x04: case 0x0c: case 0x0f: /* INT, CLEAR, INV, DISCARD */
-		f[0] = dev, f[1] = M(31, 0);
-		return true;
-	case 0x05: /* SYNC */
-		f[0] = nodev, f[2] = M(51, 16);
-		return true;
-	case 0x08: /* MAPD */
-		f[0] = dev, f[1] = M(4, 0), f[2] = M(51, 8) | M(63, 63);
-		return true;
-	case 0x09: /* MAPC */
-		f[0] = nodev, f[2] = M(15, 0) | M(51, 16) | M(63, 63);
-		return true;
-	case 0x0a: /* MAPTI */
-		f[0] = dev, f[1] = M(63, 0), f[2] = M(15, 0);
-		return true;
-	case 0x0d: /* INVALL */
-		f[0] = nodev, f[2] = M(15, 0);
-		return true;
-	case 0x0e: /* MOVALL */
-		f[0] = nodev, f[2] = M(51, 16), f[3] = M(51, 16);
-		return true;
-	}
-	return false;
-}
-
-static int dte_find(u32 devid)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(m.dte); i++)
-		if (m.dte[i].valid && m.dte[i].devid == devid)
-			return i;
-	return -1;
-}
-
-/* The ITS writes an ITT entry: it must be pinned host RAM right now. */
-static void itt_write(u64 itt, u32 event, u8 val)
-{
-	u64 pa = itt + (u64)event * ITE_SIZE;
-
-	if (!in_host_ram(pa) || __pkvm_host_page_state(pa >> 12) != ISOHYP_PAGE_HOST_PINNED) {
-		model_bad("ITT write outside pinned host RAM");
-		return;
-	}
-	memset((void *)(uintptr_t)pa, val, ITE_SIZE);
-	m.itt_writes++;
-}
-
-static void model_exec(const u64 *c)
-{
-	u8 op = c[0] & 0xff;
-	u32 devid = c[0] >> 32, event = c[1] & 0xffffffff;
-	u64 f[4];
-	int i, d;
-
-	memcpy(m.last, c, sizeof(m.last));
-	m.nr_cmds++;
-	if (!fields_of(op, f)) {
-		model_bad("unknown command");
-		return;
-	}
-	for (i = 0; i < 4; i++)
-		if (c[i] & ~f[i])
-			model_bad("reserved bits set");
-	d = dte_find(devid);
-	switch (op) {
-	case 0x08:
-		if (d >= 0) {
-			/* Remapped or unmapped: the old ITT must still be pinned now. */
-			if (__pkvm_host_page_state(m.dte[d].itt >> 12) != ISOHYP_PAGE_HOST_PINNED)
-				model_bad("ITT unpinned before its MAPD was consumed");
-			m.dte[d].valid = false;
-		}
-		if (c[2] >> 63) {
-			for (i = 0; i < (int)ARRAY_SIZE(m.dte) && m.dte[i].valid; i++)
-				;
-			m.dte[i] = (__typeof__(m.dte[0])){ devid, c[2] & M(51, 8), true };
-		}
-		return;
-	case 0x0a:
-	case 0x0b:
-		if (d >= 0)
-			itt_write(m.dte[d].itt, event, 0xa5);
-		return;
-	case 0x0f:
-		if (d >= 0)
-			itt_write(m.dte[d].itt, event, 0);
-		return;
-	}
-}
-
-static void model_process(void)
-{
-	u64 base = m.cbaser & M(51, 12), size = ((m.cbaser & 0xff) + 1) * 4096;
-
-	if (!(m.ctlr & 1) || !(m.cbaser >> 63) || m.hold)
-		return;
-	if (in_host_ram(base))
-		model_bad("command queue in host RAM");
-	while (m.creadr != m.cwriter) {
-		model_exec((const u64 *)(uintptr_t)(base + m.creadr));
-		m.creadr = (m.creadr + 32) % size;
-	}
-}
-
-u64 fake_mmio_read(u64 addr, unsigned int size)
-{
-	u64 off = addr - ITS_PA;
-
-	if (addr == GICD_PA + 0x4)
-		return 15u << 19 | 1u << 17; /* GICD_TYPER: 16 INTID bits, LPIs */
-	switch (off) {
-	case 0x0:
-		return m.ctlr | (m.ctlr & 1 ? 0 : 1u << 31);
-	case 0x8: /* Physical, ITE 12 bytes, 16-bit EventIDs and DeviceIDs, CIL, 16-bit ICIDs */
-		return 1 | (ITE_SIZE - 1) << 4 | 15 << 8 | 15 << 13 | 1ULL << 36 | 15ULL << 32;
-	case 0x80:
-		return m.cbaser;
-	case 0x88:
-		return m.cwriter;
-	case 0x90:
-		return m.creadr;
-	}
-	if (off >= 0x100 && off < 0x140)
-		return m.baser[(off - 0x100) / 8];
-	return 0;
-}
-
-void fake_mmio_write(u64 addr, u64 val, unsigned int size)
-{
-	u64 off = addr - ITS_PA;
-	u64 ro = M(58, 56) | M(52, 48);
-
-	switch (off) {
-	case 0x0:
-		m.ctlr = val & 1;
-		model_process();
-		return;
-	case 0x80:
-		if (!(m.ctlr & 1)) {
-			m.cbaser = val;
-			m.creadr = 0; /* 12.19.3: GITS_CREADR only */
-		}
-		return;
-	case 0x88:
-		m.cwriter = val & M(19, 5);
-		model_process();
-		return;
-	}
-	if (off >= 0x100 && off < 0x140 && !(m.ctlr & 1)) {
-		u64 *b = &m.baser[(off - 0x100) / 8];
-
-		*b = (*b & ro) | (val & ~ro);
-	}
-}
-
-static void model_reset(void)
-{
-	memset(&m, 0, sizeof(m));
-	m.baser[0] = 1ULL << 56 | 7ULL << 48; /* Device, 8-byte entries */
-	m.baser[1] = 4ULL << 56 | 7ULL << 48; /* Collection, 8-byte entries */
+	return pa >= RAM && pa < RAM + RAM_SIZE && (pa < CARVE || pa >= CARVE + CARVE_SIZE);
 }
 
 /* ---- the machine ----------------------------------------------------------------- */
@@ -294,8 +83,8 @@ static bool machine_up(void)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	if (p != (void *)(uintptr_t)RAM)
 		return false;
-	hyp_pool_init(&pool, (u64)(uintptr_t)aligned_alloc(4096, POOL_PAGES * 4096), POOL_PAGES);
-	model_reset();
+	hyp_pool_init(&pool, CARVE, POOL_PAGES);
+	gic_model_reset();
 	bi.gicd_base = GICD_PA;
 	bi.nr_cpus = 4;
 	bi.nr_its = 1;
@@ -385,14 +174,14 @@ FIXTURE_SETUP(its)
 {
 	if (!machine_up())
 		SKIP(return, "cannot map host RAM at %llx or bring the ITS up", RAM);
-	self->cmds = m.nr_cmds;
-	self->writes = m.itt_writes;
+	self->cmds = gic_model.nr_cmds;
+	self->writes = gic_model.itt_writes;
 }
 
 /* Whatever a test did, the model saw no broken promise. */
 FIXTURE_TEARDOWN(its)
 {
-	EXPECT_EQ(0U, m.nr_bad);
+	EXPECT_EQ(0U, gic_model.nr_bad);
 }
 
 /* The control frame is the hypervisor's (emulated), GITS_TRANSLATER stays the host's. */
@@ -409,8 +198,8 @@ TEST_F(its, frames_and_host_view_of_typer)
 	EXPECT_EQ((u32)typer, its_rd(0x8, 4));
 	EXPECT_EQ(typer >> 32, its_rd(0xc, 4));
 	/* The model's queue and tables: hypervisor memory, never host RAM. */
-	EXPECT_FALSE(in_host_ram(m.cbaser & M(51, 12)));
-	EXPECT_FALSE(in_host_ram(m.baser[0] & M(47, 12)));
+	EXPECT_FALSE(in_host_ram(gic_model.cbaser & M(51, 12)));
+	EXPECT_FALSE(in_host_ram(gic_model.baser[0] & M(47, 12)));
 	EXPECT_EQ(-EINVAL, its->ops->read(its->priv, 0x0, 2, &typer));
 	EXPECT_EQ(-EINVAL, its->ops->write(its->priv, 0x88, 1, 0));
 }
@@ -427,13 +216,13 @@ TEST_F(its, commands_reach_the_model_rebuilt_and_pinned)
 	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(itt >> 12, 1));
 	ASSERT_TRUE(MAPTI(0x10, 3, 8192));
 	ASSERT_TRUE(SYNC());
-	EXPECT_EQ(self->cmds + 4, m.nr_cmds);
-	EXPECT_EQ(self->writes + 1, m.itt_writes);
+	EXPECT_EQ(self->cmds + 4, gic_model.nr_cmds);
+	EXPECT_EQ(self->writes + 1, gic_model.itt_writes);
 	EXPECT_EQ(0xa5, ((u8 *)(uintptr_t)itt)[3 * ITE_SIZE]);
 	ASSERT_TRUE(cmd(0x0f | 0x10ULL << 32, 3, 0, 0)); /* DISCARD */
 	ASSERT_TRUE(MAPD(0x10, 0, 0, 0));
 	EXPECT_EQ(ISOHYP_PAGE_HOST_OWNED, __pkvm_host_page_state(itt >> 12));
-	EXPECT_EQ(self->cmds + 6, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 6, gic_model.nr_cmds);
 }
 
 /* A MAPD naming a donated page, the carve-out, MMIO or hypervisor memory never reaches the model. */
@@ -441,19 +230,19 @@ TEST_F(its, bad_itts_are_never_queued)
 {
 	u64 donated = host_page();
 	u64 itts[] = { donated, CARVE, CARVE - 256, RAM + RAM_SIZE, 0x09000000,
-		       m.cbaser & M(51, 12) };
+		       gic_model.cbaser & M(51, 12) };
 	unsigned int i;
 
 	host_queue(host_page(), 1);
 	ASSERT_EQ(0, __pkvm_host_donate_hyp(donated >> 12, 1));
 	for (i = 0; i < ARRAY_SIZE(itts); i++) {
-		u64 before = m.nr_cmds;
+		u64 before = gic_model.nr_cmds;
 
 		EXPECT_TRUE(MAPD(0x20 + i, itts[i], 4, 1)); /* the queue moves on */
 		EXPECT_TRUE(MAPTI(0x20 + i, 0, 8192));
-		EXPECT_EQ(before, m.nr_cmds);
+		EXPECT_EQ(before, gic_model.nr_cmds);
 	}
-	EXPECT_EQ(self->writes, m.itt_writes);
+	EXPECT_EQ(self->writes, gic_model.itt_writes);
 	EXPECT_EQ(ISOHYP_PAGE_HYP_OWNED, __pkvm_host_page_state(donated >> 12));
 	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
 }
@@ -497,7 +286,7 @@ TEST_F(its, queue_wraps_and_long_batches_split)
 			put(0x05, 0, 0, 0);
 		EXPECT_TRUE(publish());
 	}
-	EXPECT_EQ(self->cmds + 600, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 600, gic_model.nr_cmds);
 	EXPECT_EQ((600 * 32) % (2 * 4096ULL), its_rd(0x90, 8));
 	/* The low word alone publishes too; the high word alone does not. */
 	put(0x05, 0, 0, 0);
@@ -507,7 +296,7 @@ TEST_F(its, queue_wraps_and_long_batches_split)
 	its_wr(0x8c, 4, 0);
 	EXPECT_NE(q.cwriter, its_rd(0x90, 8));
 	EXPECT_TRUE(publish());
-	EXPECT_EQ(self->cmds + 602, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 602, gic_model.nr_cmds);
 }
 
 /* A queue outside host RAM stalls (GITS_CREADR.Stalled); the model reads nothing. */
@@ -521,7 +310,7 @@ TEST_F(its, queue_outside_host_ram_stalls)
 		host_queue(bases[i], 1);
 		its_wr(0x88, 8, 32);
 		EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
-		EXPECT_EQ(self->cmds, m.nr_cmds);
+		EXPECT_EQ(self->cmds, gic_model.nr_cmds);
 	}
 	/* A queue whose second page is the carve-out. */
 	host_queue(CARVE - 4096, 2);
@@ -531,7 +320,7 @@ TEST_F(its, queue_outside_host_ram_stalls)
 	host_queue(host_page(), 1);
 	EXPECT_EQ(0ULL, its_rd(0x90, 8));
 	EXPECT_TRUE(SYNC());
-	EXPECT_EQ(self->cmds + 1, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 1, gic_model.nr_cmds);
 	EXPECT_EQ(0, __pkvm_host_reclaim(donated >> 12, 1));
 }
 
@@ -541,14 +330,14 @@ TEST_F(its, cwriter_past_the_queue_stalls)
 	host_queue(host_page(), 1);
 	its_wr(0x88, 8, 4096);
 	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
-	EXPECT_EQ(self->cmds, m.nr_cmds);
+	EXPECT_EQ(self->cmds, gic_model.nr_cmds);
 	/* Until the queue is reset, nothing runs -- not even a good CWRITER. */
 	put(0x05, 0, 0, 0);
 	EXPECT_FALSE(publish());
-	EXPECT_EQ(self->cmds, m.nr_cmds);
+	EXPECT_EQ(self->cmds, gic_model.nr_cmds);
 	host_queue(host_page(), 1);
 	EXPECT_TRUE(SYNC());
-	EXPECT_EQ(self->cmds + 1, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 1, gic_model.nr_cmds);
 }
 
 /* GITS_CBASER and GITS_BASERn are read-only while enabled; BASERn keep Type and Entry_Size. */
@@ -569,7 +358,7 @@ TEST_F(its, registers_writable_only_while_disabled)
 	its_wr(0x104, 4, 0x80000000); /* Valid, through the high word */
 	EXPECT_EQ(1ULL, its_rd(0x100, 8) >> 63);
 	/* The host's BASERn never reach the hardware. */
-	EXPECT_FALSE(in_host_ram(m.baser[0] & M(47, 12)));
+	EXPECT_FALSE(in_host_ram(gic_model.baser[0] & M(47, 12)));
 	/* RES0 offsets: RAZ/WI. */
 	EXPECT_EQ(0, its_wr(0x40, 4, ~0U));
 	EXPECT_EQ(0ULL, its_rd(0x40, 4));
@@ -590,9 +379,9 @@ TEST_F(its, reenable_replays_nothing)
 	ASSERT_EQ(0, __pkvm_host_donate_hyp(itt >> 12, 1));
 	its_wr(0x0, 4, 0);
 	its_wr(0x0, 4, 1);
-	EXPECT_EQ(self->cmds + 3, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 3, gic_model.nr_cmds);
 	EXPECT_TRUE(SYNC());
-	EXPECT_EQ(self->cmds + 4, m.nr_cmds);
+	EXPECT_EQ(self->cmds + 4, gic_model.nr_cmds);
 	EXPECT_EQ(0, __pkvm_host_reclaim(itt >> 12, 1));
 }
 
@@ -616,6 +405,20 @@ TEST_F(its, remap_moves_the_pin_after_the_model)
 }
 
 /*
+ * MAPD V=0 of a device never mapped changes nothing and is not queued: on a
+ * two-level device table it names no level-2 page, a command error (the
+ * model counts it) on which an ITS may stall its queue (5.3.1).
+ */
+TEST_F(its, unmap_of_an_unmapped_device_is_not_queued)
+{
+	host_queue(host_page(), 1);
+	ASSERT_TRUE(MAPD(0x7000, 0, 0, 0));
+	EXPECT_EQ(self->cmds, gic_model.nr_cmds);
+	ASSERT_TRUE(SYNC());
+	EXPECT_EQ(self->cmds + 1, gic_model.nr_cmds);
+}
+
+/*
  * A wedged ITS: the queue stalls and the ITT of a MAPD V=0 stays pinned for
  * good. It cost one wait (ITS_POLL_TIMEOUT_US, 100000 fake ticks) under the
  * ITS's lock, once: a new queue and new commands stall at once, without
@@ -628,24 +431,24 @@ TEST_F(its, wedged_its_keeps_the_itt_pinned_and_is_not_waited_on_again)
 
 	host_queue(host_page(), 1);
 	ASSERT_TRUE(MAPD(0x50, itt, 2, 1));
-	m.hold = true;
+	gic_model.its_hold = true;
 	ticks = fake_timer_ticks;
 	EXPECT_FALSE(MAPD(0x50, 0, 0, 0));
 	EXPECT_GE(fake_timer_ticks - ticks, 100000ull);
 	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1);
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
 	EXPECT_EQ(-EBUSY, __pkvm_host_donate_hyp(itt >> 12, 1));
-	cmds = m.nr_cmds;
+	cmds = gic_model.nr_cmds;
 	ticks = fake_timer_ticks;
 	host_queue(host_page(), 1); /* disable, a new queue, enable */
 	EXPECT_FALSE(MAPD(0x51, host_page(), 2, 1));
 	EXPECT_FALSE(SYNC());
 	EXPECT_EQ(1ULL, its_rd(0x90, 8) & 1); /* GITS_CREADR.Stalled */
 	EXPECT_LT(fake_timer_ticks - ticks, 1000ull);
-	m.hold = false;
-	model_process();
+	gic_model.its_hold = false;
+	gic_model_its_process();
 	EXPECT_EQ(ISOHYP_PAGE_HOST_PINNED, __pkvm_host_page_state(itt >> 12));
-	EXPECT_EQ(cmds, m.nr_cmds); /* nothing queued after the wedge reached it */
+	EXPECT_EQ(cmds, gic_model.nr_cmds); /* nothing queued after the wedge reached it */
 }
 
 TEST_HARNESS_MAIN

@@ -1,3 +1,3 @@
-unit_its_test_srcs := tests/unit/lib/host_mem.c $(GIC_SRCS) hyp/mmio.c hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c \
+unit_its_test_srcs := tests/unit/lib/gic_model.c tests/unit/lib/host_mem.c $(GIC_SRCS) hyp/mmio.c hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c \
 	iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c \
 	hyp/console.c hyp/printf.c tests/unit/lib/uart_record.c
