@@ -13,7 +13,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Itests/unit/fake -Iinclude -Idrivers -Iarch/arm64/include \
 	$(HOST_HYP_CONFIG)
-FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect
+FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect smmu_nested
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%)
 
 fuzz_config_srcs := arch/arm64/efi/config.c hyp/printf.c
@@ -23,6 +23,9 @@ fuzz_its_cmd_srcs := drivers/gic/its_cmd.c
 fuzz_dt_policy_srcs := arch/arm64/efi/dt_policy.c hyp/printf.c
 fuzz_dt_policy_ldlibs := -lfdt
 fuzz_mem_protect_srcs := tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
+# As the nested unit tests link (tests/unit/smmuv3_test.mk), less their machine: the target
+# has its own, with the hypervisor's pool inside its RAM.
+fuzz_smmu_nested_srcs = $(SMMUV3_SRCS) $(filter-out tests/unit/lib/smmu_machine.c,$(SMMU_TEST_LIBS))
 
 $(FUZZ_BINS): $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(fuzz_$$*_srcs) \
 		$(ALL_HEADERS)
