@@ -13,8 +13,10 @@
  * 0b00, else QEMU's 0b01), then operations (see the op_* functions):
  * register reads and writes at any offset and size of both 64 KiB pages,
  * 64-bit writes of host memory (stream tables, CDs, queues, stage-1 tables),
- * donate/reclaim of a page, the trap path's SMMU poll, and DMA probes (stream
- * ID, IOVA, direction) through the model. Values may be "RAM-relative": bits
+ * donate/reclaim of a page, the trap path's SMMU poll, DMA probes (stream
+ * ID, IOVA, direction) through the model, and two steps of a host driver:
+ * an STE rewritten where the host's registers say it is, followed by
+ * CFGI_STE + CMD_SYNC, and a command put at the host's CMDQ_PROD. Values may be "RAM-relative": bits
  * [47:12] then name a page of the machine's first 32 MiB, so that pointers
  * land in RAM (host's or the hypervisor's) or just beyond it.
  *
@@ -566,6 +568,76 @@ static void op_probe(const u8 *p)
 			model.tlb[i].valid = false;
 }
 
+/*
+ * As the host's driver does it: the host's structures found from the
+ * registers it programmed, as the SMMU would (5.1, 6.3.23-6.3.26).
+ */
+
+/* Commands into the host's queue at its CMDQ_PROD, then PROD written: the queue runs them. */
+static void host_cmds(const u64 *cmds, unsigned int nr)
+{
+	u64 base = rd(R_CMDQ_BASE, 8);
+	u32 log2 = q_log2(base, (rd(R_IDR1, 4) >> 21) & 0x1f), prod = rd(R_CMDQ_PROD, 4);
+	u64 q = span_of(base & Q_ADDR_MASK, 16ull << log2).start;
+	struct cmdq_view before = cmdq_view();
+
+	if (!(rd(R_CR0ACK, 4) & CMDQEN))
+		return;
+	for (unsigned int i = 0; i < nr; i++) {
+		u64 e = q + (u64)(prod & ((1u << log2) - 1)) * 16;
+
+		if (!in_ram(e) || owner[(e - RAM) >> 12] != HOST)
+			return;
+		p64(e)[0] = cmds[2 * i];
+		p64(e)[1] = cmds[2 * i + 1];
+		prod = (prod + 1) & ((2u << log2) - 1);
+	}
+	wr(R_CMDQ_PROD, 4, prod);
+	check_cmdq(before);
+}
+
+/* [d0 8][d1 8][f]: command (d0, d1), then (f bit 0) a CMD_SYNC. */
+static void op_cmd(const u8 *p)
+{
+	u64 c[4] = { get64(p), get64(p + 8), 0x46, 0 };
+
+	host_cmds(c, p[16] & 1 ? 2 : 1);
+}
+
+/* The host's STE of @sid, as the SMMU would find it, or 0. */
+static u64 host_ste_pa(u32 sid)
+{
+	u64 base = rd(R_STRTAB_BASE, 8) & ADDR_MASK, l1;
+	u32 cfg = rd(R_STRTAB_BASE_CFG, 4), split = (cfg >> 6) & 0x1f, span;
+
+	if (!((cfg >> 16) & 3))
+		return base + (u64)sid * 64;
+	if (!in_ram(base) || owner[(base - RAM) >> 12] != HOST)
+		return 0;
+	l1 = *p64(base + (u64)(sid >> split) * 8);
+	span = l1 & 0x1f;
+	if (!span || span > 12 || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
+		return 0;
+	return (l1 & ADDR_MASK & ~((64ull << (span - 1)) - 1)) + (u64)(sid & ((1u << split) - 1)) * 64;
+}
+
+/*
+ * [sid][f][d0..d3 8 each]: the host's STE of stream sid becomes (d0, d1,
+ * d2, d3) (f bit i: d_i RAM-relative), then, unless f bit 7, CFGI_STE and
+ * CMD_SYNC on its queue.
+ */
+static void op_ste(const u8 *p)
+{
+	u64 pa = host_ste_pa(p[0]), c[4] = { 0x03 | (u64)p[0] << 32, 1, 0x46, 0 };
+
+	if (!pa || !in_ram(pa) || owner[(pa - RAM) >> 12] != HOST)
+		return;
+	for (int d = 0; d < 4; d++)
+		p64(pa)[d] = p[1] & (1 << d) ? rel(get64(p + 2 + 8 * d)) : get64(p + 2 + 8 * d);
+	if (!(p[1] & 0x80))
+		host_cmds(c, 2);
+}
+
 /* ---- one input -------------------------------------------------------------- */
 
 static void machine_up(u8 variant)
@@ -646,14 +718,14 @@ static void check_all(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Operand bytes per operation. */
-	static const size_t len[6] = { 11, 11, 12, 2, 7, 0 };
+	static const size_t len[8] = { 11, 11, 12, 2, 7, 0, 34, 17 };
 	size_t at = 1;
 
 	if (!size)
 		return 0;
 	machine_up(data[0]);
 	for (int n = 0; n < MAX_OPS && at < size; n++) {
-		u8 op = data[at++] % 6;
+		u8 op = data[at++] % 8;
 
 		if (at + len[op] > size)
 			break;
@@ -673,8 +745,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4:
 			op_probe(data + at);
 			break;
-		default:
+		case 5:
 			kvm_iommu_poll(); /* what every host trap does first */
+			break;
+		case 6:
+			op_ste(data + at);
+			break;
+		default:
+			op_cmd(data + at);
 			break;
 		}
 		at += len[op];

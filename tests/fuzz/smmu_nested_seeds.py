@@ -60,6 +60,14 @@ class Seed:
     def probe(self, sid, iova, write=False):
         self.b += bytes([4, sid]) + struct.pack('<Q', iova)[:5] + bytes([1 if write else 0])
 
+    def ste(self, sid, d, rel=0, cfgi=True):
+        self.b += bytes([6, sid, rel | (0 if cfgi else 0x80)])
+        for w in d:
+            self.b += struct.pack('<Q', w)
+
+    def command(self, d0, d1=0, sync=True):
+        self.b += bytes([7]) + struct.pack('<QQ', d0, d1) + bytes([1 if sync else 0])
+
     def poll(self):
         self.b += bytes([5])
 
@@ -213,7 +221,30 @@ def linear_stall():
     return s
 
 
+def ste_configs():
+    """Stream 10 through every STE.Config (5.2) and stage-1 field the host might set."""
+    s = Seed(0)
+    bring_up(s)
+    linux_streams(s)
+    s1 = 1 | 5 << 1 | CD
+    for d in ([1], [1 | 4 << 1], [s1, STE1_S1_WB], [1 | 6 << 1, 0, 5 | 24 << 32, S1_L1],
+              [1 | 7 << 1 | CD, STE1_S1_WB, 5 | 24 << 32, S1_L1], [1 | 2 << 1],
+              [s1 | 1 << 59 | 1 << 4, STE1_S1_WB | 1], [s1, STE1_S1_WB | 3 << 28 | 2 << 30],
+              [0, 0], [s1, STE1_S1_WB | 1 << 27]):
+        s.ste(10, (d + [0, 0, 0])[:4])
+        s.probe(10, VA)
+        s.probe(10, DATA)
+    s.command(0x10)  # TLBI_NH_ALL
+    s.command(0x13, VA | 1)  # TLBI_NH_VAA, Leaf
+    s.command(0x04 | 8 << 32, 3)  # CFGI_STE_RANGE
+    s.command(0x06 | 8 << 32)  # CFGI_CD_ALL
+    s.command(0x01 | 8 << 32)  # PREFETCH_CONFIG
+    s.probe(8, VA)
+    return s
+
+
 SEEDS = {
+    'ste-configs': ste_configs,
     'linux-bringup': linux_bringup,
     'illegal-command': illegal_command,
     'cd-in-hyp-memory': cd_in_hyp_memory,
