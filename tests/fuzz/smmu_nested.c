@@ -347,6 +347,14 @@ static void check_cmds(void)
 {
 	u16 vmid = boot_ste[2] & 0xffff;
 
+	if (model.nr_bad_cmds && !quiet) {
+		u32 log2 = model.cmdq_base & 31;
+		const u64 *c = p64((model.cmdq_base & Q_ADDR_MASK) +
+				   (model.cmdq_cons & ((1u << log2) - 1)) * 16);
+
+		printf("real command refused: %016llx %016llx\n", (unsigned long long)c[0],
+		       (unsigned long long)c[1]);
+	}
 	FUZZ_CHECK(model.nr_bad_cmds == 0);
 	FUZZ_CHECK(model.nr_log < SMMU_MODEL_LOG);
 	for (unsigned int i = 0; i < model.nr_log; i++) {
@@ -656,6 +664,8 @@ static void machine_up(u8 variant)
 				0) == p64(RAM));
 		mapped = true;
 		quiet = !getenv("FUZZ_VERBOSE");
+		if (!quiet)
+			setvbuf(stdout, NULL, _IONBF, 0); /* all of it, up to an abort() */
 	}
 	/* A fresh machine: every page of RAM reads as zero again. */
 	FUZZ_CHECK(!madvise(p64(RAM), RAM_SIZE, MADV_DONTNEED));

@@ -935,6 +935,34 @@ TEST_F(nested, tlbi_nh_with_hypervisor_vmid)
 	EXPECT_EQ((u64)OP_CMD_SYNC, real_cmd(1)[0] & 0xff);
 }
 
+/*
+ * Without TG, TLBI_NH_VA's NUM, SCALE and TTL are RES0 (4.4.2): the real
+ * command goes without them -- a real SMMU may call it illegal and stop the
+ * hypervisor's queue. With TG a granule IDR5 offers (16 KiB), the range form
+ * is passed on. (Found by fuzz target smmu_nested.)
+ */
+TEST_F(nested, tlbi_nh_va_res0_fields_dropped)
+{
+	unsigned int bad = model.nr_bad_cmds;
+	const u64 *c;
+
+	host_cmdq_on(8);
+	host_cmd(OP_TLBI_NH_VA | (3ull << 12) | (1ull << 20) | (6ull << 48),
+		 0x12345000ull | (2u << 8) | 1);
+	host_cmd(OP_TLBI_NH_VAA | (2ull << 12), 0x40000ull | (2u << 10) | (1u << 8));
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(3u, rd32(CMDQ_CONS));
+	EXPECT_EQ(bad, model.nr_bad_cmds);
+	EXPECT_EQ(0u, model.gerror & 1); /* the real queue runs on */
+	c = real_cmd(3);
+	EXPECT_EQ((u64)OP_TLBI_NH_VA | (6ull << 48), c[0]);
+	EXPECT_EQ(0x12345000ull | 1, c[1]);
+	c = real_cmd(2);
+	EXPECT_EQ((u64)OP_TLBI_NH_VAA | (2ull << 12), c[0]);
+	EXPECT_EQ(0x40000ull | (2u << 10) | (1u << 8), c[1]);
+}
+
 /* TLBI_NSNH_ALL (Linux's reset) is the whole of the hypervisor's VMID: TLBI_S12_VMALL 0. */
 TEST_F(nested, nsnh_all_is_vmall)
 {
