@@ -23,9 +23,11 @@ fuzz_its_cmd_srcs := drivers/gic/its_cmd.c
 fuzz_dt_policy_srcs := arch/arm64/efi/dt_policy.c hyp/printf.c
 fuzz_dt_policy_ldlibs := -lfdt
 fuzz_mem_protect_srcs := tests/unit/lib/host_mem.c hyp/mem_protect.c hyp/pgtable.c iommu/iommu.c hyp/lock.c tests/unit/lib/hyp_stubs.c
-# As the nested unit tests link (tests/unit/smmuv3_test.mk), less their machine: the target
-# has its own, with the hypervisor's pool inside its RAM.
-fuzz_smmu_nested_srcs = $(SMMUV3_SRCS) $(filter-out tests/unit/lib/smmu_machine.c,$(SMMU_TEST_LIBS))
+# As the nested unit tests link (tests/unit/smmuv3_test.mk), less their machine and host_mem.c:
+# the target has its own machine, with the hypervisor's pool inside its RAM, and host_mem.h
+# functions that check what they touch is the host's.
+fuzz_smmu_nested_srcs = $(SMMUV3_SRCS) $(filter-out tests/unit/lib/smmu_machine.c \
+	tests/unit/lib/host_mem.c,$(SMMU_TEST_LIBS))
 
 $(FUZZ_BINS): $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(fuzz_$$*_srcs) \
 		$(ALL_HEADERS)

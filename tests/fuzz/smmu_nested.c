@@ -37,7 +37,9 @@
  *  - the host's tables and queues in use (enable acknowledged in CR0ACK) are
  *    pinned: PAGE_STATE 5 and DONATE -EBUSY; no other host page is pinned
  *    (checked at the end of each input); donated pages keep their content
- *    (the hypervisor never writes them for the host);
+ *    (the hypervisor never writes them for the host), and every read or write
+ *    the hypervisor makes for the host (host_mem.h: STEs, level-1
+ *    descriptors, commands, event records) is in a host page;
  *  - the host's CMDQ_CONS never passes its PROD; its event queue never holds
  *    more than its size, and only stage-1 records (S2 = 0);
  *  - no crash, no hang, ASan/UBSan clean (the build).
@@ -50,6 +52,7 @@
 #include <isohyp/boot_info.h>
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
+#include <isohyp/host_mem.h>
 #include <isohyp/iommu.h>
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
@@ -72,7 +75,7 @@
 #define CARVE_SIZE (RAM_SIZE - HOST_SIZE)
 #define HOST_PAGES (HOST_SIZE >> 12)
 #define RAM_PAGES (RAM_SIZE >> 12)
-#define CONTROL_PAGE (HOST_PAGES - 1) /* never donated: the probe control's target */
+#define CONTROL_PAGE 0 /* never donated: the probe control's target */
 #define SMMU_PA 0x9050000ull
 #define SMMU_SIZE 0x20000ull
 #define IA_BITS 32 /* the machine fits: a quick snapshot of the host stage-2 */
@@ -143,6 +146,36 @@ static void zero_pages(phys_addr_t pa, u64 size)
 }
 
 static const struct mem_protect_ops mp_ops = { .zero_pages = zero_pages };
+
+/*
+ * include/isohyp/host_mem.h, in place of tests/unit/lib/host_mem.c: what
+ * the hypervisor reads or writes for the host (its STEs, commands, event
+ * records) must be the host's memory, never its own.
+ */
+static void host_range_ok(phys_addr_t pa, u64 len)
+{
+	FUZZ_CHECK(len && in_ram(pa) && in_ram(pa + len - 1));
+	for (u64 p = pa & ~0xfffull; p < pa + len; p += 4096)
+		FUZZ_CHECK(owner[(p - RAM) >> 12] == HOST);
+}
+
+void host_mem_read(phys_addr_t pa, void *dst, u64 len)
+{
+	host_range_ok(pa, len);
+	memcpy(dst, p64(pa), len);
+}
+
+void host_mem_write(phys_addr_t pa, const void *src, u64 len)
+{
+	host_range_ok(pa, len);
+	memcpy(p64(pa), src, len);
+}
+
+void host_mem_zero(phys_addr_t pa, u64 len)
+{
+	FUZZ_CHECK(len && in_ram(pa) && in_ram(pa + len - 1));
+	memset(p64(pa), 0, len);
+}
 
 static u64 page_sum(u64 page)
 {

@@ -34,6 +34,7 @@ class Seed:
     def __init__(self, variant):
         self.b = bytearray([variant])
         self.prod = 0
+        self.cmdq, self.cmdq_log2 = CMDQ, 8
 
     def reg(self, off, val, size=4, write=True):
         # Raw offset form: r < 0x80, off = r << 10 | o << 2; s: 4 | size index.
@@ -72,10 +73,10 @@ class Seed:
         self.b += bytes([5])
 
     def cmd(self, d0, d1=0):
-        e = CMDQ + (self.prod & 255) * 16
+        e = self.cmdq + (self.prod & ((1 << self.cmdq_log2) - 1)) * 16
         self.mem(e, d0)
         self.mem(e + 8, d1)
-        self.prod = (self.prod + 1) & 511
+        self.prod = (self.prod + 1) & ((2 << self.cmdq_log2) - 1)
 
     def kick(self):
         self.reg(CMDQ_PROD, self.prod)
@@ -102,14 +103,15 @@ def s1_map(s, va, pa):
     s.mem(S1_L3 + ((va >> 12) & 511) * 8, pa | S1_PAGE)
 
 
-def bring_up(s, two_level=True):
+def bring_up(s, two_level=True, cmdq=CMDQ, cmdq_log2=8, evtq=EVTQ, evtq_log2=7):
     """arm_smmu_device_reset(): tables and queues, CFGI_ALL, TLBI_NSNH_ALL, SYNC, enable."""
+    s.cmdq, s.cmdq_log2 = cmdq, cmdq_log2
     s.reg(CR0, 0)
     s.reg(STRTAB_BASE, STRTAB, 8)
     # 2-level, SPLIT 8, 8-bit stream IDs (Linux's); linear with 6-bit ones.
     s.reg(STRTAB_BASE_CFG, 1 << 16 | 8 << 6 | 8 if two_level else 6)
-    s.reg(CMDQ_BASE, CMDQ | 8, 8)
-    s.reg(EVTQ_BASE, EVTQ | 7, 8)
+    s.reg(CMDQ_BASE, cmdq | cmdq_log2, 8)
+    s.reg(EVTQ_BASE, evtq | evtq_log2, 8)
     s.reg(CR0, CMDQEN)
     s.cmd(0x04, 31)  # CFGI_ALL
     s.cmd(0x30)  # TLBI_NSNH_ALL
@@ -243,7 +245,36 @@ def ste_configs():
     return s
 
 
+def queues_at_carveout_edge():
+    """Tiny queues right below the carve-out: wrapping, full, overflowing, turned off."""
+    s = Seed(0)
+    bring_up(s, cmdq=CARVE - 64, cmdq_log2=2, evtq=CARVE - 0x1040, evtq_log2=1)
+    linux_streams(s)
+    for i in range(6):  # laps of the 4-entry command queue
+        s.cmd(0x11 | ASID << 48)
+        s.cmd(0x46)
+        s.kick()
+    for i in range(4):  # stage-1 faults: the 2-entry event queue fills, then overflows
+        s.probe(8, VA_NONE + 0x1000 * i)
+    s.read(EVTQ_PROD)
+    s.reg(EVTQ_CONS, 2)
+    s.probe(8, VA_NONE)
+    s.poll()
+    s.reg(CR0, CMDQEN | SMMUEN)  # event queue off with an event staged
+    s.read(EVTQ_PROD)
+    s.donate(CARVE - 0x2000)  # its page, unpinned now
+    s.probe(8, VA_NONE)
+    s.poll()
+    s.read(EVTQ_PROD)
+    s.reclaim(CARVE - 0x2000)
+    s.reg(CR0, CMDQEN | EVTQEN | SMMUEN)
+    s.probe(8, VA_NONE)
+    s.read(EVTQ_PROD)
+    return s
+
+
 SEEDS = {
+    'queues-at-carveout-edge': queues_at_carveout_edge,
     'ste-configs': ste_configs,
     'linux-bringup': linux_bringup,
     'illegal-command': illegal_command,
