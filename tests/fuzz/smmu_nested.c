@@ -16,9 +16,10 @@
  * donate/reclaim of a page, the trap path's SMMU poll, DMA probes (stream
  * ID, IOVA, direction) through the model, and two steps of a host driver:
  * an STE rewritten where the host's registers say it is, followed by
- * CFGI_STE + CMD_SYNC, and a command put at the host's CMDQ_PROD. Values may be "RAM-relative": bits
- * [47:12] then name a page of the machine's first 32 MiB, so that pointers
- * land in RAM (host's or the hypervisor's) or just beyond it.
+ * CFGI_STE + CMD_SYNC, and a command put at the host's CMDQ_PROD. Values
+ * may be "RAM-relative": bits [47:12] then name a page of the machine's
+ * first 32 MiB, so that pointers land in RAM (host's or the hypervisor's)
+ * or just beyond it.
  *
  * Invariants, from IHI 0070 and the issue (not from the driver's code):
  *  - every valid real STE is abort, stage 2 only or stage 1 + stage 2; its
@@ -335,7 +336,8 @@ static void check_real_stes(void)
 			continue; /* V = 0, no table: the SMMU aborts it (C_BAD_STE) */
 		FUZZ_CHECK(in_ram((u64)(uintptr_t)s) && hyp_page((u64)(uintptr_t)s));
 		cfg = (s[0] >> 1) & 7;
-		FUZZ_CHECK(cfg == 0 || cfg == 6 || cfg == 7); /* never bypass, never stage 1 alone */
+		FUZZ_CHECK(cfg == 0 || cfg == 6 ||
+			   cfg == 7); /* never bypass, never stage 1 alone */
 		if (cfg == 0)
 			continue;
 		/* Our stage 2: VMID, VTCR fields, S2TTB; nothing in dwords 4-7. */
@@ -470,13 +472,12 @@ static const struct {
 	u32 off;
 	u8 size;
 } known[32] = {
-	{ 0x00, 4 },	 { 0x04, 4 },	  { 0x0c, 4 },	   { 0x14, 4 },	   { 0x20, 4 },
-	{ 0x24, 4 },	 { 0x28, 4 },	  { 0x2c, 4 },	   { 0x40, 4 },	   { 0x44, 4 },
-	{ 0x50, 4 },	 { 0x54, 4 },	  { 0x60, 4 },	   { 0x64, 4 },	   { 0x68, 8 },
-	{ 0x80, 8 },	 { 0x84, 4 },	  { 0x88, 4 },	   { 0x90, 8 },	   { 0x94, 4 },
-	{ 0x98, 4 },	 { 0x9c, 4 },	  { 0xa0, 8 },	   { 0xb0, 8 },	   { 0xc0, 8 },
-	{ 0x100, 4 },	 { 0x110, 8 },	  { 0x100a8, 4 },  { 0x100ac, 4 }, { 0x100c8, 4 },
-	{ 0x100cc, 4 },	 { 0x48, 4 },
+	{ 0x00, 4 },	{ 0x04, 4 },  { 0x0c, 4 },  { 0x14, 4 },    { 0x20, 4 },    { 0x24, 4 },
+	{ 0x28, 4 },	{ 0x2c, 4 },  { 0x40, 4 },  { 0x44, 4 },    { 0x50, 4 },    { 0x54, 4 },
+	{ 0x60, 4 },	{ 0x64, 4 },  { 0x68, 8 },  { 0x80, 8 },    { 0x84, 4 },    { 0x88, 4 },
+	{ 0x90, 8 },	{ 0x94, 4 },  { 0x98, 4 },  { 0x9c, 4 },    { 0xa0, 8 },    { 0xb0, 8 },
+	{ 0xc0, 8 },	{ 0x100, 4 }, { 0x110, 8 }, { 0x100a8, 4 }, { 0x100ac, 4 }, { 0x100c8, 4 },
+	{ 0x100cc, 4 }, { 0x48, 4 },
 };
 
 static u64 get64(const u8 *p)
@@ -498,7 +499,8 @@ static u64 rel(u64 v)
 static void op_reg(const u8 *p, bool write)
 {
 	static const u8 sizes[4] = { 4, 8, 1, 2 };
-	u64 off = (p[0] & 0x80) ? known[p[0] & 31].off : ((u64)p[0] << 10 | (u64)p[1] << 2) & 0x1ffff;
+	u64 off =
+		(p[0] & 0x80) ? known[p[0] & 31].off : ((u64)p[0] << 10 | (u64)p[1] << 2) & 0x1ffff;
 	unsigned int size = (p[0] & 0x80) ? known[p[0] & 31].size : 4;
 	u64 val = get64(p + 3);
 	struct cmdq_view before = cmdq_view();
@@ -532,7 +534,10 @@ static void op_mem(const u8 *p)
 	*p64(pa) = p[3] & 1 ? rel(val) : val;
 }
 
-/* [p0][p1]: donate (p1 bit 7 clear) or reclaim one page of the host's part, or the carve-out's first. */
+/*
+ * [p0][p1]: donate (p1 bit 7 clear) or reclaim one page of the host's part
+ * of RAM, or of the carve-out's first 16 (refused).
+ */
 static void op_own(const u8 *p)
 {
 	u64 page = (p[0] | (u64)(p[1] & 0x7f) << 8) % (HOST_PAGES + 16), pa = RAM + (page << 12);
@@ -659,7 +664,8 @@ static u64 host_ste_pa(u32 sid)
 	span = l1 & 0x1f;
 	if (!span || span > 12 || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
 		return 0;
-	return (l1 & ADDR_MASK & ~((64ull << (span - 1)) - 1)) + (u64)(sid & ((1u << split) - 1)) * 64;
+	return (l1 & ADDR_MASK & ~((64ull << (span - 1)) - 1)) +
+	       (u64)(sid & ((1u << split) - 1)) * 64;
 }
 
 /*
@@ -693,8 +699,8 @@ static void machine_up(u8 variant)
 
 	if (!mapped) {
 		FUZZ_CHECK(mmap(p64(RAM), RAM_SIZE, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1,
-				0) == p64(RAM));
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
+				-1, 0) == p64(RAM));
 		mapped = true;
 		quiet = !getenv("FUZZ_VERBOSE");
 		if (!quiet)
