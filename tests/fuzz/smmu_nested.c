@@ -10,7 +10,9 @@
  *
  * Input: one variant byte (bit 0: 6-bit stream IDs, a linear real stream
  * table, else 8-bit and 2-level; bit 1: the SMMU can stall, IDR0.STALL_MODEL
- * 0b00, else QEMU's 0b01), then operations (see the op_* functions):
+ * 0b00, else QEMU's 0b01; bit 2: not coherent -- the device tree says so,
+ * the SMMU reads memory at the PoC of lib/poc_memory.c, and the host cleans
+ * what it writes), then operations (see the op_* functions):
  * register reads and writes at any offset and size of both 64 KiB pages,
  * 64-bit writes of host memory (stream tables, CDs, queues, stage-1 tables),
  * donate/reclaim of a page, the trap path's SMMU poll, DMA probes (stream
@@ -64,8 +66,16 @@
 #include <smmuv3/nested.h>
 #include <uapi/isohyp.h>
 
+#include <asm/cache.h>
+
 #include "../unit/lib/heap_pages.h"
+#include "../unit/lib/poc_memory.h"
 #include "../unit/lib/smmu_model.h"
+/*
+ * Memory as the SMMU reads it, at the PoC when not coherent (smmu_model_int.h's,
+ * whose register names clash with the driver's).
+ */
+u64 smmu_mem_rd(const struct smmu_model *m, u64 addr);
 #include "fuzz.h"
 
 /* ---- the machine -------------------------------------------------------- */
@@ -177,6 +187,14 @@ void host_mem_zero(phys_addr_t pa, u64 len)
 {
 	FUZZ_CHECK(len && in_ram(pa) && in_ram(pa + len - 1));
 	memset(p64(pa), 0, len);
+}
+
+/* A store of the host's CPU; cleaned to the PoC when the SMMU is not coherent, as its driver would. */
+static void host_store(u64 pa, u64 val)
+{
+	*p64(pa) = val;
+	if (model.noncoherent)
+		dcache_clean_poc(p64(pa), 8);
 }
 
 static u64 page_sum(u64 page)
@@ -307,19 +325,27 @@ static void check_pins(void)
 
 /* ---- the real SMMU: its STEs, its command log ----------------------------- */
 
-/* Stream @sid's real STE as the SMMU finds it (5.1), or NULL (no level-2 table). */
-static const u64 *real_ste(u32 sid)
+/*
+ * Stream @sid's real STE as the SMMU finds and reads it (5.1; at the PoC
+ * when it is not coherent) into @ste: its address, or 0 (no level-2 table).
+ */
+static u64 real_ste(u32 sid, u64 *ste)
 {
-	u64 base = model.strtab_base & ADDR_MASK, l1;
+	u64 base = model.strtab_base & ADDR_MASK, l1, pa;
 	u32 cfg = model.strtab_base_cfg, split = (cfg >> 6) & 0x1f, span;
 
-	if (!((cfg >> 16) & 3))
-		return p64(base + (u64)sid * 64);
-	l1 = *p64(base + (u64)(sid >> split) * 8);
-	span = l1 & 0x1f;
-	if (!span || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
-		return NULL;
-	return p64((l1 & ADDR_MASK) + (u64)(sid & ((1u << split) - 1)) * 64);
+	if (!((cfg >> 16) & 3)) {
+		pa = base + (u64)sid * 64;
+	} else {
+		l1 = smmu_mem_rd(&model, base + (u64)(sid >> split) * 8);
+		span = l1 & 0x1f;
+		if (!span || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
+			return 0;
+		pa = (l1 & ADDR_MASK) + (u64)(sid & ((1u << split) - 1)) * 64;
+	}
+	for (int d = 0; d < 8; d++)
+		ste[d] = smmu_mem_rd(&model, pa + 8 * d);
+	return pa;
 }
 
 /* STE dword 1's stage-1 fields (5.2): S1CIR, S1COR, S1CSH, S1STALLD. */
@@ -330,12 +356,12 @@ static const u64 *real_ste(u32 sid)
 static void check_real_stes(void)
 {
 	for (u32 sid = 0; sid < (1u << sid_bits); sid++) {
-		const u64 *s = real_ste(sid);
+		u64 s[8], pa = real_ste(sid, s);
 		u32 cfg;
 
-		if (!s || !(s[0] & 1))
+		if (!pa || !(s[0] & 1))
 			continue; /* V = 0, no table: the SMMU aborts it (C_BAD_STE) */
-		FUZZ_CHECK(in_ram((u64)(uintptr_t)s) && hyp_page((u64)(uintptr_t)s));
+		FUZZ_CHECK(in_ram(pa) && hyp_page(pa));
 		cfg = (s[0] >> 1) & 7;
 		FUZZ_CHECK(cfg == 0 || cfg == 6 ||
 			   cfg == 7); /* never bypass, never stage 1 alone */
@@ -538,7 +564,7 @@ static void op_mem(const u8 *p)
 
 	if (owner[(pa - RAM) >> 12] != HOST)
 		return; /* its stage 2 would stop the host's CPU */
-	*p64(pa) = p[3] & 1 ? rel(val) : val;
+	host_store(pa, p[3] & 1 ? rel(val) : val);
 }
 
 /*
@@ -609,9 +635,9 @@ static void op_probe(const u8 *p)
 	leaf = *p64(leaf_pa);
 	if (!(leaf & 2) || (leaf & PA_MASK) != (r.ipa & PA_MASK))
 		return; /* a block: its output is not one page to move */
-	*p64(leaf_pa) = (leaf & ~PA_MASK) | ctl;
+	host_store(leaf_pa, (leaf & ~PA_MASK) | ctl);
 	c = smmu_model_dma(&model, p[0], iova, write);
-	*p64(leaf_pa) = leaf;
+	host_store(leaf_pa, leaf);
 	FUZZ_CHECK(c.ok && c.pa == (ctl | (iova & 0xfff)));
 	if (!quiet)
 		printf("probe: control at %llx: ok\n", (unsigned long long)c.pa);
@@ -641,8 +667,8 @@ static void host_cmds(const u64 *cmds, unsigned int nr)
 
 		if (!in_ram(e) || owner[(e - RAM) >> 12] != HOST)
 			return;
-		p64(e)[0] = cmds[2 * i];
-		p64(e)[1] = cmds[2 * i + 1];
+		host_store(e, cmds[2 * i]);
+		host_store(e + 8, cmds[2 * i + 1]);
 		prod = (prod + 1) & ((2u << log2) - 1);
 	}
 	wr(R_CMDQ_PROD, 4, prod);
@@ -687,7 +713,8 @@ static void op_ste(const u8 *p)
 	if (!pa || !in_ram(pa) || owner[(pa - RAM) >> 12] != HOST)
 		return;
 	for (int d = 0; d < 4; d++)
-		p64(pa)[d] = p[1] & (1 << d) ? rel(get64(p + 2 + 8 * d)) : get64(p + 2 + 8 * d);
+		host_store(pa + 8 * d,
+			   p[1] & (1 << d) ? rel(get64(p + 2 + 8 * d)) : get64(p + 2 + 8 * d));
 	if (!(p[1] & 0x80))
 		host_cmds(c, 2);
 }
@@ -698,12 +725,11 @@ static void machine_up(u8 variant)
 {
 	static const struct boot_mem_range ram[] = { { RAM, RAM_SIZE } };
 	static bool mapped;
-	struct boot_smmu b = {
-		.base = SMMU_PA, .size = SMMU_SIZE, .coherent = 1, .mode = BOOT_SMMU_NESTED
-	};
+	struct boot_smmu b = { .base = SMMU_PA,
+			       .size = SMMU_SIZE,
+			       .coherent = !(variant & 4),
+			       .mode = BOOT_SMMU_NESTED };
 	u32 idr0 = SMMU_MODEL_IDR0_QEMU, idr1 = SMMU_MODEL_IDR1_QEMU & ~0x3fu;
-	const u64 *s;
-
 	if (!mapped) {
 		FUZZ_CHECK(mmap(p64(RAM), RAM_SIZE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
@@ -725,6 +751,8 @@ static void machine_up(u8 variant)
 	memset(owner + HOST_PAGES, HYP, RAM_PAGES - HOST_PAGES);
 	smmu_model_init(&model, SMMU_PA, idr0, idr1, SMMU_MODEL_IDR3_QEMU, SMMU_MODEL_IDR5_QEMU);
 	model.mem_backed = mem_backed;
+	model.noncoherent = !b.coherent;
+	poc_memory_reset();
 	model.on_s1_read = on_s1_read;
 	hyp_pool_init(&pool, CARVE, CARVE_SIZE >> 12);
 	kvm_iommu_ops = NULL;
@@ -736,10 +764,8 @@ static void machine_up(u8 variant)
 	regs = hyp_mmio_find(SMMU_PA);
 	FUZZ_CHECK(regs);
 	/* The STE every stream has before the host enables its SMMU: stage 2 only. */
-	s = real_ste(0);
-	FUZZ_CHECK(s && ((s[0] >> 1) & 7) == 6);
-	FUZZ_CHECK((s[3] & 0x000ffffffffffff0ull) == kvm_pgtable_root_pa(&smmu_idmap));
-	memcpy(boot_ste, s, sizeof(boot_ste));
+	FUZZ_CHECK(real_ste(0, boot_ste) && ((boot_ste[0] >> 1) & 7) == 6);
+	FUZZ_CHECK((boot_ste[3] & 0x000ffffffffffff0ull) == kvm_pgtable_root_pa(&smmu_idmap));
 	model.nr_log = 0;
 	model.on_step = on_step;
 }

@@ -87,14 +87,16 @@ class Seed:
         self.kick()
 
     def ste_s1(self, ste, cd):
-        self.mem(ste + 8, STE1_S1_WB)
+        self.mem(ste + 8, STE1_S1_WB if not self.b[0] & 4 else 2 << 6)  # NC if not coherent
         self.mem(ste, 1 | 5 << 1 | cd)
 
 
-def cd_words(ttb):
-    # AArch64, T0SZ 25, TG0 4 KiB, WBRA inner, EPD1, V, IPS 44 bits, AA64, R, A, ASID.
-    return [25 | 1 << 8 | 1 << 10 | 3 << 12 | 1 << 30 | 1 << 31 | 4 << 32 | 1 << 41 |
-            1 << 45 | 1 << 46 | ASID << 48, ttb]
+def cd_words(ttb, coherent=True):
+    # AArch64, T0SZ 25, TG0 4 KiB, WBRA inner (Non-cacheable if not coherent), EPD1, V,
+    # IPS 44 bits, AA64, R, A, ASID.
+    walk = 1 << 8 | 1 << 10 | 3 << 12 if coherent else 2 << 12
+    return [25 | walk | 1 << 30 | 1 << 31 | 4 << 32 | 1 << 41 | 1 << 45 | 1 << 46 | ASID << 48,
+            ttb]
 
 
 def s1_map(s, va, pa):
@@ -129,7 +131,7 @@ def linux_streams(s, two_level=True):
     """Stream 8: stage 1 at CD, VA -> DATA; stream 9: bypass. Then CFGI_STE + SYNC."""
     if two_level:
         s.mem(STRTAB, L2 | 9)  # level-1 descriptor: span 9 (SPLIT + 1)
-    for i, w in enumerate(cd_words(S1_L1)):
+    for i, w in enumerate(cd_words(S1_L1, not s.b[0] & 4)):
         s.mem(CD + 8 * i, w)
     s1_map(s, VA, DATA)
     s.ste_s1(ste_addr(8, two_level), CD)
@@ -139,8 +141,8 @@ def linux_streams(s, two_level=True):
     s.sync()
 
 
-def linux_bringup():
-    s = Seed(0)
+def linux_bringup(variant=0):
+    s = Seed(variant)
     bring_up(s)
     linux_streams(s)
     s.probe(8, VA + 0x18, write=True)  # stage 1 nested over stage 2: DATA
@@ -239,6 +241,7 @@ def ste_configs():
         s.probe(10, DATA)
     s.command(0x10)  # TLBI_NH_ALL
     s.command(0x13, VA | 1)  # TLBI_NH_VAA, Leaf
+    s.command(0x12 | 3 << 12 | ASID << 48, VA | 2 << 8)  # TLBI_NH_VA: RES0 NUM, TTL set
     s.command(0x04 | 8 << 32, 3)  # CFGI_STE_RANGE
     s.command(0x06 | 8 << 32)  # CFGI_CD_ALL
     s.command(0x01 | 8 << 32)  # PREFETCH_CONFIG
@@ -275,6 +278,7 @@ def queues_at_carveout_edge():
 
 
 SEEDS = {
+    'linux-bringup-noncoherent': lambda: linux_bringup(4),
     'queues-at-carveout-edge': queues_at_carveout_edge,
     'ste-configs': ste_configs,
     'linux-bringup': linux_bringup,
