@@ -240,6 +240,8 @@ def ste_configs():
         s.probe(10, VA)
         s.probe(10, DATA)
     s.command(0x10)  # TLBI_NH_ALL
+    for op in (0x10, 0x11, 0x12, 0x13):  # with a VMID: RES0 for the host (no stage 2)
+        s.command(op | 0x77 << 32 | ASID << 48, VA)
     s.command(0x13, VA | 1)  # TLBI_NH_VAA, Leaf
     s.command(0x12 | 3 << 12 | ASID << 48, VA | 2 << 8)  # TLBI_NH_VA: RES0 NUM, TTL set
     s.command(0x04 | 8 << 32, 3)  # CFGI_STE_RANGE
