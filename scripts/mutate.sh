@@ -21,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 list=${MUTANTS:-$root/tests/mutants/mutants.txt}
 filter=${1:-.}
 # Fastest first: most mutants die in the first one that looks.
-tests="pgtable_test smmu_install_test smmuv3_probe_test smmuv3_test dma_policy_test smmu_robust_test mem_protect_test smmu_enomem_test mmio_test its_cmd_test fw_cfg_test"
+tests="pgtable_test smmu_install_test smmuv3_probe_test smmuv3_test dma_policy_test smmu_robust_test mem_protect_test smmu_enomem_test mmio_test its_cmd_test fw_cfg_test smmu_nested_test smmu_nested_dma_test"
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/isohyp-mutate.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -72,10 +72,24 @@ build_tests() {
 	done
 }
 
-# run_tests: the first test that fails, or nothing when all pass.
+# order_for FILE: the tests to run for a mutant of FILE -- those linking it
+# (every test for a header), the ones named after it first (nested_ste.c:
+# smmu_nested_test, smmu_nested_dma_test), then the rest in list order.
+order_for() {
+	local f=$1 stem t first= rest=
+	stem=$(basename "${f%.c}")
+	stem=${stem%%_*}
+	for t in $tests; do
+		case $f in *.c) [[ " ${tsrcs[$t]} " == *" $f "* ]] || continue ;; esac
+		if [[ $t == *"$stem"* ]]; then first="$first $t"; else rest="$rest $t"; fi
+	done
+	echo $first $rest
+}
+
+# run_tests [TEST...]: the first test that fails, or nothing when all pass.
 run_tests() {
 	local t
-	for t in $tests; do
+	for t in ${@:-$tests}; do
 		if ! timeout 120 "$build/tests/unit/$t" >"$scratch/$t.log" 2>&1; then
 			echo "$t"
 			return
@@ -177,7 +191,7 @@ while IFS=$'\x1f' read -r name file line old new; do
 		grep -m3 'error' "$scratch/build.log" | sed 's/^/          /'
 		errors=$((errors + 1))
 	else
-		failed=$(run_tests)
+		failed=$(run_tests $(order_for "$file"))
 		if [ -n "$failed" ]; then
 			printf 'KILLED    %-40s by %s\n' "$name" "$failed"
 			killed=$((killed + 1))

@@ -58,17 +58,32 @@ static bool sid_ok(const struct smmu_nested *n, u32 sid)
 	return !(sid >> FIELD_GET(IDR1_SIDSIZE, n->idr[1]));
 }
 
-/* TLBI_NH_VA/VAA (4.4.2, 4.4.3): the range form only if RIL was offered. */
+/* TG (4.4.2): the translation granule of a range invalidation, as IDR5 offers it. */
+static bool tg_offered(const struct smmu_nested *n, u32 tg)
+{
+	static const u32 gran[4] = { 0, IDR5_GRAN4K, IDR5_GRAN16K, IDR5_GRAN64K };
+
+	return n->idr[5] & gran[tg];
+}
+
+/*
+ * TLBI_NH_VA/VAA (4.4.2, 4.4.3): the range form only if RIL and its granule
+ * were offered. Without TG, NUM, SCALE and TTL are RES0: dropped, not passed
+ * on -- the real SMMU may find a command with them set illegal and stop its
+ * queue, the hypervisor's too.
+ */
 static enum nested_cmd_fate nh_va(const struct smmu_nested *n, const u64 *host, u64 *real,
 				  bool asid)
 {
-	if (FIELD_GET(CMDQ_TLBI_1_TG, host[1]) && !(n->idr[3] & IDR3_RIL))
+	u32 tg = FIELD_GET(CMDQ_TLBI_1_TG, host[1]);
+	u64 range0 = tg ? CMDQ_TLBI_0_NUM | CMDQ_TLBI_0_SCALE : 0;
+	u64 range1 = tg ? CMDQ_TLBI_1_TTL | CMDQ_TLBI_1_TG : 0;
+
+	if (tg && (!(n->idr[3] & IDR3_RIL) || !tg_offered(n, tg)))
 		return CMD_ILLEGAL;
-	real[0] = (host[0] & (CMDQ_0_OP | CMDQ_TLBI_0_NUM | CMDQ_TLBI_0_SCALE |
-			      (asid ? CMDQ_TLBI_0_ASID : 0))) |
+	real[0] = (host[0] & (CMDQ_0_OP | range0 | (asid ? CMDQ_TLBI_0_ASID : 0))) |
 		  FIELD_PREP(CMDQ_TLBI_0_VMID, SMMU_HOST_VMID);
-	real[1] = host[1] &
-		  (CMDQ_TLBI_1_LEAF | CMDQ_TLBI_1_TTL | CMDQ_TLBI_1_TG | CMDQ_TLBI_1_VA_MASK);
+	real[1] = host[1] & (CMDQ_TLBI_1_LEAF | range1 | CMDQ_TLBI_1_VA_MASK);
 	return CMD_ISSUE;
 }
 

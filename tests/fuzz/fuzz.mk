@@ -13,7 +13,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Itests/unit/fake -Iinclude -Idrivers -Iarch/arm64/include \
 	$(HOST_HYP_CONFIG)
-FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect its gicr fw_cfg
+FUZZ_TARGETS	:= config mmio_decode its_cmd dt_policy mem_protect its gicr fw_cfg smmu_nested
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%)
 
 fuzz_config_srcs := arch/arm64/efi/config.c hyp/printf.c
@@ -31,6 +31,11 @@ fuzz_its_srcs := $(fuzz_mediator_srcs) tests/unit/lib/gic_model.c drivers/gic/it
 	drivers/gic/its_cmd.c
 fuzz_gicr_srcs := $(fuzz_mediator_srcs) tests/unit/lib/gic_model.c drivers/gic/gicr.c
 fuzz_fw_cfg_srcs := $(fuzz_mediator_srcs) tests/unit/lib/fw_cfg_model.c drivers/fw_cfg/fw_cfg.c
+# As the nested unit tests link (tests/unit/smmuv3_test.mk), less their machine and host_mem.c:
+# the target has its own machine, with the hypervisor's pool inside its RAM, and host_mem.h
+# functions that check what they touch is the host's.
+fuzz_smmu_nested_srcs = $(SMMUV3_SRCS) $(filter-out tests/unit/lib/smmu_machine.c \
+	tests/unit/lib/host_mem.c,$(SMMU_TEST_LIBS))
 
 $(FUZZ_BINS): $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(fuzz_$$*_srcs) \
 		$(ALL_HEADERS)

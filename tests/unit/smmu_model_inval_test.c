@@ -213,7 +213,7 @@ TEST(illegal_commands)
 		{ SMMU_MODEL_S2_ONLY, 0x10, 0, "TLBI_NH_ALL without stage 1" },
 		{ SMMU_MODEL_S2_ONLY, 0x05, 0, "CFGI_CD without stage 1" },
 		{ SMMU_MODEL_NESTED, 0x12 | 1ull << 12, VA, "TLBI_NH_VA NUM without TG" },
-		{ SMMU_MODEL_NESTED, 0x12, VA | 2ull << 10, "TLBI_NH_VA TG 16 KiB" },
+		{ SMMU_MODEL_NESTED, 0x12, VA | 2ull << 8, "TLBI_NH_VA TTL without TG" },
 		{ SMMU_MODEL_NESTED, 0x20, 0, "TLBI_EL2_ALL without HYP" },
 		{ SMMU_MODEL_NESTED, 0x40, 0, "ATC_INV" },
 	};
@@ -226,6 +226,14 @@ TEST(illegal_commands)
 		EXPECT_EQ(1u, (smmu.cmdq_cons >> 24) & 0x7f); /* CERROR_ILL */
 		smmu_model_remove(&smmu);
 	}
+	/* A 16 KiB range form where IDR5 offers that granule, not where it does not. */
+	rig_up(SMMU_MODEL_NESTED, 0, false);
+	EXPECT_TRUE(cmd(0x12, VA | 2ull << 10));
+	smmu_model_remove(&smmu);
+	rig_up(SMMU_MODEL_NESTED, 0, false);
+	smmu.idr[5] &= ~(1u << 5); /* no GRAN16K */
+	EXPECT_FALSE(cmd(0x12, VA | 2ull << 10));
+	smmu_model_remove(&smmu);
 	/* The same TLBI_NH_VA in range form on an SMMU with RIL is fine; so are prefetches. */
 	rig_up(SMMU_MODEL_NESTED, 0, false);
 	EXPECT_TRUE(cmd(0x12 | 3ull << 12, VA | 1ull << 10));

@@ -720,6 +720,54 @@ TEST_F(nested, ste_updates_are_hitless)
 	model.nr_watch = 0;
 }
 
+/* Stream 1's STE as the SMMU would fetch it at each CMD_SYNC it executes. */
+static u64 seen[16][2];
+static unsigned int nr_seen;
+
+static void see_ste1(struct smmu_model *m, u64 reg, u8 op)
+{
+	if (reg != SMMU_MODEL_STEP_CMD || op != 0x46 || nr_seen == 16)
+		return;
+	seen[nr_seen][0] = real_ste(1)[0];
+	seen[nr_seen][1] = real_ste(1)[1];
+	nr_seen++;
+}
+
+/*
+ * A change of two dwords goes through abort (3.21.3): whenever the SMMU may
+ * fetch it, stream 1's STE is the old one, an abort or the new one -- never
+ * the new CD's attributes with the old CD pointer.
+ */
+TEST_F(nested, bbm_never_shows_a_mixed_ste)
+{
+	u64 old0, old1, new0, new1;
+	unsigned int i, aborts = 0;
+
+	host_ste(1)[0] = V | CFG(CFG_S1) | HOST_CD;
+	host_ste(1)[1] = 1ull << 2;
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	old0 = real_ste(1)[0], old1 = real_ste(1)[1];
+	host_ste(1)[0] = V | CFG(CFG_S1) | (HOST_CD + 0x2000);
+	host_ste(1)[1] = 2ull << 2;
+	nr_seen = 0;
+	model.on_step = see_ste1;
+	ASSERT_EQ(0, smmu_nested_shadow_range(smmus[0].nested, 1, 1));
+	model.on_step = NULL;
+	new0 = real_ste(1)[0], new1 = real_ste(1)[1];
+	EXPECT_NE(old0, new0);
+	EXPECT_NE(old1, new1);
+	EXPECT_GE(nr_seen, 2u);
+	for (i = 0; i < nr_seen; i++) {
+		bool abort = (seen[i][0] & V) && CFG_OF(seen[i][0]) == CFG_ABORT;
+
+		aborts += abort;
+		EXPECT_TRUE(abort || (seen[i][0] == old0 && seen[i][1] == old1) ||
+			    (seen[i][0] == new0 && seen[i][1] == new1));
+	}
+	EXPECT_GT(aborts, 0u);
+}
+
 /* Re-shadowing what did not change writes nothing and issues no command. */
 TEST_F(nested, unchanged_ste_not_rewritten)
 {
@@ -885,6 +933,34 @@ TEST_F(nested, tlbi_nh_with_hypervisor_vmid)
 	EXPECT_EQ(1ull, real_cmd(3)[1]);
 	EXPECT_EQ((u64)OP_CFGI_CD_ALL | (9ull << 32), real_cmd(2)[0]);
 	EXPECT_EQ((u64)OP_CMD_SYNC, real_cmd(1)[0] & 0xff);
+}
+
+/*
+ * Without TG, TLBI_NH_VA's NUM, SCALE and TTL are RES0 (4.4.2): the real
+ * command goes without them -- a real SMMU may call it illegal and stop the
+ * hypervisor's queue. With TG a granule IDR5 offers (16 KiB), the range form
+ * is passed on. (Found by fuzz target smmu_nested.)
+ */
+TEST_F(nested, tlbi_nh_va_res0_fields_dropped)
+{
+	unsigned int bad = model.nr_bad_cmds;
+	const u64 *c;
+
+	host_cmdq_on(8);
+	host_cmd(OP_TLBI_NH_VA | (3ull << 12) | (1ull << 20) | (6ull << 48),
+		 0x12345000ull | (2u << 8) | 1);
+	host_cmd(OP_TLBI_NH_VAA | (2ull << 12), 0x40000ull | (2u << 10) | (1u << 8));
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(3u, rd32(CMDQ_CONS));
+	EXPECT_EQ(bad, model.nr_bad_cmds);
+	EXPECT_EQ(0u, model.gerror & 1); /* the real queue runs on */
+	c = real_cmd(3);
+	EXPECT_EQ((u64)OP_TLBI_NH_VA | (6ull << 48), c[0]);
+	EXPECT_EQ(0x12345000ull | 1, c[1]);
+	c = real_cmd(2);
+	EXPECT_EQ((u64)OP_TLBI_NH_VAA | (2ull << 12), c[0]);
+	EXPECT_EQ(0x40000ull | (2u << 10) | (1u << 8), c[1]);
 }
 
 /* TLBI_NSNH_ALL (Linux's reset) is the whole of the hypervisor's VMID: TLBI_S12_VMALL 0. */
@@ -1143,6 +1219,28 @@ TEST_F(nested, host_queue_overflow)
 	EXPECT_EQ((u64)EVT_F_TRANSLATION | (5ull << 32), host_evt(0)[0]);
 }
 
+/*
+ * More of the host's events at one drain than the hypervisor stages (64):
+ * the rest are lost, and that is an overflow of the host's queue (7.4) even
+ * though its queue had room.
+ */
+TEST_F(nested, staging_overflow_is_host_overflow)
+{
+	unsigned int i;
+
+	program_bases(); /* 128 entries */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	for (i = 0; i < 70; i++)
+		real_event(EVT_F_TRANSLATION, 1, 0, 0x1000 * i);
+	EXPECT_EQ(OVFLG | 64u, rd32(EVTQ_PROD));
+	EXPECT_EQ(0x3f000ull, host_evt(63)[2]);
+	EXPECT_EQ(6ull, smmus[0].nested->nr_host_events_lost);
+	/* Acknowledged: the next records arrive without another overflow. */
+	wr(EVTQ_CONS, 4, OVFLG | 64u);
+	real_event(EVT_F_TRANSLATION, 1, 0, 0x99000);
+	EXPECT_EQ(OVFLG | 65u, rd32(EVTQ_PROD));
+}
+
 /* With the host's event queue disabled its events are discarded, not kept for later. */
 TEST_F(nested, events_discarded_while_evtq_off)
 {
@@ -1197,6 +1295,29 @@ TEST_F(modes, nested_refused_without_stage1)
 	cfg.idr0 &= ~2u;
 	EXPECT_EQ(-EOPNOTSUPP, boot(&cfg, BOOT_SMMU_NESTED));
 	EXPECT_NULL(regs);
+}
+
+/*
+ * On an SMMU that can stall (IDR0.STALL_MODEL 0b00), a host stage-1 STE gets
+ * S1STALLD (5.2): the host was offered no stalls and would never send the
+ * CMD_RESUME a stalled transaction waits for.
+ */
+TEST_F(modes, stage1_never_stalls_where_smmu_could)
+{
+	struct smmu_cfg cfg = qemu_cfg;
+
+	cfg.idr0 &= ~(3u << 24);
+	ASSERT_TRUE(host_mem_up());
+	ASSERT_EQ(0, boot(&cfg, BOOT_SMMU_NESTED));
+	ASSERT_NE_NULL(regs);
+	host_ste(4)[0] = V | CFG(CFG_S1) | HOST_CD;
+	host_ste(4)[1] = (1ull << 2) | (1ull << 4) | (3ull << 6); /* S1STALLD clear */
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	EXPECT_EQ((u64)CFG_S12, CFG_OF(real_ste(4)[0]));
+	EXPECT_TRUE(real_ste(4)[1] & (1ull << 27));
+	EXPECT_EQ(1u << 24, rd32(IDR0) & (3u << 24)); /* the host is told: no stalls */
+	wr(CR0, 4, 0);
 }
 
 /* An unknown mode from the loader is refused. */

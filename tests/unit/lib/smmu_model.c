@@ -149,11 +149,15 @@ static u64 q_ent(u64 base, u32 idx, unsigned int dwords)
 /* The SMMU's own memory accesses: coherent, or at the PoC. */
 u64 smmu_mem_rd(const struct smmu_model *m, u64 addr)
 {
+	if (m->mem_backed && !m->mem_backed(addr))
+		return 0;
 	return m->noncoherent ? poc_read64(addr) : *(const u64 *)(uintptr_t)addr;
 }
 
 static void mem_wr(const struct smmu_model *m, u64 addr, u64 val)
 {
+	if (m->mem_backed && !m->mem_backed(addr))
+		return;
 	if (m->noncoherent)
 		poc_write64(addr, val);
 	else

@@ -208,6 +208,18 @@ struct smmu_model {
 	 * can drive DMA at every point of the driver's work.
 	 */
 	void (*on_step)(struct smmu_model *m, u64 reg, u8 op);
+	/*
+	 * Optional, for a fuzz target whose tables hold any address: which
+	 * physical addresses are memory. A read of anything else returns 0 (an
+	 * empty bus, not a wild host pointer), a write there is dropped.
+	 */
+	bool (*mem_backed)(u64 addr);
+	/*
+	 * Optional: called with the PA of each read the SMMU makes for a
+	 * stream's stage 1 -- L1CD, CD, stage-1 table descriptor -- after stage
+	 * 2 when nested: the memory a DMA reaches besides its output address.
+	 */
+	void (*on_s1_read)(struct smmu_model *m, u64 pa);
 };
 
 #define SMMU_MODEL_STEP_CMD (~0ull)

@@ -204,25 +204,27 @@ static void cfg_drop(struct smmu_model *m, u32 lo, u32 hi)
 }
 
 /*
- * The range of a TLBI_S2_IPA or TLBI_NH_VA(A) (4.4.2-4.4.4): one page, or
- * with TG != 0 (IDR3.RIL) (NUM + 1) << SCALE pages; false if illegal. The
- * model knows only the 4 KiB granule.
+ * The range of a TLBI_S2_IPA or TLBI_NH_VA(A) (4.4.2-4.4.4): one 4 KiB page,
+ * or with TG != 0 (IDR3.RIL) (NUM + 1) << SCALE granules of TG's size (one
+ * IDR5 offers); false if illegal: RES0 NUM, SCALE or TTL set without TG.
  */
 static bool tlbi_range(const struct smmu_model *m, const u64 *c, u64 addr_mask,
 		       struct smmu_cmd_log *l)
 {
 	u32 tg = GET(c[1], 11, 10), num = GET(c[0], 16, 12), scale = GET(c[0], 24, 20);
+	unsigned int shift = 12;
 	u64 pages = 1;
 
 	if (tg) {
-		if (!(m->idr[3] & (1u << 10)) || tg != 1)
-			return false; /* range form without RIL, or not 4 KiB */
+		if (!(m->idr[3] & (1u << 10)) || !(m->idr[5] & (1u << (3 + tg))))
+			return false; /* range form without RIL, or a granule not offered */
+		shift = 12 + 2 * (tg - 1);
 		pages = (u64)(num + 1) << scale;
-	} else if (num || scale) {
+	} else if (num || scale || GET(c[1], 9, 8)) {
 		return false;
 	}
-	l->start = c[1] & addr_mask;
-	l->end = l->start + (pages << 12);
+	l->start = c[1] & addr_mask & ~((1ull << shift) - 1);
+	l->end = l->start + (pages << shift);
 	if (l->end < l->start)
 		l->end = ~0ull;
 	l->leaf = c[1] & 1;

@@ -115,6 +115,8 @@ static bool s1_read(struct smmu_model *m, const struct xlate *x, const struct st
 		}
 		addr = o.pa;
 	}
+	if (m->on_s1_read)
+		m->on_s1_read(m, addr);
 	for (i = 0; i < n; i++)
 		out[i] = smmu_mem_rd(m, addr + 8 * i);
 	return true;
