@@ -457,7 +457,7 @@ $(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
 
 # ---- benchmarks (not part of check) --------------------------------------
 
-BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/mmio.c tests/unit/lib/host_mem.c \
+BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/mmio.c tests/unit/lib/host_mem.c tests/unit/lib/host_mem_poc.c \
 	hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
 	hyp/lock.c tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/smmu_model_s1.c \
 	tests/unit/lib/smmu_model_cache.c tests/unit/lib/poc_memory.c

@@ -237,6 +237,8 @@
 
 #define EVTQ_ENT_DWORDS 4
 #define EVTQ_0_ID GENMASK(7, 0)
+#define EVTQ_0_SSV BIT(11)
+#define EVTQ_0_SSID GENMASK(31, 12)
 #define EVTQ_0_SID GENMASK(63, 32)
 #define EVTQ_1_RNW BIT(35)
 #define EVTQ_1_S2 BIT(39)
