@@ -57,6 +57,12 @@ struct smmu_nested {
 	 * Linear: every STE is written in place.
 	 */
 	u64 *l2_abort, *l2_bad_sid, *l2_bad_ste;
+	/*
+	 * All stage 2 with the host's GBPA attributes (SMMUEN = 0): two, so
+	 * that a new GBPA fills the one the spans are not switched to.
+	 */
+	u64 *l2_gbpa[2];
+	unsigned int gbpa_cur;
 	u64 **l2_own;
 	u32 nr_spans;
 	bool l1_dirty; /* a level-1 descriptor changed since the last CFGI_ALL */

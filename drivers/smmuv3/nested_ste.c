@@ -8,7 +8,8 @@
  *	host				the hypervisor's STE
  *	SMMUEN = 0, GBPA.ABORT		abort (no event: SMMUEN = 0 translates
  *					nothing, 6.3.14)
- *	SMMUEN = 0, GBPA bypass		stage 2 only (the identity map)
+ *	SMMUEN = 0, GBPA bypass		stage 2 only (the identity map), with
+ *					GBPA's attribute overrides (below)
  *	stream beyond LOG2SIZE,		V = 0, marked C_BAD_STREAMID
  *	L1 descriptor Span 0
  *	beyond the L1 Span, V = 0,	V = 0, marked C_BAD_STE
@@ -38,6 +39,17 @@
  * C_BAD_STREAMID; a stream beyond Span: C_BAD_STE). An STE or level-2 table
  * outside host RAM would be an F_STE_FETCH on hardware; here it aborts
  * without an event (not forwarded: the record would carry the address).
+ *
+ * GBPA's attributes (6.3.14) reach the bypassing streams as the STE's
+ * overrides of the incoming attributes, whose encodings they share (5.2):
+ * MTCFG/MemAttr, ALLOCCFG, SHCFG, PRIVCFG, INSTCFG. With stage 2 on, the
+ * input attributes combine with stage 2's -- the stronger memory type, the
+ * wider shareability win (no S2FWB) -- so none weakens what stage 2 maps:
+ * MMIO stays Device, RAM can only become less cacheable for the host's own
+ * DMA. PRIVCFG only matters to stage 1, ALLOCCFG is a hint. Not passed (the
+ * STE says "incoming"): a reserved PRIVCFG (0b01) or MemAttr (cacheable
+ * outer with inner 0b00), and INSTCFG "instruction", which our stage 2
+ * (never executable) would fault where a bypass lets it through.
  *
  * 2-level real tables (the usual case): a span whose 64 STEs are all abort
  * points at one shared abort table, all stage-2-only at the driver's shared
@@ -95,6 +107,29 @@ static void ste_bad(u64 *ste, u8 evt)
 static void ste_s2(const struct smmu_nested *n, u64 *ste)
 {
 	smmu_ste_s2(ste, &smmu_idmap, n->smmu->oas_bits, n->smmu->coherent);
+}
+
+/* GBPA's attribute fields as an STE's overrides (see the file comment). */
+static u64 gbpa_overrides(u32 gbpa)
+{
+	u32 memattr = FIELD_GET(GBPA_MEMATTR, gbpa), priv = FIELD_GET(GBPA_PRIVCFG, gbpa);
+	u64 d1 = FIELD_PREP(STE_1_SHCFG, FIELD_GET(GBPA_SHCFG, gbpa)) |
+		 FIELD_PREP(STE_1_ALLOCCFG, FIELD_GET(GBPA_ALLOCCFG, gbpa));
+
+	if ((gbpa & GBPA_MTCFG) && (!(memattr >> 2) || (memattr & 3)))
+		d1 |= STE_1_MTCFG | FIELD_PREP(STE_1_MEMATTR, memattr);
+	if (priv != 1)
+		d1 |= FIELD_PREP(STE_1_PRIVCFG, priv);
+	if (FIELD_GET(GBPA_INSTCFG, gbpa) == 2) /* data */
+		d1 |= FIELD_PREP(STE_1_INSTCFG, 2);
+	return d1;
+}
+
+/* Stage 2 only, for a stream that bypasses while the host's SMMUEN = 0. */
+static void ste_gbpa(const struct smmu_nested *n, u64 *ste)
+{
+	ste_s2(n, ste);
+	ste[1] = gbpa_overrides(n->gbpa);
 }
 
 /* Stage 1 (the host's CD) nested over our stage 2: see the file comment. */
@@ -173,7 +208,7 @@ static void ste_want_locked(const struct smmu_nested *n, u32 sid, u64 *ste)
 		if (n->gbpa & GBPA_ABORT)
 			ste_abort(ste);
 		else
-			ste_s2(n, ste);
+			ste_gbpa(n, ste);
 		return;
 	}
 	ret = host_ste_read_locked(n, sid, host);
@@ -216,7 +251,8 @@ static void ste_used(const u64 *ste, u64 *used)
 	used[0] |= STE_0_CFG;
 	if (cfg != STE_0_CFG_S2_TRANS && cfg != STE_0_CFG_S1_S2)
 		return; /* abort */
-	used[1] = STE_1_SHCFG | STE_1_EATS | STE_1_STRW;
+	used[1] = STE_1_MEMATTR | STE_1_MTCFG | STE_1_ALLOCCFG | STE_1_SHCFG | STE_1_PRIVCFG |
+		  STE_1_INSTCFG | STE_1_EATS | STE_1_STRW;
 	used[2] = ~0ULL;
 	used[3] = STE_3_S2TTB;
 	if (cfg == STE_0_CFG_S1_S2) {
@@ -356,6 +392,25 @@ static bool stes_all(const u64 *want, unsigned int nr, const u64 *ste)
 	return true;
 }
 
+/*
+ * A new GBPA: the other of the two GBPA tables gets its STEs, and the spans
+ * switch to it (l1_switch_locked(), CFGI_ALL after). The one they leave is
+ * refilled only at the next change. Were a span still on it then (a
+ * re-shadow cut short by a timeout), the SMMU could see an STE mixing two
+ * GBPAs' attributes: still stage 2 only, ours -- dword 1 is all that differs.
+ */
+static void gbpa_table_fill_locked(struct smmu_nested *n, const u64 *ste)
+{
+	u64 *t = n->l2_gbpa[!n->gbpa_cur];
+	unsigned int i, d;
+
+	for (i = 0; i < SPAN_STES; i++)
+		for (d = 0; d < STRTAB_STE_DWORDS; d++)
+			ste_store(&t[i * STRTAB_STE_DWORDS], d, ste[d]);
+	smmu_sync_for_device(n->smmu, t, SPAN_STES * STRTAB_STE_SIZE);
+	n->gbpa_cur = !n->gbpa_cur;
+}
+
 /* The shared level-2 table whose STEs are all @want's first, if there is one. */
 static u64 *span_shared(struct smmu_nested *n, const u64 *want)
 {
@@ -375,7 +430,15 @@ static u64 *span_shared(struct smmu_nested *n, const u64 *want)
 	ste_bad(ste, EVT_ID_BAD_STE);
 	if (!memcmp(want, ste, STRTAB_STE_SIZE))
 		return n->l2_bad_ste;
-	return NULL;
+	if (host_smmuen(n) || (n->gbpa & GBPA_ABORT))
+		return NULL;
+	/* GBPA bypass with attributes of the host's (stage 2 already matched the defaults). */
+	ste_gbpa(n, ste);
+	if (memcmp(want, ste, STRTAB_STE_SIZE))
+		return NULL;
+	if (memcmp(n->l2_gbpa[n->gbpa_cur], ste, STRTAB_STE_SIZE))
+		gbpa_table_fill_locked(n, ste);
+	return n->l2_gbpa[n->gbpa_cur];
 }
 
 static u64 l1_desc(const u64 *l2)
@@ -550,8 +613,14 @@ int smmu_nested_ste_init(struct smmu_nested *n, struct hyp_pool *pool)
 	n->l2_abort = hyp_alloc_page(pool);
 	n->l2_bad_sid = hyp_alloc_page(pool);
 	n->l2_bad_ste = hyp_alloc_page(pool);
-	if (!n->l2_own || !n->l2_abort || !n->l2_bad_sid || !n->l2_bad_ste)
+	n->l2_gbpa[0] = hyp_alloc_page(pool);
+	n->l2_gbpa[1] = hyp_alloc_page(pool);
+	if (!n->l2_own || !n->l2_abort || !n->l2_bad_sid || !n->l2_bad_ste || !n->l2_gbpa[0] ||
+	    !n->l2_gbpa[1])
 		return -ENOMEM;
+	/* Not any GBPA's yet: the first bypass with attributes fills one. */
+	memset(n->l2_gbpa[0], 0, SZ_4K);
+	memset(n->l2_gbpa[1], 0, SZ_4K);
 	memset(n->l2_own, 0, bytes);
 	for (u32 i = 0; i < SPAN_STES; i++) {
 		ste_abort(&n->l2_abort[i * STRTAB_STE_DWORDS]);

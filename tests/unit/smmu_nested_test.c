@@ -560,6 +560,86 @@ TEST_F(nested, gbpa_abort_while_disabled)
 	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(0x1234)[0]);
 }
 
+/* STE dword 1's attribute overrides (5.2) and GBPA's fields (6.3.14), from the spec. */
+#define STE1_MEMATTR(a) ((u64)(a) << 32)
+#define STE1_MTCFG (1ull << 36)
+#define STE1_ALLOCCFG(a) ((u64)(a) << 37)
+#define STE1_SHCFG(a) ((u64)(a) << 44)
+#define STE1_PRIVCFG(a) ((u64)(a) << 48)
+#define STE1_INSTCFG(a) ((u64)(a) << 50)
+#define G_UPD (1u << 31)
+#define G_MEMATTR(a) ((u32)(a))
+#define G_MTCFG (1u << 4)
+#define G_ALLOCCFG(a) ((u32)(a) << 8)
+#define G_SHCFG(a) ((u32)(a) << 12)
+#define G_PRIVCFG(a) ((u32)(a) << 16)
+#define G_INSTCFG(a) ((u32)(a) << 18)
+
+/*
+ * Host SMMUEN = 0, GBPA bypass: GBPA's attributes reach every stream as its
+ * STE's overrides of the incoming attributes, over the same stage 2 (which
+ * they cannot weaken: the carve-out still faults). Uniform spans still share
+ * one table, changed without a fault on a stream in use; reserved values and
+ * INSTCFG "instruction" become "incoming". Back to the reset GBPA, back to
+ * the driver's own table.
+ */
+TEST_F(nested, gbpa_attributes_reach_bypass_stes)
+{
+	u64 free_before = pool.nr_free, s2_d2 = real_ste(0)[2], s2_d3 = real_ste(0)[3];
+	u64 l2_reset = real_l2(0);
+
+	model.watch[0] = RAM0;
+	model.watch_sid[0] = 0x1234;
+	model.nr_watch = 1;
+	EXPECT_EQ(0, wr(GBPA, 4,
+			G_UPD | G_MTCFG | G_MEMATTR(0x5) | G_SHCFG(3) | G_ALLOCCFG(0xe) |
+				G_PRIVCFG(2) | G_INSTCFG(2)));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x5) | STE1_SHCFG(3) | STE1_ALLOCCFG(0xe) |
+			  STE1_PRIVCFG(2) | STE1_INSTCFG(2),
+		  real_ste(0x1234)[1]);
+	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(0x1234)[0]);
+	EXPECT_EQ(s2_d2, real_ste(0x1234)[2]); /* our stage 2, VMID 0 */
+	EXPECT_EQ(s2_d3, real_ste(0x1234)[3]);
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0x1234, CARVE);
+	EXPECT_EQ(real_l2(0), real_l2(0xff00));
+	EXPECT_NE(l2_reset, real_l2(0));
+	EXPECT_EQ(free_before, pool.nr_free); /* shared: no table per span */
+	/* Reserved MemAttr (outer cacheable, inner 0b00), PRIVCFG 0b01, INSTCFG instruction. */
+	EXPECT_EQ(0,
+		  wr(GBPA, 4,
+		     G_UPD | G_MTCFG | G_MEMATTR(0x4) | G_SHCFG(2) | G_PRIVCFG(1) | G_INSTCFG(3)));
+	EXPECT_EQ(STE1_SHCFG(2), real_ste(0x1234)[1]);
+	EXPECT_EQ(STE1_SHCFG(2), real_ste(0)[1]);
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	/* Device-nGnRE for every bypassing stream: the input's, never stage 2's RAM mapping. */
+	EXPECT_EQ(0, wr(GBPA, 4, G_UPD | G_MTCFG | G_MEMATTR(0x1) | G_SHCFG(1)));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x1) | STE1_SHCFG(1), real_ste(0xffff)[1]);
+	EXPECT_EQ(free_before, pool.nr_free);
+	/* Reset GBPA (QEMU's 0x1000, "incoming"): the driver's stage-2 table again. */
+	EXPECT_EQ(0, wr(GBPA, 4, G_UPD | G_SHCFG(1)));
+	EXPECT_EQ(l2_reset, real_l2(0));
+	EXPECT_EQ(STE1_SHCFG(1), real_ste(0x1234)[1]);
+	EXPECT_EQ(0u, model.transient_faults);
+	model.nr_watch = 0;
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
+/* With the host's SMMUEN = 1, GBPA is not used: a BYPASS STE gets no overrides. */
+TEST_F(nested, gbpa_attributes_unused_while_enabled)
+{
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	program_bases();
+	EXPECT_EQ(0, wr(GBPA, 4, G_UPD | G_MTCFG | G_MEMATTR(0x5) | G_SHCFG(3)));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x5) | STE1_SHCFG(3), real_ste(1)[1]);
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	EXPECT_EQ(STE1_SHCFG(1), real_ste(1)[1]); /* incoming */
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	/* And back: translation off, GBPA's attributes again. */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x5) | STE1_SHCFG(3), real_ste(1)[1]);
+}
+
 /* Host SMMUEN = 1 with a linear table: each host STE gets the STE of the table in nested_ste.c. */
 TEST_F(nested, smmuen_shadows_each_host_ste)
 {
