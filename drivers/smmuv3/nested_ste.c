@@ -25,7 +25,8 @@
  *					the host's S1ContextPtr and CD-fetch
  *					attributes, our stage 2 and VMID
  * Everything else of the host's STE is dropped: EATS, STRW, MEV, the
- * attribute overrides, S1STALLD (set by us where the SMMU could stall),
+ * attribute overrides (but GBPA's, below), S1STALLD (the host's is ILLEGAL;
+ * ours is set where the SMMU could stall),
  * S1DSS and S1Fmt (meaningless without substreams). Every CD fetch, stage-1
  * walk and output address then goes through stage 2.
  *
