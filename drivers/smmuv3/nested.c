@@ -504,6 +504,10 @@ int smmu_nested_register(struct arm_smmu_device *smmu, u32 host_ia_bits)
 		return ret;
 	}
 	smmu->nested = n;
+	if (!smmu->coherent)
+		pr_info("smmu@%lx: nested mode offers IDR0.COHACC 0: the host's stream table, "
+			"commands and events are read and written at the PoC\n",
+			(unsigned long)smmu->pa);
 	return 0;
 }
 
