@@ -1369,6 +1369,18 @@ TEST_F(nested, fixed_host_ste_stops_events)
 	EXPECT_EQ(1u, rd32(EVTQ_PROD));
 }
 
+/* The record keeps what the SMMU knows of the transaction: SSV and the SubstreamID (7.3.5). */
+TEST_F(nested, c_bad_ste_keeps_substream)
+{
+	program_bases(); /* every host STE V = 0 */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_FALSE(smmu_model_dma_ssid(&model, 3, 0x5a5, RAM0, false).ok);
+	EXPECT_EQ(1u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_C_BAD_STE | (1ull << 11) | (0x5a5ull << 12) | (3ull << 32),
+		  host_evt_rd(0, 0));
+	EXPECT_EQ(0ull, host_evt_rd(0, 2)); /* no address: C_BAD_STE has none */
+}
+
 /* A stream beyond the host's LOG2SIZE has no STE: C_BAD_STREAMID (7.3.3), its ID in the record. */
 TEST_F(nested, stream_beyond_host_table_raises_c_bad_streamid)
 {
