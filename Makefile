@@ -385,6 +385,15 @@ $(BUILD)/target-nested/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi 
 		$(BUILD)/target-nested/isohyp.conf:EFI/BOOT/isohyp.conf \
 		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
 
+$(BUILD)/target-nested-nc/isohyp.conf: FORCE
+	$(call write_conf,$@,# EL1 test payload with the SMMU in nested mode driven as non-coherent (make check)\nnext=EFI/isohyp/payload.efi\nlog=info\ncarveout_mb=4\ntest_hooks=1\ncmdline=test-hooks\nsmmu_mode=nested\nsmmu_noncoherent=1\n)
+
+$(BUILD)/target-nested-nc/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi $(BUILD)/target-nested-nc/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/target-nested-nc/isohyp.conf:EFI/BOOT/isohyp.conf \
+		$(BUILD)/target/payload.efi:EFI/isohyp/payload.efi
+
 # el2-crash.test: the payload asks the hypervisor (test_hooks=1) for an
 # exception at EL2, one image per kind (tests/target/payload/main.c).
 EL2_CRASHES := el2-crash el2-write-text el2-exec-data el2-stack-overflow el2-read-host
@@ -418,7 +427,7 @@ $(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
 
 target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
 	$(BUILD)/preload/esp.img \
-	$(BUILD)/target-nc/esp.img $(BUILD)/target-nested/esp.img \
+	$(BUILD)/target-nc/esp.img $(BUILD)/target-nested/esp.img $(BUILD)/target-nested-nc/esp.img \
 	$(EL2_CRASHES:%=$(BUILD)/crash/%/esp.img) $(BUILD)/linux/esp.img \
 	$(BUILD)/linux-nested/esp.img \
 	$(BUILD)/linux/data.img
@@ -457,7 +466,7 @@ $(BUILD)/test-keys/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi \
 
 # ---- benchmarks (not part of check) --------------------------------------
 
-BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/mmio.c tests/unit/lib/host_mem.c \
+BENCH_SRCS := bench/smmu_bench.c $(SMMUV3_SRCS) hyp/mem_protect.c hyp/mmio.c tests/unit/lib/host_mem.c tests/unit/lib/host_mem_poc.c \
 	hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c \
 	hyp/lock.c tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/smmu_model_s1.c \
 	tests/unit/lib/smmu_model_cache.c tests/unit/lib/poc_memory.c

@@ -252,8 +252,8 @@ static void nested_gbpa_write(struct smmu_nested *n, u32 val)
 		return; /* the fields change only with UPDATE */
 	n->gbpa = val & (GBPA_ABORT | GBPA_INSTCFG | GBPA_PRIVCFG | GBPA_SHCFG | GBPA_ALLOCCFG |
 			 GBPA_MTCFG | GBPA_MEMATTR);
-	/* While the host's SMMU is off, GBPA.ABORT is what every stream gets. */
-	if (((was ^ n->gbpa) & GBPA_ABORT) && !(n->cr0ack & CR0_SMMUEN))
+	/* While the host's SMMU is off, GBPA is what every stream gets (nested_ste.c). */
+	if (was != n->gbpa && !(n->cr0ack & CR0_SMMUEN))
 		nested_reshadow(n, "GBPA changed");
 }
 
@@ -504,6 +504,10 @@ int smmu_nested_register(struct arm_smmu_device *smmu, u32 host_ia_bits)
 		return ret;
 	}
 	smmu->nested = n;
+	if (!smmu->coherent)
+		pr_info("smmu@%lx: nested mode offers IDR0.COHACC 0: the host's stream table, "
+			"commands and events are read and written at the PoC\n",
+			(unsigned long)smmu->pa);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #ifndef ISOHYP_SMMUV3_NESTED_H
 #define ISOHYP_SMMUV3_NESTED_H
 
+#include <isohyp/host_mem.h>
 #include <isohyp/mmio.h>
 
 #include "smmuv3.h"
@@ -51,9 +52,17 @@ struct smmu_nested {
 	 * The real stream table, 2-level: spans whose STEs are all "abort"
 	 * point at l2_abort, all "stage 2 only" at the driver's shared table
 	 * (smmu->l2_strtab), any other at a level-2 table of their own
-	 * (l2_own[span], NULL when none). Linear: every STE is written in place.
+	 * (l2_own[span], NULL when none); all V = 0 for an invalid host
+	 * configuration, at l2_bad_sid or l2_bad_ste by the event it raises.
+	 * Linear: every STE is written in place.
 	 */
-	u64 *l2_abort;
+	u64 *l2_abort, *l2_bad_sid, *l2_bad_ste;
+	/*
+	 * All stage 2 with the host's GBPA attributes (SMMUEN = 0): two, so
+	 * that a new GBPA fills the one the spans are not switched to.
+	 */
+	u64 *l2_gbpa[2];
+	unsigned int gbpa_cur;
 	u64 **l2_own;
 	u32 nr_spans;
 	bool l1_dirty; /* a level-1 descriptor changed since the last CFGI_ALL */
@@ -85,6 +94,28 @@ static inline u32 nested_evtq_log2(const struct smmu_nested *n)
 	return log2 < max ? log2 : max;
 }
 
+/*
+ * The host's structures (stream table, commands, events) as the SMMU the
+ * host sees would access them: offered IDR0.COHACC = 0, the host may map
+ * them Non-cacheable, so they are read and written at the PoC (host_mem.h).
+ * Caller: host_mmu.lock, the range checked or pinned.
+ */
+static inline void nested_host_read(const struct smmu_nested *n, u64 pa, void *dst, u64 len)
+{
+	if (n->idr[0] & IDR0_COHACC)
+		host_mem_read(pa, dst, len);
+	else
+		host_mem_read_poc(pa, dst, len);
+}
+
+static inline void nested_host_write(const struct smmu_nested *n, u64 pa, const void *src, u64 len)
+{
+	if (n->idr[0] & IDR0_COHACC)
+		host_mem_write(pa, src, len);
+	else
+		host_mem_write_poc(pa, src, len);
+}
+
 /* Index and wrap bit of a queue of 2^@log2 entries. */
 static inline u32 nested_q_mask(u32 log2)
 {
@@ -100,7 +131,8 @@ void smmu_nested_cmdq_process(struct smmu_nested *n);
 /* nested_evtq.c */
 /*
  * From the real queue's drain (evtq.c, smmu->lock held): true when @evt is
- * the host's (a stage-1 fault of one of its streams) and was kept for it.
+ * the host's (a stage-1 fault of one of its streams, or the C_BAD_STE of a
+ * stream it configured invalid) and was kept for it.
  */
 bool smmu_nested_event_stage(struct arm_smmu_device *smmu, const u64 *evt);
 /* On a host read of EVTQ_PROD: drain the real queue, copy the host's events into its queue. */
@@ -115,5 +147,11 @@ int smmu_nested_ste_init(struct smmu_nested *n, struct hyp_pool *pool);
 int smmu_nested_shadow_all(struct smmu_nested *n);
 /* Re-shadow streams [sid, sid + nr) (CFGI_STE, CFGI_STE_RANGE). 0 or -errno. */
 int smmu_nested_shadow_range(struct smmu_nested *n, u32 sid, u64 nr);
+/*
+ * The event the host's configuration of @sid raises at the SMMU it sees
+ * (C_BAD_STE or C_BAD_STREAMID), as our STE for it says: 0 when our STE is
+ * not the V = 0 one of an invalid host configuration. Caller: smmu->lock.
+ */
+u8 smmu_nested_ste_event_locked(struct smmu_nested *n, u32 sid);
 
 #endif /* ISOHYP_SMMUV3_NESTED_H */

@@ -214,8 +214,8 @@ void smmu_nested_cmdq_process(struct smmu_nested *n)
 
 		/* The queue is pinned (nested.c): host RAM for as long as it is enabled. */
 		host_mmu_lock();
-		host_mem_read(n->cmdq.pin_addr + (u64)idx * CMDQ_ENT_DWORDS * 8, host,
-			      sizeof(host));
+		nested_host_read(n, n->cmdq.pin_addr + (u64)idx * CMDQ_ENT_DWORDS * 8, host,
+				 sizeof(host));
 		host_mmu_unlock();
 		ret = nested_cmd_run(n, host);
 		if (ret == -EINVAL) {

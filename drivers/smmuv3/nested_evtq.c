@@ -8,17 +8,22 @@
  * fetch abort, a bad CD, a bad substream, a stage-1 walk abort -- staged
  * at the drain and copied, record unchanged, into the host's event queue
  * when the host reads its EVTQ_PROD (the read its interrupt handler starts
- * with: the real SMMU's wired interrupts are the host's). Everything else --
- * stage-2 faults on what the host does not own, above all -- is the
- * hypervisor's, counted and logged as in hidden mode; the host sees only
- * that its DMA failed.
+ * with: the real SMMU's wired interrupts are the host's). So is a C_BAD_STE
+ * of a stream whose host configuration is invalid (nested_ste.c gives it a
+ * V = 0 STE marked with the event the host's SMMU records): the host gets
+ * that event, C_BAD_STE or C_BAD_STREAMID, with the record's StreamID, SSV
+ * and SubstreamID, the only fields those records have (7.3.3, 7.3.5).
+ * Everything else -- stage-2 faults on what the host does not own, above
+ * all -- is the hypervisor's, counted and logged as in hidden mode; the host
+ * sees only that its DMA failed.
  *
  * The host's queue full: the record is lost and EVTQ_PROD.OVFLG toggles,
  * once per overflow the host has not acknowledged (EVTQ_CONS.OVACKFLG),
  * as 7.4 says. Its queue disabled (EVTQEN = 0): events are discarded.
  *
- * Not done: a host that drives its queue non-coherently (IDR0.COHACC = 0
- * offered) would need each record cleaned to the PoC; QEMU's is coherent.
+ * Offered IDR0.COHACC = 0, the host may map its queue Non-cacheable: each
+ * record is cleaned and invalidated to the PoC before the host can see the
+ * EVTQ_PROD that covers it (nested_host_write()).
  */
 #include <isohyp/console.h>
 #include <isohyp/errno.h>
@@ -47,21 +52,48 @@ static bool event_is_hosts(const u64 *evt)
 	}
 }
 
+/*
+ * The record the host gets for @evt in @out, or false when @evt is the
+ * hypervisor's (see the file comment). Caller: smmu->lock.
+ */
+static bool event_for_host(struct smmu_nested *n, const u64 *evt, u64 *out)
+{
+	unsigned int i;
+	u8 id;
+
+	if (FIELD_GET(EVTQ_0_ID, evt[0]) != EVT_ID_BAD_STE) {
+		if (!event_is_hosts(evt))
+			return false;
+		for (i = 0; i < EVTQ_ENT_DWORDS; i++)
+			out[i] = evt[i];
+		return true;
+	}
+	/* Ours only if our STE is the V = 0 one of the host's invalid configuration. */
+	id = smmu_nested_ste_event_locked(n, FIELD_GET(EVTQ_0_SID, evt[0]));
+	if (!id)
+		return false;
+	out[0] = FIELD_PREP(EVTQ_0_ID, id) | (evt[0] & (EVTQ_0_SSV | EVTQ_0_SSID | EVTQ_0_SID));
+	for (i = 1; i < EVTQ_ENT_DWORDS; i++)
+		out[i] = 0;
+	return true;
+}
+
 bool smmu_nested_event_stage(struct arm_smmu_device *smmu, const u64 *evt)
 {
 	struct smmu_nested *n = smmu->nested;
-	unsigned int i;
 
 	hyp_assert_lock_held(&smmu->lock);
-	if (!event_is_hosts(evt))
-		return false;
 	if (n->nr_staged == NESTED_EVT_STAGED) {
+		u64 scratch[EVTQ_ENT_DWORDS];
+
+		if (!event_for_host(n, evt, scratch))
+			return false;
 		n->staged_lost = true;
 		n->nr_host_events_lost++;
 		return true;
 	}
-	for (i = 0; i < EVTQ_ENT_DWORDS; i++)
-		n->staged[n->nr_staged][i] = evt[i];
+	if (!event_for_host(n, evt, n->staged[n->nr_staged]))
+		return false;
 	n->nr_staged++;
 	return true;
 }
@@ -85,8 +117,8 @@ static void host_event_put_locked(struct smmu_nested *n, const u64 *evt)
 		return;
 	}
 	/* Pinned while EVTQEN (nested.c): host RAM, and the host's. */
-	host_mem_write(n->evtq.pin_addr + (u64)(prod & (BIT(log2) - 1)) * EVTQ_ENT_DWORDS * 8, evt,
-		       EVTQ_ENT_DWORDS * 8);
+	nested_host_write(n, n->evtq.pin_addr + (u64)(prod & (BIT(log2) - 1)) * EVTQ_ENT_DWORDS * 8,
+			  evt, EVTQ_ENT_DWORDS * 8);
 	n->evtq.prod = (n->evtq.prod & Q_OVERFLOW_FLAG) | ((prod + 1) & mask);
 	n->nr_host_events++;
 }

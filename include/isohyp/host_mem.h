@@ -16,5 +16,17 @@ void host_mem_read(phys_addr_t pa, void *dst, u64 len);
 void host_mem_write(phys_addr_t pa, const void *src, u64 len);
 /* Zero [pa, pa + len) and clean it to the PoC: every observer, CPU or DMA, sees zeros. */
 void host_mem_zero(phys_addr_t pa, u64 len);
+/*
+ * The same for host memory a non-coherent device also uses, which the host
+ * may map Non-cacheable (nested mode with IDR0.COHACC = 0 offered): a read
+ * first cleans and invalidates the lines, so it sees what is at the PoC and
+ * not a stale line of the hypervisor's cacheable alias (clean too, so that a
+ * dirty line of the host's own is never dropped); a write is cleaned and
+ * invalidated to the PoC before the call returns, so a Non-cacheable reader
+ * sees it. The maintenance is by line: the rest of each line is the host's
+ * memory too (the caller checked the whole of [pa, pa + len) only).
+ */
+void host_mem_read_poc(phys_addr_t pa, void *dst, u64 len);
+void host_mem_write_poc(phys_addr_t pa, const void *src, u64 len);
 
 #endif /* ISOHYP_HOST_MEM_H */

@@ -88,6 +88,33 @@ TEST_F(smmu, abort_and_invalid_stes)
 	EXPECT_EQ(0x04, smmu_model_dma(&smmu, 3, 0x1000, false).event);
 }
 
+/*
+ * No STE for the stream (7.3.3, 7.3.5, as QEMU reads them): beyond the
+ * table's LOG2SIZE, or a level-1 descriptor with Span 0, is C_BAD_STREAMID;
+ * beyond a descriptor's Span, C_BAD_STE. Each record names the stream.
+ */
+TEST_F(smmu, missing_stes_streamid_or_ste)
+{
+	u64 l1 = page(), l2 = page();
+
+	EXPECT_EQ(0x02, smmu_model_dma(&smmu, 64, 0x1000, false).event); /* LOG2SIZE 6 */
+	EXPECT_EQ(64u, evt_at(0).sid);
+	/* 2-level, SPLIT 6, 256 streams: descriptor 0 Span 0, descriptor 1 two STEs. */
+	ptr(l1)[0] = 0;
+	ptr(l1)[1] = l2 | 2;
+	ptr(l2)[0] = 1 | 4 << 1; /* stream 64: bypass */
+	smmu.strtab_base = l1;
+	smmu.strtab_base_cfg = 1u << 16 | 6u << 6 | 8;
+	EXPECT_EQ(0x02, smmu_model_dma(&smmu, 1, 0x1000, false).event);
+	EXPECT_EQ(1u, evt_at(1).sid);
+	EXPECT_TRUE(smmu_model_dma(&smmu, 64, 0x1000, false).ok); /* the control */
+	EXPECT_EQ(0x04, smmu_model_dma(&smmu, 66, 0x1000, false).event);
+	EXPECT_EQ(66u, evt_at(2).sid);
+	EXPECT_EQ(0x02, smmu_model_dma(&smmu, 256, 0x1000, false).event);
+	EXPECT_EQ(256u, evt_at(3).sid);
+	EXPECT_EQ(4u, nr_events());
+}
+
 /* Bypass passes the address through untranslated. */
 TEST_F(smmu, bypass_passes_through)
 {

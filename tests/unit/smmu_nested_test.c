@@ -21,6 +21,7 @@
 #include <isohyp/mem_protect.h>
 #include <isohyp/mmio.h>
 #include <uapi/isohyp.h>
+#include <asm/cache.h>
 
 /* Register offsets, from IHI 0070 6.3 (not the driver's header). */
 #define IDR0 0x00
@@ -504,19 +505,36 @@ static u64 *host_ste(u32 sid)
 	return (u64 *)(uintptr_t)(HOST_STRTAB + (u64)sid * 64);
 }
 
-/* Every one of the 2^16 stream IDs has a valid STE: abort, stage 2 or stage 1 + 2. */
-static unsigned int count_bad_real_stes(void)
+/*
+ * Every one of the 2^16 stream IDs has an STE the hypervisor may write:
+ * abort, stage 2, stage 1 + 2 -- or V = 0, which the SMMU treats as
+ * C_BAD_STE and aborts (for an invalid host configuration). Those with
+ * V = 0 are counted in *@invalid if asked.
+ */
+static unsigned int count_bad_real_stes_inval(unsigned int *invalid)
 {
 	unsigned int sid, bad = 0;
 
+	if (invalid)
+		*invalid = 0;
 	for (sid = 0; sid < 0x10000; sid++) {
 		const u64 *ste = real_ste(sid);
 		u32 c = CFG_OF(ste[0]);
 
-		if (!(ste[0] & V) || (c != CFG_ABORT && c != CFG_S2 && c != CFG_S12))
+		if (!(ste[0] & V)) {
+			if (invalid)
+				(*invalid)++;
+			continue;
+		}
+		if (c != CFG_ABORT && c != CFG_S2 && c != CFG_S12)
 			bad++;
 	}
 	return bad;
+}
+
+static unsigned int count_bad_real_stes(void)
+{
+	return count_bad_real_stes_inval(NULL);
 }
 
 /* Host SMMUEN = 0: GBPA.ABORT aborts every stream; bypass is the identity stage 2 again. */
@@ -528,13 +546,98 @@ TEST_F(nested, gbpa_abort_while_disabled)
 	EXPECT_DMA_FAULT(0x1234, RAM1);
 	EXPECT_DMA_FAULT(0xffff, RAM0);
 	EXPECT_EQ((u64)CFG(CFG_ABORT) | V, real_ste(0x1234)[0]);
-	EXPECT_EQ(0u, count_bad_real_stes());
+	{
+		unsigned int invalid;
+
+		EXPECT_EQ(0u, count_bad_real_stes_inval(&invalid));
+		EXPECT_EQ(0u, invalid); /* abort: no C_BAD_STE for the SMMU to record */
+	}
 	/* The control: bypass again, DMA reaches host RAM (not the carve-out). */
 	EXPECT_EQ(0, wr(GBPA, 4, (1u << 31)));
 	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
 	EXPECT_DMA_OK(0, RAM1, ATTR_NORMAL_WB);
 	EXPECT_DMA_FAULT(0, CARVE);
 	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(0x1234)[0]);
+}
+
+/* STE dword 1's attribute overrides (5.2) and GBPA's fields (6.3.14), from the spec. */
+#define STE1_MEMATTR(a) ((u64)(a) << 32)
+#define STE1_MTCFG (1ull << 36)
+#define STE1_ALLOCCFG(a) ((u64)(a) << 37)
+#define STE1_SHCFG(a) ((u64)(a) << 44)
+#define STE1_PRIVCFG(a) ((u64)(a) << 48)
+#define STE1_INSTCFG(a) ((u64)(a) << 50)
+#define G_UPD (1u << 31)
+#define G_MEMATTR(a) ((u32)(a))
+#define G_MTCFG (1u << 4)
+#define G_ALLOCCFG(a) ((u32)(a) << 8)
+#define G_SHCFG(a) ((u32)(a) << 12)
+#define G_PRIVCFG(a) ((u32)(a) << 16)
+#define G_INSTCFG(a) ((u32)(a) << 18)
+
+/*
+ * Host SMMUEN = 0, GBPA bypass: GBPA's attributes reach every stream as its
+ * STE's overrides of the incoming attributes, over the same stage 2 (which
+ * they cannot weaken: the carve-out still faults). Uniform spans still share
+ * one table, changed without a fault on a stream in use; reserved values and
+ * INSTCFG "instruction" become "incoming". Back to the reset GBPA, back to
+ * the driver's own table.
+ */
+TEST_F(nested, gbpa_attributes_reach_bypass_stes)
+{
+	u64 free_before = pool.nr_free, s2_d2 = real_ste(0)[2], s2_d3 = real_ste(0)[3];
+	u64 l2_reset = real_l2(0);
+
+	model.watch[0] = RAM0;
+	model.watch_sid[0] = 0x1234;
+	model.nr_watch = 1;
+	EXPECT_EQ(0, wr(GBPA, 4,
+			G_UPD | G_MTCFG | G_MEMATTR(0x5) | G_SHCFG(3) | G_ALLOCCFG(0xe) |
+				G_PRIVCFG(2) | G_INSTCFG(2)));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x5) | STE1_SHCFG(3) | STE1_ALLOCCFG(0xe) |
+			  STE1_PRIVCFG(2) | STE1_INSTCFG(2),
+		  real_ste(0x1234)[1]);
+	EXPECT_EQ((u64)CFG(CFG_S2) | V, real_ste(0x1234)[0]);
+	EXPECT_EQ(s2_d2, real_ste(0x1234)[2]); /* our stage 2, VMID 0 */
+	EXPECT_EQ(s2_d3, real_ste(0x1234)[3]);
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0x1234, CARVE);
+	EXPECT_EQ(real_l2(0), real_l2(0xff00));
+	EXPECT_NE(l2_reset, real_l2(0));
+	EXPECT_EQ(free_before, pool.nr_free); /* shared: no table per span */
+	/* Reserved MemAttr (outer cacheable, inner 0b00), PRIVCFG 0b01, INSTCFG instruction. */
+	EXPECT_EQ(0,
+		  wr(GBPA, 4,
+		     G_UPD | G_MTCFG | G_MEMATTR(0x4) | G_SHCFG(2) | G_PRIVCFG(1) | G_INSTCFG(3)));
+	EXPECT_EQ(STE1_SHCFG(2), real_ste(0x1234)[1]);
+	EXPECT_EQ(STE1_SHCFG(2), real_ste(0)[1]);
+	EXPECT_DMA_OK(0x1234, RAM0, ATTR_NORMAL_WB);
+	/* Device-nGnRE for every bypassing stream: the input's, never stage 2's RAM mapping. */
+	EXPECT_EQ(0, wr(GBPA, 4, G_UPD | G_MTCFG | G_MEMATTR(0x1) | G_SHCFG(1)));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x1) | STE1_SHCFG(1), real_ste(0xffff)[1]);
+	EXPECT_EQ(free_before, pool.nr_free);
+	/* Reset GBPA (QEMU's 0x1000, "incoming"): the driver's stage-2 table again. */
+	EXPECT_EQ(0, wr(GBPA, 4, G_UPD | G_SHCFG(1)));
+	EXPECT_EQ(l2_reset, real_l2(0));
+	EXPECT_EQ(STE1_SHCFG(1), real_ste(0x1234)[1]);
+	EXPECT_EQ(0u, model.transient_faults);
+	model.nr_watch = 0;
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
+/* With the host's SMMUEN = 1, GBPA is not used: a BYPASS STE gets no overrides. */
+TEST_F(nested, gbpa_attributes_unused_while_enabled)
+{
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	program_bases();
+	EXPECT_EQ(0, wr(GBPA, 4, G_UPD | G_MTCFG | G_MEMATTR(0x5) | G_SHCFG(3)));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x5) | STE1_SHCFG(3), real_ste(1)[1]);
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
+	EXPECT_EQ(STE1_SHCFG(1), real_ste(1)[1]); /* incoming */
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	/* And back: translation off, GBPA's attributes again. */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN));
+	EXPECT_EQ(STE1_MTCFG | STE1_MEMATTR(0x5) | STE1_SHCFG(3), real_ste(1)[1]);
 }
 
 /* Host SMMUEN = 1 with a linear table: each host STE gets the STE of the table in nested_ste.c. */
@@ -562,17 +665,22 @@ TEST_F(nested, smmuen_shadows_each_host_ste)
 	EXPECT_EQ((u64)CFG(CFG_S12) | V | HOST_CD, real_ste(4)[0]);
 	EXPECT_EQ(s2_d2, real_ste(4)[2]); /* our stage 2, VMID 0 */
 	EXPECT_EQ(s2_d3, real_ste(4)[3]);
+	/* Config abort: abort. */
+	EXPECT_EQ((u64)CFG(CFG_ABORT) | V, real_ste(2)[0]);
+	EXPECT_DMA_FAULT(2, RAM0);
 	{
-		static const u32 aborted[] = { 0, 2, 3, 5, 6, 7, 8, 255, 256, 0x1234, 0xffff };
-		unsigned int i;
+		/* Invalid (V = 0, stage 2 not offered, S1CDMax, reserved), or no STE: V = 0. */
+		static const u32 invalid[] = { 0, 3, 5, 6, 7, 8, 255, 256, 0x1234, 0xffff };
+		unsigned int i, nr;
 
-		for (i = 0; i < sizeof(aborted) / sizeof(aborted[0]); i++) {
-			TH_LOG("stream %x", aborted[i]);
-			EXPECT_EQ((u64)CFG(CFG_ABORT) | V, real_ste(aborted[i])[0]);
-			EXPECT_DMA_FAULT(aborted[i], RAM0);
+		for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+			TH_LOG("stream %x", invalid[i]);
+			EXPECT_EQ(0ull, real_ste(invalid[i])[0] & V);
+			EXPECT_DMA_FAULT(invalid[i], RAM0);
 		}
+		EXPECT_EQ(0u, count_bad_real_stes_inval(&nr));
+		EXPECT_EQ(0x10000u - 3, nr); /* all but streams 1, 2 and 4 */
 	}
-	EXPECT_EQ(0u, count_bad_real_stes());
 	/* Translation off again (GBPA bypass): the identity stage 2 for every stream. */
 	EXPECT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
 	EXPECT_DMA_OK(2, RAM0, ATTR_NORMAL_WB);
@@ -587,11 +695,12 @@ TEST_F(nested, stage1_ste_fields_forced)
 	const u64 *r;
 
 	h[0] = V | CFG(CFG_S1) | (1ull << 4) /* S1Fmt */ | HOST_CD | 0x40;
+	/* (S1STALLD would make it ILLEGAL: no stalls are offered. See invalid_host_stes_*.) */
 	h[1] = 2 /* S1DSS */ | (1ull << 2) | (1ull << 4) | (3ull << 6) /* S1CIR/COR/CSH */ |
-	       (1ull << 19) /* MEV */ | (1ull << 27) /* S1STALLD */ | (1ull << 28) /* EATS */ |
-	       (2ull << 30) /* STRW: EL2 */ | (0xfull << 32) /* MemAttr */ | (1ull << 36) |
-	       (0xfull << 37) /* ALLOCCFG */ | (0ull << 44) /* SHCFG: non-shareable */ |
-	       (3ull << 48) | (3ull << 50) /* PRIVCFG, INSTCFG */;
+	       (1ull << 19) /* MEV */ | (1ull << 28) /* EATS */ | (2ull << 30) /* STRW: EL2 */ |
+	       (0xfull << 32) /* MemAttr */ | (1ull << 36) | (0xfull << 37) /* ALLOCCFG */ |
+	       (0ull << 44) /* SHCFG: non-shareable */ | (3ull << 48) |
+	       (3ull << 50) /* PRIVCFG, INSTCFG */;
 	h[2] = 0x1234 | (1ull << 57); /* a VMID, S2S: stage 2 fields of the host's */
 	h[3] = CARVE; /* an S2TTB at the carve-out */
 	program_bases();
@@ -628,6 +737,7 @@ TEST_F(nested, two_level_host_table)
 	EXPECT_DMA_FAULT(0, RAM0);
 	EXPECT_DMA_FAULT(0x101, RAM0); /* no level-2 table */
 	EXPECT_DMA_FAULT(0x301, RAM0); /* level 2 in the carve-out: not read */
+	EXPECT_EQ((u64)CFG(CFG_ABORT) | V, real_ste(0x301)[0]);
 	EXPECT_DMA_FAULT(0x1234, RAM0);
 	EXPECT_EQ(0u, count_bad_real_stes());
 }
@@ -643,9 +753,16 @@ TEST_F(nested, spans_share_tables)
 	host_ste(1)[0] = V | CFG(CFG_BYPASS);
 	program_bases();
 	EXPECT_EQ(real_l2(0), real_l2(0xff00)); /* bypass while disabled: one shared table */
+	for (unsigned int sid = 0xc0; sid < 0x100; sid++)
+		host_ste(sid)[0] = V | CFG(CFG_ABORT);
 	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | SMMUEN));
-	EXPECT_NE(real_l2(0), real_l2(64));
-	EXPECT_EQ(real_l2(64), real_l2(0xffc0)); /* all abort: shared */
+	EXPECT_NE(real_l2(0), real_l2(64)); /* bypass and invalid: a table of its own */
+	/* All invalid host STEs (V = 0), all beyond the table, all abort: shared, by kind. */
+	EXPECT_EQ(real_l2(0x40), real_l2(0x80));
+	EXPECT_NE(real_l2(0x40), real_l2(0x100));
+	EXPECT_EQ(real_l2(0x100), real_l2(0xffc0));
+	EXPECT_NE(real_l2(0xc0), real_l2(0x100));
+	EXPECT_NE(real_l2(0xc0), real_l2(0x40));
 	EXPECT_EQ(free_before - 1, pool.nr_free); /* one table of its own */
 	EXPECT_EQ(0, wr(CR0, 4, CMDQEN));
 	EXPECT_EQ(real_l2(0), real_l2(64));
@@ -1251,6 +1368,296 @@ TEST_F(nested, events_discarded_while_evtq_off)
 	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
 	EXPECT_EQ(0u, rd32(EVTQ_PROD));
 	EXPECT_EQ(0ull, host_evt(0)[0]);
+}
+
+/* ---- invalid host configurations: the events of the architecture ---------------- */
+
+#define EVT_C_BAD_STREAMID 0x02
+#define EVT_C_BAD_STE 0x04
+#define S1CDMAX(n) ((u64)(n) << 59)
+#define S1STALLD (1ull << 27)
+
+/* Dword @d of the host's event @idx, as the host reads it: at the PoC if it maps it Non-cacheable. */
+static u64 host_evt_rd(u32 idx, unsigned int d)
+{
+	u64 pa = HOST_EVTQ + idx * 32ull + d * 8;
+
+	return model.noncoherent ? poc_read64(pa) : *(const u64 *)(uintptr_t)pa;
+}
+
+/*
+ * One DMA by @sid (a read of host RAM) and the host's look at its queue:
+ * the DMA fails, and exactly one record arrived -- of type @evt for @sid,
+ * nothing else in it -- or none when @evt is 0.
+ */
+static void expect_host_event(struct __test_metadata *_metadata, u32 sid, u8 evt)
+{
+	u32 prod = rd32(EVTQ_PROD) & 0xff;
+	u64 s2_faults = smmus[0].nr_s2_faults, other = smmus[0].nr_other_events;
+
+	TH_LOG("stream %x, event %x", sid, evt);
+	EXPECT_FALSE(dma(sid, RAM0, false).ok);
+	EXPECT_EQ(evt ? ((prod + 1) & 0xff) : prod, rd32(EVTQ_PROD) & 0xff);
+	if (evt) {
+		EXPECT_EQ((u64)evt | (u64)sid << 32, host_evt_rd(prod & 0x7f, 0));
+		EXPECT_EQ(0ull, host_evt_rd(prod & 0x7f, 1));
+		EXPECT_EQ(0ull, host_evt_rd(prod & 0x7f, 2));
+		EXPECT_EQ(0ull, host_evt_rd(prod & 0x7f, 3));
+	}
+	/* The host's, not the hypervisor's: neither counted nor logged as a fault of ours. */
+	EXPECT_EQ(s2_faults, smmus[0].nr_s2_faults);
+	EXPECT_EQ(other, smmus[0].nr_other_events);
+}
+
+/*
+ * A host STE the architecture calls invalid (5.2) is what the host's SMMU
+ * would make of it: the SMMU records C_BAD_STE with the stream's ID in the
+ * host's event queue (our STE is V = 0). Config abort terminates without
+ * an event. The control: a valid STE's DMA works and records nothing.
+ */
+TEST_F(nested, invalid_host_stes_raise_c_bad_ste)
+{
+	static const struct {
+		u64 d0, d1;
+		u8 evt;
+	} cases[] = {
+		{ CFG(CFG_BYPASS), 0, EVT_C_BAD_STE }, /* V = 0 */
+		{ V | CFG(1), 0, EVT_C_BAD_STE }, /* reserved Config */
+		{ V | CFG(2), 0, EVT_C_BAD_STE },
+		{ V | CFG(3), 0, EVT_C_BAD_STE },
+		{ V | CFG(CFG_S2), 0, EVT_C_BAD_STE }, /* stage 2: not offered */
+		{ V | CFG(CFG_S12) | HOST_CD, 0, EVT_C_BAD_STE },
+		{ V | CFG(CFG_S1) | HOST_CD | S1CDMAX(1), 0, EVT_C_BAD_STE }, /* SSIDSIZE 0 */
+		{ V | CFG(CFG_S1) | HOST_CD, S1STALLD, EVT_C_BAD_STE }, /* STALL_MODEL 0b01 */
+		{ V | CFG(CFG_ABORT), 0, 0 }, /* abort: no event */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		host_ste(0x10 + i)[0] = cases[i].d0;
+		host_ste(0x10 + i)[1] = cases[i].d1;
+	}
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		expect_host_event(_metadata, 0x10 + i, cases[i].evt);
+		/* The SMMU ended it itself, as the architecture says for our STE. */
+		if (cases[i].evt)
+			EXPECT_EQ(0ull, real_ste(0x10 + i)[0] & V);
+	}
+	/* The control: stream 1's DMA translates, no record. */
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(8u, rd32(EVTQ_PROD));
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
+/* The host fixes an invalid STE (CFGI_STE): its DMA works again, nothing more is recorded. */
+TEST_F(nested, fixed_host_ste_stops_events)
+{
+	host_cmdq_on(8);
+	host_ste(3)[0] = CFG(CFG_BYPASS); /* V = 0 */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	expect_host_event(_metadata, 3, EVT_C_BAD_STE);
+	host_ste(3)[0] = V | CFG(CFG_BYPASS);
+	host_cmd(OP_CFGI_STE | (3ull << 32), 1);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_DMA_OK(3, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(1u, rd32(EVTQ_PROD));
+}
+
+/* The record keeps what the SMMU knows of the transaction: SSV and the SubstreamID (7.3.5). */
+TEST_F(nested, c_bad_ste_keeps_substream)
+{
+	program_bases(); /* every host STE V = 0 */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_FALSE(smmu_model_dma_ssid(&model, 3, 0x5a5, RAM0, false).ok);
+	EXPECT_EQ(1u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_C_BAD_STE | (1ull << 11) | (0x5a5ull << 12) | (3ull << 32),
+		  host_evt_rd(0, 0));
+	EXPECT_EQ(0ull, host_evt_rd(0, 2)); /* no address: C_BAD_STE has none */
+}
+
+/* A stream beyond the host's LOG2SIZE has no STE: C_BAD_STREAMID (7.3.3), its ID in the record. */
+TEST_F(nested, stream_beyond_host_table_raises_c_bad_streamid)
+{
+	host_ste(0xff)[0] = V | CFG(CFG_BYPASS);
+	program_bases(); /* linear, LOG2SIZE 8 */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	expect_host_event(_metadata, 0x100, EVT_C_BAD_STREAMID);
+	expect_host_event(_metadata, 0xffff, EVT_C_BAD_STREAMID);
+	EXPECT_DMA_OK(0xff, RAM0, ATTR_NORMAL_WB); /* the control: the last STE in the table */
+}
+
+/*
+ * A 2-level host table: a level-1 descriptor with Span 0 is C_BAD_STREAMID,
+ * a stream beyond its Span C_BAD_STE (QEMU's reading); a level-2 table
+ * outside host RAM is not read, and aborts without an event.
+ */
+TEST_F(nested, two_level_host_table_events)
+{
+	u64 *l1 = (u64 *)(uintptr_t)HOST_STRTAB, *l2 = (u64 *)(uintptr_t)HOST_L2;
+
+	l1[0] = HOST_L2 | 2; /* Span 2: streams 0 and 1 */
+	l1[2] = CARVE | 9;
+	l2[0] = V | CFG(CFG_BYPASS);
+	l2[8] = V | CFG(CFG_BYPASS);
+	program_bases();
+	wr(STRTAB_BASE_CFG, 4, (1u << 16) | (8u << 6) | 16);
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	expect_host_event(_metadata, 2, EVT_C_BAD_STE);
+	expect_host_event(_metadata, 0x100, EVT_C_BAD_STREAMID);
+	expect_host_event(_metadata, 0x201, 0);
+	EXPECT_EQ(0u, count_bad_real_stes());
+}
+
+/*
+ * Streams the emulated SMMU does not translate raise nothing (6.3.14: with
+ * SMMUEN = 0 no configuration is read): GBPA.ABORT aborts with no event, in
+ * the host's queue or the real one.
+ */
+TEST_F(nested, gbpa_abort_raises_no_event)
+{
+	u32 real_prod;
+
+	host_ste(1)[0] = CFG(CFG_BYPASS); /* V = 0, but not in use */
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN));
+	ASSERT_EQ(0, wr(GBPA, 4, (1u << 31) | (1u << 20)));
+	real_prod = model.evtq_prod;
+	expect_host_event(_metadata, 1, 0);
+	expect_host_event(_metadata, 0x100, 0);
+	EXPECT_EQ(real_prod, model.evtq_prod);
+	/* The control: the same stream with translation on records C_BAD_STE. */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	expect_host_event(_metadata, 1, EVT_C_BAD_STE);
+}
+
+/* A real C_BAD_STE of a stream whose STE is ours (a valid one) is the hypervisor's: not copied. */
+TEST_F(nested, c_bad_ste_of_a_valid_shadow_is_not_copied)
+{
+	host_ste(1)[0] = V | CFG(CFG_BYPASS);
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	real_event(EVT_C_BAD_STE, 1, 0, 0);
+	EXPECT_EQ(0u, rd32(EVTQ_PROD));
+	/* The control: for a stream the host configured invalid, it is copied. */
+	real_event(EVT_C_BAD_STE, 2, 0, 0);
+	EXPECT_EQ(1u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_C_BAD_STE | (2ull << 32), host_evt_rd(0, 0));
+}
+
+/* ---- a non-coherent SMMU: the host's structures at the PoC ------------------------ */
+
+/*
+ * The SMMU does not snoop (dma-coherent absent): the host sees IDR0.COHACC
+ * = 0 and may map its stream table and queues Non-cacheable. Its writes
+ * then reach the PoC (lib/poc_memory.c) while the lines the hypervisor's
+ * cacheable alias fetched earlier keep the old bytes: the hypervisor must
+ * read past them, and clean what it writes to the host's event queue.
+ */
+FIXTURE(nested_nc)
+{
+	int unused;
+};
+
+FIXTURE_SETUP(nested_nc)
+{
+	struct smmu_cfg cfg = qemu_cfg;
+
+	ASSERT_TRUE(host_mem_up());
+	cfg.coherent = false;
+	ASSERT_EQ(0, boot(&cfg, BOOT_SMMU_NESTED));
+	ASSERT_NE_NULL(regs);
+	ASSERT_EQ(0u, rd32(IDR0) & IDR0_COHACC);
+	/* Zeroed and cleaned, as Linux's non-coherent DMA allocations are. */
+	dcache_clean_poc((void *)(uintptr_t)HOST_STRTAB, 0x4000);
+	dcache_clean_poc((void *)(uintptr_t)HOST_CMDQ, 0x1000);
+	dcache_clean_poc((void *)(uintptr_t)HOST_EVTQ, 0x1000);
+	dcache_clean_poc((void *)(uintptr_t)HOST_L2, 0x1000);
+}
+
+FIXTURE_TEARDOWN(nested_nc)
+{
+	if (regs) {
+		wr(CR0, 4, 0);
+		hyp_mmio_unregister(regs);
+	}
+	regs = NULL;
+	machine_down();
+}
+
+/* A Non-cacheable write by the host: the PoC only. */
+static void nc_wr(u64 pa, u64 val)
+{
+	poc_write64(pa, val);
+}
+
+static void nc_cmd(u64 d0, u64 d1)
+{
+	u64 e = HOST_CMDQ + (u64)(hprod & ((1u << hlog2) - 1)) * 16;
+
+	nc_wr(e, d0);
+	nc_wr(e + 8, d1);
+	hprod = (hprod + 1) & ((2u << hlog2) - 1);
+}
+
+/*
+ * STEs and commands are read at the PoC: each CFGI_STE the host writes
+ * Non-cacheable reaches the hypervisor, and so does the STE it names -- also
+ * when the hypervisor's alias holds the STE it read before.
+ */
+TEST_F(nested_nc, stes_and_commands_read_at_the_poc)
+{
+	host_cmdq_on(1); /* 2 entries: the second batch reuses both */
+	nc_wr((u64)(uintptr_t)host_ste(1), V | CFG(CFG_BYPASS));
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	nc_wr((u64)(uintptr_t)host_ste(1), V | CFG(CFG_ABORT));
+	nc_cmd(OP_CFGI_STE | (1ull << 32), 1);
+	nc_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(2u, rd32(CMDQ_CONS));
+	EXPECT_EQ(0u, rd32(GERROR));
+	EXPECT_DMA_FAULT(1, RAM0);
+	/* Again, over lines the hypervisor has read (the STE, both command slots). */
+	nc_wr((u64)(uintptr_t)host_ste(1), V | CFG(CFG_BYPASS));
+	nc_cmd(OP_CFGI_STE | (1ull << 32), 1);
+	nc_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_EQ(0u, rd32(CMDQ_CONS)); /* a full lap: index 0, wrap bit back to 0 */
+	EXPECT_EQ(0u, rd32(GERROR));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+}
+
+/* A 2-level table written Non-cacheable: its level-1 descriptors are read at the PoC too. */
+TEST_F(nested_nc, level1_descriptors_read_at_the_poc)
+{
+	program_bases();
+	wr(STRTAB_BASE_CFG, 4, (1u << 16) | (8u << 6) | 16);
+	nc_wr(HOST_STRTAB, HOST_L2 | 9);
+	nc_wr(HOST_L2 + 64, V | CFG(CFG_BYPASS));
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_DMA_OK(1, RAM0, ATTR_NORMAL_WB);
+	expect_host_event(_metadata, 0, EVT_C_BAD_STE); /* the control: STE 0 is V = 0 */
+}
+
+/* Events reach the host's queue at the PoC, where its Non-cacheable reads look. */
+TEST_F(nested_nc, events_written_to_the_poc)
+{
+	unsigned int i;
+
+	program_bases();
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN)); /* every STE V = 0 */
+	/* host_evt_rd() reads at the PoC. */
+	for (i = 0; i < 3; i++)
+		expect_host_event(_metadata, 5 + i, EVT_C_BAD_STE);
+	real_event(EVT_F_TRANSLATION, 9, 1ull << 35, 0x1234560);
+	EXPECT_EQ(4u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_F_TRANSLATION | (9ull << 32), poc_read64(HOST_EVTQ + 3 * 32));
+	EXPECT_EQ(0x1234560ull, poc_read64(HOST_EVTQ + 3 * 32 + 16));
 }
 
 FIXTURE(modes)

@@ -1,5 +1,5 @@
 SMMU_TEST_LIBS := hyp/mem_protect.c hyp/pgtable.c hyp/page_alloc.c iommu/iommu.c hyp/mmio.c \
-	tests/unit/lib/host_mem.c \
+	tests/unit/lib/host_mem.c tests/unit/lib/host_mem_poc.c \
 	hyp/lock.c tests/unit/lib/hyp_stubs.c tests/unit/lib/smmu_model.c tests/unit/lib/smmu_model_s1.c \
 	tests/unit/lib/smmu_model_cache.c tests/unit/lib/poc_memory.c \
 	tests/unit/lib/smmu_machine.c

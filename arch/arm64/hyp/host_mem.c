@@ -39,6 +39,20 @@ static void do_write(void *va, u8 *buf, u64 n)
 	memcpy(va, buf, n);
 }
 
+/* Caches are physically tagged: maintenance through the alias reaches the host's lines. */
+static void do_read_poc(void *va, u8 *buf, u64 n)
+{
+	dcache_clean_inval_poc(va, n);
+	memcpy(buf, va, n);
+}
+
+static void do_write_poc(void *va, u8 *buf, u64 n)
+{
+	memcpy(va, buf, n);
+	/* Completed (DSB) before the caller lets the host look. */
+	dcache_clean_inval_poc(va, n);
+}
+
 static void do_zero(void *va, u8 *buf, u64 n)
 {
 	memset(va, 0, n);
@@ -54,6 +68,16 @@ void host_mem_read(phys_addr_t pa, void *dst, u64 len)
 void host_mem_write(phys_addr_t pa, const void *src, u64 len)
 {
 	host_mem_each(pa, len, (u8 *)src, do_write);
+}
+
+void host_mem_read_poc(phys_addr_t pa, void *dst, u64 len)
+{
+	host_mem_each(pa, len, dst, do_read_poc);
+}
+
+void host_mem_write_poc(phys_addr_t pa, const void *src, u64 len)
+{
+	host_mem_each(pa, len, (u8 *)src, do_write_poc);
 }
 
 void host_mem_zero(phys_addr_t pa, u64 len)

@@ -172,9 +172,20 @@ void fake_dcache_inval_poc(const void *addr, size_t size)
 	each_piece(addr, size, inval_piece);
 }
 
-/* The invalidate half changes nothing visible: the PoC now holds the CPU's bytes. */
+/*
+ * As hardware: the clean writes back only dirty bytes (a clean line is just
+ * dropped, so what a device wrote at the PoC since stays), then the
+ * invalidate makes the CPU's next read fetch the PoC's bytes.
+ */
+static void clean_inval_piece(u8 *cpu, u64 pa, u64 n)
+{
+	evict_piece(cpu, pa, n);
+	inval_piece(cpu, pa, n);
+}
+
 void fake_dcache_clean_inval_poc(const void *addr, size_t size)
 {
 	poc_nr_cleans++;
-	each_piece(addr, size, clean_piece);
+	poc_nr_invals++;
+	each_piece(addr, size, clean_inval_piece);
 }

@@ -8,6 +8,9 @@
  * clean is a device reading garbage, a missing invalidate a CPU reading stale
  * data -- both make tests fail, as they would make hardware fail.
  *
+ * A clean and invalidate writes back only the dirty bytes (see below), as
+ * hardware does, then makes the CPU read the PoC's.
+ *
  * A device can also make the caches evict (poc_evict()): dirty bytes -- ones
  * the CPU wrote since they were last cleaned or invalidated, or never
  * maintained at all -- then overwrite what the device wrote at the PoC.

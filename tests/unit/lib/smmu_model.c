@@ -266,12 +266,20 @@ bool smmu_model_last_event(const struct smmu_model *m, struct smmu_model_event *
 
 /* ---- stream table and stage 2 ------------------------------------------------ */
 
-/* The address of the STE for @sid (5.2, 3.3.2), or 0 when the stream table has none. */
-static u64 find_ste(struct smmu_model *m, u32 sid)
+/*
+ * The address of the STE for @sid (5.2, 3.3.2), or 0 when the stream table
+ * has none, with the event that raises in @evt: C_BAD_STREAMID beyond the
+ * table (LOG2SIZE, at most SIDSIZE) or for a level-1 descriptor with Span 0,
+ * C_BAD_STE beyond a descriptor's Span (QEMU's reading of 7.3.3 and 7.3.5).
+ */
+static u64 find_ste(struct smmu_model *m, u32 sid, u8 *evt)
 {
 	u32 cfg = m->strtab_base_cfg, log2size = GET(cfg, 5, 0), fmt = GET(cfg, 17, 16);
 	u64 base = m->strtab_base & MASK(51, 6);
 
+	if (log2size > GET(m->idr[1], 5, 0))
+		log2size = GET(m->idr[1], 5, 0);
+	*evt = EVT_BAD_STREAMID;
 	if (sid >= (1u << log2size))
 		return 0;
 	if (fmt == 0)
@@ -283,13 +291,19 @@ static u64 find_ste(struct smmu_model *m, u32 sid)
 		u32 span = GET(l1, 4, 0);
 		u64 l2 = l1 & MASK(51, 6);
 
+		*evt = EVT_BAD_STE;
 		if (split != 6 && split != 8 && split != 10)
 			return 0;
-		if (!span || span > split + 1 || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
+		if (!span) {
+			*evt = EVT_BAD_STREAMID;
+			return 0;
+		}
+		if (span > split + 1 || (sid & ((1u << split) - 1)) >= (1u << (span - 1)))
 			return 0;
 		return aligned_base(l2, (1ull << (span - 1)) * 64, 64) +
 		       (u64)(sid & ((1u << split) - 1)) * 64;
 	}
+	*evt = EVT_BAD_STE;
 	return 0;
 }
 
@@ -478,10 +492,9 @@ static struct smmu_dma translate(struct smmu_model *m, const struct xlate *x)
 		r.ok = true, r.pa = x->addr;
 		return r;
 	}
-	if (x->sid >= (1u << GET(m->idr[1], 5, 0)) || !(ste_pa = find_ste(m, x->sid))) {
-		u8 id = x->sid >= (1u << GET(m->idr[1], 5, 0)) ? EVT_BAD_STREAMID : EVT_BAD_STE;
-
-		smmu_fault(m, x, id, false, 0, 0, true, &r);
+	ste_pa = find_ste(m, x->sid, &f);
+	if (!ste_pa) {
+		smmu_fault(m, x, f, false, 0, 0, true, &r);
 		return r;
 	}
 	ste_fetch(m, x, ste_pa, ste);
@@ -524,7 +537,9 @@ static void check_all_stes(struct smmu_model *m)
 
 	m->ste_checks++;
 	for (sid = 0; sid < nr; sid++) {
-		u64 ste_pa = find_ste(m, sid), ste[8] = { 0 };
+		u64 ste[8] = { 0 };
+		u8 evt;
+		u64 ste_pa = find_ste(m, sid, &evt);
 		int config;
 
 		if (ste_pa)
