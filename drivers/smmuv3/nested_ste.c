@@ -568,6 +568,15 @@ int smmu_nested_shadow_range(struct smmu_nested *n, u32 sid, u64 nr)
 
 	if (end > max)
 		end = max;
+	/*
+	 * What the SMMU recorded so far is staged now, against the marks of
+	 * the STEs its transactions used (a C_BAD_STE's event is read from the
+	 * STE when it is staged: nested_evtq.c).
+	 */
+	hyp_spin_lock(&smmu->lock);
+	if (!smmu->broken)
+		smmu_evtq_drain(smmu);
+	hyp_spin_unlock(&smmu->lock);
 	/* Whole spans: a 2-level span is installed as one (shared or own table). */
 	for (first = ALIGN_DOWN(sid, SPAN_STES); !ret && first < end; first += SPAN_STES)
 		ret = shadow_chunk(n, first, max - first < SPAN_STES ? max - first : SPAN_STES);

@@ -45,7 +45,9 @@
  *    the hypervisor makes for the host (host_mem.h: STEs, level-1
  *    descriptors, commands, event records) is in a host page;
  *  - the host's CMDQ_CONS never passes its PROD; its event queue never holds
- *    more than its size, and only stage-1 records (S2 = 0);
+ *    more than its size, and only stage-1 records (S2 = 0) and the
+ *    C_BAD_STREAMID/C_BAD_STE of streams a probe used while their real STE
+ *    was V = 0 and marked with that event;
  *  - no crash, no hang, ASan/UBSan clean (the build).
  */
 #define _GNU_SOURCE /* MAP_FIXED_NOREPLACE */
@@ -93,6 +95,8 @@ u64 smmu_mem_rd(const struct smmu_model *m, u64 addr);
 #define IA_BITS 32 /* the machine fits: a quick snapshot of the host stage-2 */
 #define REL_SPAN 0x2000000ull /* RAM-relative values: the first 32 MiB from RAM */
 #define MAX_OPS 160
+#define EVT_BAD_STREAMID 0x02 /* 7.3.3 */
+#define EVT_BAD_STE 0x04 /* 7.3.5 */
 
 /* drivers/smmuv3/io_pgtable.c's identity table. */
 extern struct kvm_pgtable smmu_idmap;
@@ -107,6 +111,12 @@ static u8 owner[RAM_PAGES];
 static u64 donated_sum[RAM_PAGES];
 static u64 boot_ste[8]; /* the real STE of stream 0 at boot: stage 2 only */
 static u32 sid_bits;
+/*
+ * Per stream, the events (bit 0: C_BAD_STREAMID, bit 1: C_BAD_STE) a probe
+ * made the real SMMU raise at a V = 0 STE the hypervisor marked with them:
+ * only those may reach the host's event queue as configuration errors.
+ */
+static u8 bad_raised[256];
 static bool can_stall;
 static u64 last_s1_read;
 
@@ -359,8 +369,15 @@ static void check_real_stes(void)
 		u64 s[8], pa = real_ste(sid, s);
 		u32 cfg;
 
-		if (!pa || !(s[0] & 1))
-			continue; /* V = 0, no table: the SMMU aborts it (C_BAD_STE) */
+		if (!pa)
+			continue; /* no table: the SMMU aborts it (C_BAD_STE) */
+		if (!(s[0] & 1)) {
+			/* V = 0 (C_BAD_STE), marked with nothing or a host event. */
+			u8 evt = (s[0] >> 8) & 0xff;
+
+			FUZZ_CHECK(evt == 0 || evt == EVT_BAD_STREAMID || evt == EVT_BAD_STE);
+			continue;
+		}
 		FUZZ_CHECK(in_ram(pa) && hyp_page(pa));
 		cfg = (s[0] >> 1) & 7;
 		FUZZ_CHECK(cfg == 0 || cfg == 6 ||
@@ -492,6 +509,16 @@ static void check_evtq(u32 from, u32 to)
 		const u64 *e = p64(q + (u64)(i & ((1u << log2) - 1)) * 32);
 		u8 id = e[0] & 0xff;
 
+		if (id == EVT_BAD_STREAMID || id == EVT_BAD_STE) {
+			/* For a stream the host configured so, which a probe used. */
+			u32 sid = e[0] >> 32;
+
+			if (!quiet)
+				printf("event %#x for stream %u\n", id, sid);
+
+			FUZZ_CHECK(sid < 256 && (bad_raised[sid] & (id == EVT_BAD_STE ? 2 : 1)));
+			continue;
+		}
 		/* Stage-1 faults (S2 = 0), CD and substream errors only (7.3). */
 		FUZZ_CHECK((id >= 0x08 && id <= 0x0b) || (id >= 0x10 && id <= 0x13));
 		FUZZ_CHECK(!(e[1] & (1ull << 39)));
@@ -620,6 +647,22 @@ static void op_probe(const u8 *p)
 		iova = RAM + (iova & (REL_SPAN - 1));
 	last_s1_read = 0;
 	r = smmu_model_dma(&model, p[0], iova, write);
+	if (!r.ok && r.fault == EVT_BAD_STE) {
+		/*
+		 * At a V = 0 STE, perhaps marked; a valid one the model refused
+		 * (the host's own CD-fetch attributes, say) raises nothing ours.
+		 */
+		u64 ste[8];
+		u8 evt;
+
+		if (real_ste(p[0], ste) && !(ste[0] & 1)) {
+			evt = (ste[0] >> 8) & 0xff;
+			if (evt == EVT_BAD_STREAMID || evt == EVT_BAD_STE)
+				bad_raised[p[0]] |= evt == EVT_BAD_STE ? 2 : 1;
+			if (!quiet)
+				printf("probe: stream %u: V = 0 STE, marked %#x\n", p[0], evt);
+		}
+	}
 	if (!quiet)
 		printf("probe: stream %u %s %llx: %s %llx (fault %#x, s2 %d, class %d, ipa %llx)\n",
 		       p[0], write ? "write" : "read", (unsigned long long)iova,
@@ -748,6 +791,7 @@ static void machine_up(u8 variant)
 		idr0 &= ~(3u << 24); /* STALL_MODEL 0b00: stall and terminate */
 	memset(owner, HOST, sizeof(owner));
 	memset(was_in_use, 0, sizeof(was_in_use));
+	memset(bad_raised, 0, sizeof(bad_raised));
 	memset(owner + HOST_PAGES, HYP, RAM_PAGES - HOST_PAGES);
 	smmu_model_init(&model, SMMU_PA, idr0, idr1, SMMU_MODEL_IDR3_QEMU, SMMU_MODEL_IDR5_QEMU);
 	model.mem_backed = mem_backed;

@@ -1467,6 +1467,28 @@ TEST_F(nested, fixed_host_ste_stops_events)
 	EXPECT_EQ(1u, rd32(EVTQ_PROD));
 }
 
+/*
+ * The DMA of a stream with an invalid STE happened before the host fixed
+ * the STE: the host still gets its C_BAD_STE when it next reads EVTQ_PROD
+ * (on hardware the record was written before the fix). The hypervisor
+ * stages what the SMMU recorded before it rewrites an STE whose mark says
+ * which event the host is owed.
+ */
+TEST_F(nested, event_before_host_fix_still_reaches_host)
+{
+	host_cmdq_on(8);
+	host_ste(3)[0] = CFG(CFG_BYPASS); /* V = 0 */
+	ASSERT_EQ(0, wr(CR0, 4, CMDQEN | EVTQEN | SMMUEN));
+	EXPECT_FALSE(dma(3, RAM0, false).ok); /* no look at EVTQ_PROD yet */
+	host_ste(3)[0] = V | CFG(CFG_BYPASS);
+	host_cmd(OP_CFGI_STE | (3ull << 32), 1);
+	host_cmd(OP_CMD_SYNC, 0);
+	host_kick();
+	EXPECT_DMA_OK(3, RAM0, ATTR_NORMAL_WB);
+	EXPECT_EQ(1u, rd32(EVTQ_PROD));
+	EXPECT_EQ((u64)EVT_C_BAD_STE | (3ull << 32), host_evt_rd(0, 0));
+}
+
 /* The record keeps what the SMMU knows of the transaction: SSV and the SubstreamID (7.3.5). */
 TEST_F(nested, c_bad_ste_keeps_substream)
 {
