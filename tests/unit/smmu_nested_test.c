@@ -146,15 +146,20 @@ FIXTURE_SETUP(nested)
 	ASSERT_NE_NULL(regs);
 }
 
-FIXTURE_TEARDOWN(nested)
+/* Everything off: the pins go (mem_protect's pin table outlives a test). */
+static void nested_down(void)
 {
-	/* Everything off: the pins go (mem_protect's pin table outlives a test). */
 	if (regs) {
 		wr(CR0, 4, 0);
 		hyp_mmio_unregister(regs);
 	}
 	regs = NULL;
 	machine_down();
+}
+
+FIXTURE_TEARDOWN(nested)
+{
+	nested_down();
 }
 
 /* Program the host's stream table and queues at host pages (LOG2SIZE 8 each). */
@@ -1603,12 +1608,7 @@ FIXTURE_SETUP(nested_nc)
 
 FIXTURE_TEARDOWN(nested_nc)
 {
-	if (regs) {
-		wr(CR0, 4, 0);
-		hyp_mmio_unregister(regs);
-	}
-	regs = NULL;
-	machine_down();
+	nested_down();
 }
 
 /* A Non-cacheable write by the host: the PoC only. */
