@@ -80,7 +80,6 @@ for run in $(seq 1 "$RUNS"); do
 	done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # One line per round: boot_h boot_n read_h read_n traps_h, then boot read traps nested (0 if
 # not run), then direct reads: hidden, without, nested.
 pairs=$(for ((i = 1; i <= RUNS; i++)); do
