@@ -479,8 +479,9 @@ static int stage2_idle_find(const struct kvm_pgtable *pgt, u64 addr, u32 level)
 static void stage2_idle_remove(struct kvm_pgtable *pgt, u32 i)
 {
 	pgt->nr_idle_at[pgt->idle[i].level]--;
-	memmove(&pgt->idle[i], &pgt->idle[i + 1], (pgt->nr_idle - i - 1) * sizeof(pgt->idle[0]));
 	pgt->nr_idle--;
+	if (i < pgt->nr_idle)
+		memmove(&pgt->idle[i], &pgt->idle[i + 1], (pgt->nr_idle - i) * sizeof(pgt->idle[0]));
 }
 
 static void stage2_idle_drop(struct kvm_pgtable *pgt, u64 addr, u32 level)

@@ -128,14 +128,15 @@ static int smmu_tlb_inv_range(struct arm_smmu_device *smmu, u64 addr, u64 size)
 		/*
 		 * One range command (4.4.1.1): (num + 1) << scale pages from addr,
 		 * the smallest scale that covers the range with num <= 31. It may
-		 * reach past the end: invalidating more is always safe.
+		 * reach past the end: invalidating more is always safe. One page
+		 * needs no range: the plain command says the same.
 		 */
 		u32 scale = 0;
 
 		while (pages > (u64)(CMDQ_TLBI_RANGE_NUM_MAX + 1) << scale)
 			scale++;
 		smmu_build_tlbi_s2_ipa(cmd, addr, ALIGN_UP(pages, BIT(scale)) / BIT(scale) - 1,
-				       scale, true);
+				       scale, pages > 1);
 		ret = smmu_cmdq_issue(smmu, cmd);
 		arm_smmu_stats.nr_tlbi++;
 	} else if (pages > SMMU_TLBI_PAGE_LIMIT) {

@@ -419,8 +419,8 @@ TEST(page_invalidation_without_ril)
 
 /*
  * With IDR3.RIL (and BBML 2): a donation of 4 KiB, 64 KiB or 2 MiB is one
- * TLBI_S2_IPA range command and one CMD_SYNC, covering what changed; so is
- * giving it back.
+ * TLBI_S2_IPA command (a range one past a page) and one CMD_SYNC, covering
+ * what changed; so is giving it back.
  */
 TEST(one_tlbi_and_one_sync_per_change)
 {
