@@ -15,9 +15,12 @@
 #     DMA without the page cache's copy, which under TCG is most of the
 #     buffered read's time (the guest's emulated memcpy).
 # RUNS interleaved rounds (default 9: hidden, nested, then without isohyp).
-# Under TCG on a shared machine single runs vary by 10-30%: a pair whose run
-# without isohyp booted slower than BUSY (default 1.3) times the fastest such
-# run was measured on a busy machine and is dropped. The median of the kept
+# Under TCG on a shared machine single runs vary by 10-30%. A pair was
+# measured on a busy machine, and is dropped, when its run without isohyp
+# booted slower than BUSY (default 1.3) times the fastest such run, or when
+# during either of its runs the machine's host gave more than STEAL (default
+# 0.10) of this machine's CPU time to others (/proc/stat's steal: a shared
+# machine's witness of the load it cannot see). The median of the kept
 # pairs' ratios is the result, with its spread (min-max) and how many pairs
 # were kept (nested: its ratio to the same round's run without isohyp); also
 # the hypervisor's own count of host traps per boot in each mode (logged
@@ -29,6 +32,7 @@ set -euo pipefail
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-9}
 BUSY=${BUSY:-1.3}
+STEAL=${STEAL:-0.10}
 NESTED=${NESTED:-1}
 out=$BUILD/bench
 die() { echo "bench-qemu: $*" >&2; exit 1; }
@@ -38,14 +42,18 @@ for f in $(for m in $modes; do echo "$out/esp-$m.img"; done) "$out/data.img"; do
 	[ -f "$f" ] || die "no $f (run 'make bench')"
 done
 
+# The CPU time the machine's host gave to others (/proc/stat's steal) and the total, in ticks.
+cpu_ticks() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A boot_of read_of direct_of traps_of
+declare -A boot_of read_of direct_of traps_of steal_of
 # The loader's line for the SMMU's mode: each image must run the mode it is for.
 declare -A mode_line=([hyp]='smmu@[0-9a-f]+: hidden mode' [nested]='smmu@[0-9a-f]+: nested mode')
 for run in $(seq 1 "$RUNS"); do
 	for mode in $modes; do
 		log=$out/qemu-$mode-$run.log
+		read -r steal0 total0 < <(cpu_ticks)
 		# With isohyp, run on to its report at power-off (the trap count).
 		until='^ISOHYP-BENCH: done'
 		[ "$mode" != nohyp ] && until='^isohyp: host traps since boot: '
@@ -55,6 +63,9 @@ for run in $(seq 1 "$RUNS"); do
 			-drive "if=none,id=bench,file=$out/data.img,format=raw,readonly=on" \
 			-device virtio-blk-pci,drive=bench,serial=isohyp-bench ||
 			die "run $run ($mode) failed, see $log"
+		read -r steal1 total1 < <(cpu_ticks)
+		steal=$(awk -v s=$((steal1 - steal0)) -v t=$((total1 - total0)) \
+			'BEGIN { printf "%.3f", t ? s / t : 0 }')
 		boot=$(sed -n 's/^qemu-expect: stamp \([0-9.]*\) .*/\1/p' "$log")
 		# "ISOHYP-BENCH: read 268435456 bytes in 1.23 s"
 		# The fastest of the boot's three reads (tests/linux/init).
@@ -76,21 +87,38 @@ for run in $(seq 1 "$RUNS"); do
 		[ "$mode" = nohyp ] ||
 			traps_of[$mode,$run]=$(sed -n 's/^isohyp: host traps since boot: hvc \([0-9]*\), smc \([0-9]*\), stage-2 aborts \([0-9]*\) .*, other \([0-9]*\)$/\1 \2 \3 \4/p' "$log" |
 				awk '{ print $1 + $2 + $3 + $4 }')
-		echo "bench-qemu: run $run $mode: boot ${boot}s, read $mibs MiB/s, direct $dmibs MiB/s" >&2
+		steal_of[$mode,$run]=$steal
+		echo "bench-qemu: run $run $mode: boot ${boot}s, read $mibs MiB/s, direct $dmibs MiB/s," \
+			"steal $steal" >&2
 	done
 done
 
 # One line per round: boot_h boot_n read_h read_n traps_h, then boot read traps nested (0 if
-# not run), then direct reads: hidden, without, nested.
+# not run), then direct reads: hidden, without, nested; then the round's largest steal.
 pairs=$(for ((i = 1; i <= RUNS; i++)); do
 	echo "${boot_of[hyp,$i]} ${boot_of[nohyp,$i]} ${read_of[hyp,$i]} ${read_of[nohyp,$i]}" \
 		"${traps_of[hyp,$i]:-0} ${boot_of[nested,$i]:-0} ${read_of[nested,$i]:-0}" \
 		"${traps_of[nested,$i]:-0} ${direct_of[hyp,$i]} ${direct_of[nohyp,$i]}" \
-		"${direct_of[nested,$i]:-0}"
+		"${direct_of[nested,$i]:-0}" \
+		"$(for m in $modes; do echo "${steal_of[$m,$i]}"; done | sort -g | tail -n1)"
 done)
 fastest=$(echo "$pairs" | awk '{ print $2 }' | sort -g | head -n1)
-kept=$(echo "$pairs" | awk -v f="$fastest" -v busy="$BUSY" '$2 <= f * busy')
-nkept=$(echo "$kept" | grep -c .)
+kept=$(echo "$pairs" | awk -v f="$fastest" -v busy="$BUSY" -v steal="$STEAL" \
+	'$2 <= f * busy && $12 <= steal')
+nkept=$(echo "$kept" | grep -c . || true)
+steal_median=$(echo "$pairs" | awk '{ print $12 }' | median)
+echo "bench-qemu: steal (the host's CPU time given to others) in the rounds: median" \
+	"$steal_median, largest $(echo "$pairs" | awk '{ print $12 }' | sort -g | tail -n1)" >&2
+if [ "$nkept" = 0 ]; then
+	echo "Linux on QEMU: none of $RUNS rounds kept (each ran on a busy machine: a boot without"
+	echo "isohyp slower than $BUSY x the fastest, or more than $STEAL of the CPU time stolen;"
+	echo "median steal $steal_median): no ratio measured"
+	echo "BENCH qemu_rounds_kept value=0 unit=rounds steal=$steal_median"
+	echo "targets (medians of the kept pairs):"
+	echo "  boot-time ratio <= 1.10: not measured (no quiet round)"
+	echo "  throughput ratio >= 0.90: not measured (no quiet round)"
+	exit 0
+fi
 col() { echo "$kept" | awk -v c="$1" '{ print $c }'; }
 ratios() { echo "$kept" | awk -v a="$1" -v b="$2" '{ printf "%.3f\n", $a / $b }'; }
 spread() { ratios "$1" "$2" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
@@ -107,8 +135,9 @@ if [ "$NESTED" = 1 ]; then
 	direct_ratio_x=$(ratios 11 10 | median) direct_spread_x=$(spread 11 10)
 fi
 
-echo "Linux on QEMU (TCG, 4 CPUs, 2 GiB): $nkept of $RUNS interleaved rounds kept (dropped: the run"
-echo "without isohyp booted slower than $BUSY x the fastest, a busy machine); medians of the kept rounds"
+echo "Linux on QEMU (TCG, 4 CPUs, 2 GiB): $nkept of $RUNS interleaved rounds kept (dropped, a busy"
+echo "machine: the run without isohyp booted slower than $BUSY x the fastest, or more than $STEAL of"
+echo "the CPU time was stolen in a run; median steal $steal_median); medians of the kept rounds"
 printf '%-26s %14s %14s %8s %14s\n' "" "with isohyp" "without" "ratio" "ratio spread"
 printf '%-26s %14s %14s %8s %14s\n' "boot to user space" "${bh} s" "${bn} s" "$boot_ratio" "$boot_spread"
 printf '%-26s %14s %14s %8s %14s\n' "virtio-blk read" "${rh} MiB/s" "${rn} MiB/s" "$read_ratio" "$read_spread"
@@ -130,6 +159,7 @@ echo "BENCH qemu_virtio_blk_direct_read mode=isohyp value=$dh unit=MiB/s"
 echo "BENCH qemu_virtio_blk_direct_read mode=none value=$dn unit=MiB/s"
 echo "BENCH qemu_virtio_blk_direct_read_ratio value=$direct_ratio unit=ratio spread=$direct_spread pairs=$nkept/$RUNS"
 echo "BENCH qemu_host_traps_per_boot value=$trap_median unit=traps"
+echo "BENCH qemu_steal value=$steal_median unit=share rounds=$RUNS"
 if [ "$NESTED" = 1 ]; then
 	echo "BENCH qemu_boot_to_userspace mode=isohyp-nested value=$bx unit=s"
 	echo "BENCH qemu_boot_ratio_nested value=$boot_ratio_x unit=ratio spread=$boot_spread_x pairs=$nkept/$RUNS"
