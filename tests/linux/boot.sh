@@ -18,6 +18,7 @@ plan=$((35 + ${#BOOT_MARKERS[@]} / 2))
 [ "${SMMU_STAGE:-nested}" = 2 ] && plan=$((plan + 1))
 ktap_plan $plan
 CPUS=${CPUS:-4}
+rm -f "$log.smmu-trace" # QEMU writes it afresh: no witness left from an earlier run
 scripts/run-qemu --esp "$BUILD/linux/esp.img" --cpus "$CPUS" --cpu "$CPU" --smmu-stage "${SMMU_STAGE:-nested}" \
 	--timeout 600 --log "$log" \
 	--fail-on 'Kernel panic|PANIC|Synchronous Exception' -- \
