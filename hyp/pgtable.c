@@ -72,6 +72,7 @@ struct stage2_op {
 	kvm_pte_t invalid; /* the descriptor an INVALIDATE writes */
 	bool dry; /* count tables, change nothing */
 	bool keep_tables; /* merge nothing: an undo must not need memory */
+	u32 written; /* BIT(level) for each level at which the update wrote an entry */
 	u64 tables_needed;
 	void *cache; /* preallocated table pages, linked through their first word */
 	u64 cache_nr;
@@ -285,6 +286,7 @@ static void stage2_set_pte(struct stage2_op *op, const struct kvm_pgtable_visit_
 
 	if (old == new)
 		return;
+	op->written |= BIT(ctx->level);
 	if (!kvm_pte_valid(old)) {
 		stage2_write_pte(pgt, ctx->ptep, new);
 		return;
@@ -458,11 +460,12 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
  * or into an invalid block. A valid block on a table without in-place
  * resizing merges at once, as it would with no policy: its break needs an
  * invalidation of its own, which only the update that caused it may pay.
- * An update keeps a table it walked through as idle without reading all its
+ * An update keeps a table it wrote in as idle without reading all its
  * entries (only the one it changed, which must agree in kind with the
  * first): the list holds candidates, each checked when it is due, and merged
  * only if it is one block then. It holds addresses, not pointers, and every
- * update that walks through an entry of the list refreshes or drops it.
+ * update that writes in a table of the list refreshes or drops it (one that
+ * only walks through it leaves it to age: the table is as it was).
  */
 
 /* Newest first: an update finds what the one before it kept at the end. */
@@ -521,6 +524,15 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 	u64 at = op->start > ctx->addr ? op->start : ctx->addr, hint;
 
 	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
+		return 0;
+	/*
+	 * A table of which the update wrote no entry is as it was: whether it
+	 * may be one block was judged by the update that last wrote it (unless
+	 * that one kept its tables: kvm_pgtable_stage2_set_owner_keep_tables()).
+	 * Most updates write at one level; this spares the levels above it.
+	 * The merges judge every table they walk through.
+	 */
+	if (!(op->written & BIT(ctx->level + 1)) && op->kind != STAGE2_OP_MERGE && !op->merge_now)
 		return 0;
 	if (op->keep_tables) {
 		/*
