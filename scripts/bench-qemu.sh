@@ -9,7 +9,7 @@
 #   - boot: seconds from starting QEMU (firmware start) to Linux user space
 #     (the init's "ISOHYP-BENCH: userspace" line, stamped by qemu-expect);
 #   - read: MiB/s of a sequential read of a 256 MiB virtio-blk disk on PCI
-#     (dd bs=1M to /dev/null, timed by /proc/uptime; the fastest of three
+#     (dd bs=1M to /dev/null, timed by /proc/uptime; the fastest of five
 #     reads from the disk), which DMAs through the SMMU's stage-2 under isohyp;
 #   - direct read: the same with O_DIRECT (the fastest of five): the disk's
 #     DMA without the page cache's copy, which under TCG is most of the
@@ -68,7 +68,7 @@ for run in $(seq 1 "$RUNS"); do
 			'BEGIN { printf "%.3f", t ? s / t : 0 }')
 		boot=$(sed -n 's/^qemu-expect: stamp \([0-9.]*\) .*/\1/p' "$log")
 		# "ISOHYP-BENCH: read 268435456 bytes in 1.23 s"
-		# The fastest of the boot's three reads (tests/linux/init).
+		# The fastest of the boot's five reads (tests/linux/init).
 		read -r bytes secs < <(sed -n 's/^ISOHYP-BENCH: read \([0-9]*\) bytes in \([0-9.]*\) s$/\1 \2/p' "$log" |
 			sort -g -k2 | head -n1)
 		read -r dbytes dsecs < <(sed -n 's/^ISOHYP-BENCH: direct read \([0-9]*\) bytes in \([0-9.]*\) s$/\1 \2/p' "$log" |
