@@ -450,7 +450,8 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
  * a block is kept as an *idle table* instead: a host that gives the same
  * pages back and forth then pays one descriptor write per change, not a
  * split and a merge. Idle tables are merged, by the update that finds them
- * due and inside its one invalidation:
+ * due (never one that keeps its tables: its undo must find them) and inside
+ * its one invalidation:
  *   - when one was not touched by idle_age further updates of the table;
  *   - the oldest first, when more than idle_max are kept;
  *   - all of them, when the pool cannot give an update its table pages --
@@ -508,6 +509,25 @@ static bool stage2_idle_keep(struct kvm_pgtable *pgt, u64 addr, u32 level)
 	return true;
 }
 
+/*
+ * The table of the entry at [addr, level) was kept by the update before
+ * (the newest idle table): count it as touched now. The common case, a page
+ * given back and forth; whatever else is in the list is looked up by
+ * stage2_idle_keep().
+ */
+static bool stage2_idle_refresh(struct kvm_pgtable *pgt, u64 addr, u32 level)
+{
+	struct kvm_pgtable_idle *t;
+
+	if (!pgt->nr_idle)
+		return false;
+	t = &pgt->idle[pgt->nr_idle - 1];
+	if (t->addr != addr || t->level != level)
+		return false;
+	t->stamp = pgt->idle_clock;
+	return true;
+}
+
 /* May a table whose entry 0 is @first wait as an idle table? */
 static bool stage2_may_idle(const struct kvm_pgtable *pgt, kvm_pte_t first)
 {
@@ -521,28 +541,38 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 	struct stage2_op *op = ctx->arg;
 	struct kvm_pgtable *pgt = op->pgt;
 	kvm_pte_t *table, block;
-	u64 at = op->start > ctx->addr ? op->start : ctx->addr, hint;
+	u64 at, hint;
 
+	/*
+	 * A table of which the update wrote no entry is as it was: whether it
+	 * may be one block was judged by the update that last wrote it, or is
+	 * when it is due as an idle table. Most updates write at one level;
+	 * this spares the levels above it, and a dry run writes nothing. (The
+	 * merges judge every table they walk through: op->written is all ones
+	 * for them.)
+	 */
+	if (!(op->written & BIT(ctx->level + 1)))
+		return 0;
 	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
 		return 0;
 	/*
-	 * A table of which the update wrote no entry is as it was: whether it
-	 * may be one block was judged by the update that last wrote it (unless
-	 * that one kept its tables: kvm_pgtable_stage2_set_owner_keep_tables()).
-	 * Most updates write at one level; this spares the levels above it.
-	 * The merges judge every table they walk through.
+	 * Nothing merges in an update that keeps its tables -- nor do idle
+	 * tables fall due in it (stage2_op_run()) -- so its undo finds every
+	 * table it walked. Whatever of its range is idle stays so, and is
+	 * checked when due.
 	 */
-	if (!(op->written & BIT(ctx->level + 1)) && op->kind != STAGE2_OP_MERGE && !op->merge_now)
+	if (op->keep_tables)
 		return 0;
-	if (op->keep_tables) {
-		/*
-		 * Nothing in the range may merge, not even later as an idle
-		 * table: the undo of this update must find its tables.
-		 */
-		stage2_idle_drop(pgt, ctx->addr, ctx->level);
-		return 0;
-	}
 	table = pte_follow(pgt, ctx->old);
+	/*
+	 * The newest idle table, written again (a page given back and forth):
+	 * it stays idle, unread, even if no block now -- a candidate is checked
+	 * when it is due.
+	 */
+	if (!op->merge_now && stage2_may_idle(pgt, table[0]) &&
+	    stage2_idle_refresh(pgt, ctx->addr, ctx->level))
+		return 0;
+	at = op->start > ctx->addr ? op->start : ctx->addr;
 	hint = at < ctx->end ? (at - ctx->addr) >> kvm_granule_shift(ctx->level + 1) :
 			       KVM_PTES_PER_TABLE;
 	if (stage2_table_hint_differs(table, ctx->level, hint)) {
@@ -617,6 +647,13 @@ static int stage2_op_walk(struct stage2_op *op, struct kvm_pgtable_walker *walke
 	return ret;
 }
 
+/* Is the oldest idle table due (and so maybe more)? */
+static bool stage2_idle_due(const struct kvm_pgtable *pgt)
+{
+	return pgt->nr_idle && (pgt->nr_idle > pgt->idle_max ||
+				pgt->idle_clock - pgt->idle[0].stamp >= pgt->idle_age);
+}
+
 /*
  * Merge the idle tables that are due, oldest first and at most
  * STAGE2_IDLE_MERGES_MAX (all of them with @all), inside @op's invalidation;
@@ -631,17 +668,22 @@ static void stage2_idle_merge(struct stage2_op *op, bool all)
 	};
 
 	bool keep_tables = op->keep_tables;
+	u32 written = op->written;
 	u32 n;
 
-	/* Idle tables are due whatever the update keeps of its own. */
+	/*
+	 * Due idle tables merge whatever the update keeps of its own (only the
+	 * pool running dry calls this in an update that keeps its tables, and
+	 * before it changed anything).
+	 */
 	op->dry = false;
 	op->keep_tables = false;
 	op->merge_now = true;
+	op->written = ~0u; /* judge every table on the way */
 	for (n = 0; pgt->nr_idle && (all || n < STAGE2_IDLE_MERGES_MAX); n++) {
 		struct kvm_pgtable_idle t = pgt->idle[0];
 
-		if (!all && pgt->nr_idle <= pgt->idle_max &&
-		    pgt->idle_clock - t.stamp < pgt->idle_age)
+		if (!all && !stage2_idle_due(pgt))
 			break; /* the oldest is not due: none is */
 		stage2_idle_remove(pgt, 0);
 		op->start = t.addr;
@@ -649,6 +691,7 @@ static void stage2_idle_merge(struct stage2_op *op, bool all)
 		kvm_pgtable_walk(pgt, t.addr, kvm_granule_size(t.level), &walker);
 	}
 	op->merge_now = false;
+	op->written = written;
 	op->keep_tables = keep_tables;
 }
 
@@ -723,7 +766,8 @@ static int stage2_op_run(struct stage2_op *op)
 	op->dry = false;
 	pgt->idle_clock++; /* what this update leaves idle is 0 updates old */
 	ret = stage2_op_walk(op, &walker);
-	stage2_idle_merge(op, false);
+	if (!op->keep_tables && stage2_idle_due(pgt))
+		stage2_idle_merge(op, false);
 	stage2_flush(op);
 	stage2_cache_free(pgt, op);
 	return ret;
@@ -793,6 +837,7 @@ int kvm_pgtable_stage2_merge(struct kvm_pgtable *pgt, u64 addr, u64 size)
 	struct kvm_pgtable_range r = { addr, size };
 	struct stage2_op op = {
 		.pgt = pgt, .kind = STAGE2_OP_MERGE, .ranges = &r, .nr_ranges = 1,
+		.written = ~0u, /* no leaf changes: judge every table in the range */
 	};
 
 	if (!size || addr + size < addr)
