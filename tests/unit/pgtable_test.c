@@ -717,6 +717,45 @@ TEST_F(idle, repeated_change_of_one_page_splits_nothing)
 	}
 }
 
+/*
+ * An update that keeps its tables merges no idle table, even one that falls
+ * due in it and that the update itself made one block: its undo must need
+ * no memory. Here a table kept idle while one of its entries still differed
+ * (a candidate, never read whole) falls due in the very update that makes
+ * it uniform; merging it there would make the undo split it again.
+ */
+TEST_F(idle, keep_tables_update_merges_no_due_idle_table)
+{
+	u64 r = 6 * GiB; /* beyond the mapping: invalid, so its tables wait in both variants */
+	long tables;
+	int i;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 2 * MiB, 3));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 0));
+	/* Entry 5 changed and back: the table is kept idle, entry 1 still 0. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 5 * 4096, 4096, 0));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 5 * 4096, 4096, 3));
+	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+	/* IDLE_AGE - 1 further updates: the next one finds it due. */
+	for (i = 0; i < IDLE_AGE / 2 - 1; i++)
+		change_elsewhere(_metadata, &self->pgt);
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, 4 * GiB, GiB, 2));
+	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+	tables = tables_in_use();
+	/* The first step of a change: the table becomes uniform (all owner 3). */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, r + 4096, 4096, 3));
+	EXPECT_EQ(tables, tables_in_use());
+	EXPECT_EQ(3, ref_walk(&self->pgt, r + 4096).level);
+	/* Its undo, with no memory at all. */
+	pool.fail_after = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 0));
+	pool.fail_after = -1;
+	EXPECT_EQ(0u, ref_walk(&self->pgt, r + 4096).owner);
+	EXPECT_EQ(3u, ref_walk(&self->pgt, r).owner);
+	EXPECT_EQ(3u, ref_walk(&self->pgt, r + 2 * MiB - 4096).owner);
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 4 * GiB, GiB, 4 * GiB, KVM_PGTABLE_PROT_RWX));
+}
+
 /* More than IDLE_MAX idle tables: the oldest merge first. */
 TEST_F(idle, oldest_idle_tables_merge_beyond_the_limit)
 {
