@@ -450,8 +450,7 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
  * a block is kept as an *idle table* instead: a host that gives the same
  * pages back and forth then pays one descriptor write per change, not a
  * split and a merge. Idle tables are merged, by the update that finds them
- * due (never one that keeps its tables: its undo must find them) and inside
- * its one invalidation:
+ * due and inside its one invalidation:
  *   - when one was not touched by idle_age further updates of the table;
  *   - the oldest first, when more than idle_max are kept;
  *   - all of them, when the pool cannot give an update its table pages --
@@ -555,14 +554,15 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 		return 0;
 	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
 		return 0;
-	/*
-	 * Nothing merges in an update that keeps its tables -- nor do idle
-	 * tables fall due in it (stage2_op_run()) -- so its undo finds every
-	 * table it walked. Whatever of its range is idle stays so, and is
-	 * checked when due.
-	 */
-	if (op->keep_tables)
+	if (op->keep_tables) {
+		/*
+		 * Nothing in the range may merge, not even later as an idle
+		 * table: the undo of this update must find its tables. (A table
+		 * it did not write in holds the table it went down into.)
+		 */
+		stage2_idle_drop(pgt, ctx->addr, ctx->level);
 		return 0;
+	}
 	table = pte_follow(pgt, ctx->old);
 	/*
 	 * The newest idle table, written again (a page given back and forth):
@@ -671,11 +671,7 @@ static void stage2_idle_merge(struct stage2_op *op, bool all)
 	u32 written = op->written;
 	u32 n;
 
-	/*
-	 * Due idle tables merge whatever the update keeps of its own (only the
-	 * pool running dry calls this in an update that keeps its tables, and
-	 * before it changed anything).
-	 */
+	/* Idle tables are due whatever the update keeps of its own. */
 	op->dry = false;
 	op->keep_tables = false;
 	op->merge_now = true;
@@ -766,7 +762,7 @@ static int stage2_op_run(struct stage2_op *op)
 	op->dry = false;
 	pgt->idle_clock++; /* what this update leaves idle is 0 updates old */
 	ret = stage2_op_walk(op, &walker);
-	if (!op->keep_tables && stage2_idle_due(pgt))
+	if (stage2_idle_due(pgt))
 		stage2_idle_merge(op, false);
 	stage2_flush(op);
 	stage2_cache_free(pgt, op);
