@@ -508,30 +508,30 @@ static bool stage2_idle_keep(struct kvm_pgtable *pgt, u64 addr, u32 level)
 	return true;
 }
 
+/* May the table @table_pte points to wait as an idle table? */
+static bool stage2_may_idle(const struct kvm_pgtable *pgt, kvm_pte_t table_pte)
+{
+	return pgt->idle_max && ((pgt->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) ||
+				 !kvm_pte_valid(*pte_follow(pgt, table_pte)));
+}
+
 /*
- * The table of the entry at [addr, level) was kept by the update before
- * (the newest idle table): count it as touched now. The common case, a page
- * given back and forth; whatever else is in the list is looked up by
- * stage2_idle_keep().
+ * The table of the entry @ctx visits was kept by an update before (the
+ * newest idle table) and may still wait: count it as touched now. The
+ * common case, a page given back and forth, without reading the table;
+ * whatever else is in the list is looked up by stage2_idle_keep().
  */
-static bool stage2_idle_refresh(struct kvm_pgtable *pgt, u64 addr, u32 level)
+static bool stage2_idle_refresh(struct kvm_pgtable *pgt, const struct kvm_pgtable_visit_ctx *ctx)
 {
 	struct kvm_pgtable_idle *t;
 
 	if (!pgt->nr_idle)
 		return false;
 	t = &pgt->idle[pgt->nr_idle - 1];
-	if (t->addr != addr || t->level != level)
+	if (t->addr != ctx->addr || t->level != ctx->level || !stage2_may_idle(pgt, ctx->old))
 		return false;
 	t->stamp = pgt->idle_clock;
 	return true;
-}
-
-/* May a table whose entry 0 is @first wait as an idle table? */
-static bool stage2_may_idle(const struct kvm_pgtable *pgt, kvm_pte_t first)
-{
-	return pgt->idle_max &&
-	       ((pgt->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) || !kvm_pte_valid(first));
 }
 
 /* After the update below it: merge a table that became one block, or keep it idle. */
@@ -554,6 +554,15 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 		return 0;
 	if (op->dry || (pgt->flags & KVM_PGTABLE_S2_NO_MERGE))
 		return 0;
+	/*
+	 * The newest idle table, written again (a page given back and forth):
+	 * it stays idle, unread, even if no block now -- a candidate is checked
+	 * when it is due. So too in an update that keeps its tables: touched
+	 * now, the table falls due in no update for idle_age updates, and the
+	 * undo of this one, if any, is the table's next update.
+	 */
+	if (!op->merge_now && stage2_idle_refresh(pgt, ctx))
+		return 0;
 	if (op->keep_tables) {
 		/*
 		 * Nothing in the range may merge, not even later as an idle
@@ -564,14 +573,6 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 		return 0;
 	}
 	table = pte_follow(pgt, ctx->old);
-	/*
-	 * The newest idle table, written again (a page given back and forth):
-	 * it stays idle, unread, even if no block now -- a candidate is checked
-	 * when it is due.
-	 */
-	if (!op->merge_now && stage2_may_idle(pgt, table[0]) &&
-	    stage2_idle_refresh(pgt, ctx->addr, ctx->level))
-		return 0;
 	at = op->start > ctx->addr ? op->start : ctx->addr;
 	hint = at < ctx->end ? (at - ctx->addr) >> kvm_granule_shift(ctx->level + 1) :
 			       KVM_PTES_PER_TABLE;
@@ -580,7 +581,7 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 		return 0;
 	}
 	/* Kept unread: whether it is one block is checked when it is merged. */
-	if (!op->merge_now && stage2_may_idle(pgt, table[0]) &&
+	if (!op->merge_now && stage2_may_idle(pgt, ctx->old) &&
 	    stage2_idle_keep(pgt, ctx->addr, ctx->level))
 		return 0;
 	if (!stage2_table_as_block(pgt, table, ctx->level, &block)) {

@@ -736,8 +736,12 @@ TEST_F(idle, keep_tables_update_merges_no_due_idle_table)
 	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 5 * 4096, 4096, 0));
 	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 5 * 4096, 4096, 3));
 	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
-	/* IDLE_AGE - 1 further updates: the next one finds it due. */
-	for (i = 0; i < IDLE_AGE / 2 - 1; i++)
+	/* Another one kept after it: the update below does not write the newest. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 2 * MiB, 4096, 2));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 2 * MiB, 4096, 0));
+	EXPECT_EQ(2u, self->pgt.nr_idle);
+	/* IDLE_AGE - 1 further updates in all: the next one finds it due. */
+	for (i = 0; i < IDLE_AGE / 2 - 2; i++)
 		change_elsewhere(_metadata, &self->pgt);
 	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, 4 * GiB, GiB, 2));
 	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
@@ -754,6 +758,76 @@ TEST_F(idle, keep_tables_update_merges_no_due_idle_table)
 	EXPECT_EQ(3u, ref_walk(&self->pgt, r).owner);
 	EXPECT_EQ(3u, ref_walk(&self->pgt, r + 2 * MiB - 4096).owner);
 	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 4 * GiB, GiB, 4 * GiB, KVM_PGTABLE_PROT_RWX));
+}
+
+/*
+ * A page given back and forth whose change is undone-able (the host's
+ * reclaim, the SMMU's unmap: keep-tables updates): the newest idle table,
+ * written by such an update, stays idle, its age counted from that update,
+ * so the change after it finds it in place; none merges before the undo,
+ * which needs no memory; and it merges once due, as any other.
+ */
+TEST_F(idle, keep_tables_update_keeps_the_newest_idle_table)
+{
+	u64 r = 6 * GiB + 8 * MiB;
+	long tables;
+	int i;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 4096, 2));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 4096, 0));
+	ASSERT_EQ(1u, self->pgt.nr_idle);
+	tables = tables_in_use();
+	/* IDLE_AGE - 1 further updates: the next one would find it due. */
+	for (i = 0; i < IDLE_AGE / 2 - 1; i++)
+		change_elsewhere(_metadata, &self->pgt);
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, 4 * GiB, GiB, 2));
+	/* The first step of a change, into it: it stays, uniform, and is not due. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, r, 4096, 3));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, r, 4096, 0));
+	EXPECT_EQ(1u, self->pgt.nr_idle);
+	EXPECT_EQ(tables, tables_in_use());
+	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+	/* The undo, with no memory at all, and the next change: no table moves. */
+	pool.fail_after = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 4096, 3));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 4096, 0));
+	pool.fail_after = -1;
+	EXPECT_EQ(1u, self->pgt.nr_idle);
+	EXPECT_EQ(tables, tables_in_use());
+	/* Due IDLE_AGE updates after the last one that wrote it: merged. */
+	for (i = 0; i < IDLE_AGE / 2; i++)
+		change_elsewhere(_metadata, &self->pgt);
+	EXPECT_EQ(0u, self->pgt.nr_idle);
+	EXPECT_EQ(0u, ref_walk(&self->pgt, r).owner);
+	EXPECT_FALSE(ref_walk(&self->pgt, r).valid);
+	EXPECT_GT(3, ref_walk(&self->pgt, r).level);
+}
+
+/*
+ * The newest idle table, of invalid entries, mapped piece by piece: once
+ * valid, without BBM 2 it may not wait any more and merges into a valid
+ * block in the update that completes it, as with no policy; with BBM 2 it
+ * stays idle.
+ */
+TEST_F(idle, newest_idle_table_mapped_valid_waits_only_with_bbm2)
+{
+	u64 r = 6 * GiB + 10 * MiB;
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 2));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 0));
+	ASSERT_EQ(1u, self->pgt.nr_idle);
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, r, 2 * MiB - 4096, r, KVM_PGTABLE_PROT_RWX));
+	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, r + 2 * MiB - 4096, 4096, r + 2 * MiB - 4096,
+					    KVM_PGTABLE_PROT_RWX));
+	EXPECT_TRUE(ref_walk(&self->pgt, r + 2 * MiB - 4096).valid);
+	if (variant->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) {
+		EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+		EXPECT_EQ(1u, self->pgt.nr_idle);
+	} else {
+		EXPECT_EQ(2, ref_walk(&self->pgt, r).level);
+		EXPECT_EQ(0u, self->pgt.nr_idle);
+	}
 }
 
 /* More than IDLE_MAX idle tables: the oldest merge first. */
