@@ -558,16 +558,18 @@ static int host_stage2_set_owner_ranges_locked(const struct kvm_pgtable_range *r
 			WARN_ON(kvm_iommu_host_stage2_idmap_ranges(r, nr, PKVM_HOST_MEM_PROT));
 		return ret;
 	}
-	ret = kvm_pgtable_stage2_set_owner_ranges(pgt, r, nr, PKVM_ID_HOST);
+	ret = kvm_pgtable_stage2_set_owner_ranges_keep_tables(pgt, r, nr, PKVM_ID_HOST);
 	if (ret)
 		return ret;
 	ret = kvm_iommu_host_stage2_idmap_ranges(r, nr, PKVM_HOST_MEM_PROT);
 	if (ret) {
-		/* DMA could not follow: every range stays where it was. */
+		/* DMA could not follow: every range stays where it was, without memory. */
 		kvm_iommu_host_stage2_idmap_ranges(r, nr, 0);
 		WARN_ON(kvm_pgtable_stage2_set_owner_ranges(pgt, r, nr, prev));
+		return ret;
 	}
-	return ret;
+	WARN_ON(kvm_pgtable_stage2_merge_ranges(pgt, r, nr));
+	return 0;
 }
 
 /* Sort the ranges by address (insertion sort: at most 256, usually sorted already). */

@@ -795,15 +795,29 @@ int kvm_pgtable_stage2_map_ranges(struct kvm_pgtable *pgt, const struct kvm_pgta
 	return stage2_op_run(&op);
 }
 
-int kvm_pgtable_stage2_set_owner_ranges(struct kvm_pgtable *pgt,
-					const struct kvm_pgtable_range *r, u32 nr, u8 owner_id)
+static int stage2_set_owner_ranges(struct kvm_pgtable *pgt, const struct kvm_pgtable_range *r,
+				   u32 nr, u8 owner_id, bool keep_tables)
 {
 	struct stage2_op op = {
 		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .ranges = r, .nr_ranges = nr,
 		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id),
+		.keep_tables = keep_tables,
 	};
 
 	return stage2_op_run(&op);
+}
+
+int kvm_pgtable_stage2_set_owner_ranges(struct kvm_pgtable *pgt,
+					const struct kvm_pgtable_range *r, u32 nr, u8 owner_id)
+{
+	return stage2_set_owner_ranges(pgt, r, nr, owner_id, false);
+}
+
+int kvm_pgtable_stage2_set_owner_ranges_keep_tables(struct kvm_pgtable *pgt,
+						    const struct kvm_pgtable_range *r, u32 nr,
+						    u8 owner_id)
+{
+	return stage2_set_owner_ranges(pgt, r, nr, owner_id, true);
 }
 
 int kvm_pgtable_stage2_set_owner(struct kvm_pgtable *pgt, u64 addr, u64 size, u8 owner_id)
@@ -812,34 +826,37 @@ int kvm_pgtable_stage2_set_owner(struct kvm_pgtable *pgt, u64 addr, u64 size, u8
 
 	if (!size || addr + size < addr)
 		return -EINVAL;
-	return kvm_pgtable_stage2_set_owner_ranges(pgt, &r, 1, owner_id);
+	return stage2_set_owner_ranges(pgt, &r, 1, owner_id, false);
 }
 
 int kvm_pgtable_stage2_set_owner_keep_tables(struct kvm_pgtable *pgt, u64 addr, u64 size,
 					     u8 owner_id)
 {
 	struct kvm_pgtable_range r = { addr, size };
-	struct stage2_op op = {
-		.pgt = pgt, .kind = STAGE2_OP_INVALIDATE, .ranges = &r, .nr_ranges = 1,
-		.invalid = FIELD_PREP(KVM_INVALID_PTE_OWNER_MASK, owner_id), .keep_tables = true,
-	};
 
 	if (!size || addr + size < addr)
 		return -EINVAL;
+	return stage2_set_owner_ranges(pgt, &r, 1, owner_id, true);
+}
+
+int kvm_pgtable_stage2_merge_ranges(struct kvm_pgtable *pgt, const struct kvm_pgtable_range *r,
+				    u32 nr)
+{
+	struct stage2_op op = {
+		.pgt = pgt, .kind = STAGE2_OP_MERGE, .ranges = r, .nr_ranges = nr,
+		.written = ~0u, /* no leaf changes: judge every table in the ranges */
+	};
+
 	return stage2_op_run(&op);
 }
 
 int kvm_pgtable_stage2_merge(struct kvm_pgtable *pgt, u64 addr, u64 size)
 {
 	struct kvm_pgtable_range r = { addr, size };
-	struct stage2_op op = {
-		.pgt = pgt, .kind = STAGE2_OP_MERGE, .ranges = &r, .nr_ranges = 1,
-		.written = ~0u, /* no leaf changes: judge every table in the range */
-	};
 
 	if (!size || addr + size < addr)
 		return -EINVAL;
-	return stage2_op_run(&op);
+	return kvm_pgtable_stage2_merge_ranges(pgt, &r, 1);
 }
 
 int kvm_pgtable_stage2_unmap(struct kvm_pgtable *pgt, u64 addr, u64 size)

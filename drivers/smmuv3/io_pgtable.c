@@ -407,8 +407,8 @@ int smmu_host_stage2_idmap_ranges(const struct kvm_pgtable_range *r, u32 nr, int
 	if (owed && !unmap)
 		return owed;
 	smmu_idmap_err = 0;
-	if (unmap)
-		ret = kvm_pgtable_stage2_set_owner_ranges(&smmu_idmap, r, nr, 0);
+	if (unmap) /* keeps its tables, as for one range */
+		ret = kvm_pgtable_stage2_set_owner_ranges_keep_tables(&smmu_idmap, r, nr, 0);
 	else
 		ret = kvm_pgtable_stage2_map_ranges(&smmu_idmap, r, nr, smmu_pgt_prot(prot));
 	if (ret)

@@ -210,6 +210,11 @@ int kvm_pgtable_stage2_map_ranges(struct kvm_pgtable *pgt, const struct kvm_pgta
 				  u32 nr, enum kvm_pgtable_prot prot);
 int kvm_pgtable_stage2_set_owner_ranges(struct kvm_pgtable *pgt,
 					const struct kvm_pgtable_range *r, u32 nr, u8 owner_id);
+int kvm_pgtable_stage2_set_owner_ranges_keep_tables(struct kvm_pgtable *pgt,
+						    const struct kvm_pgtable_range *r, u32 nr,
+						    u8 owner_id);
+int kvm_pgtable_stage2_merge_ranges(struct kvm_pgtable *pgt, const struct kvm_pgtable_range *r,
+				    u32 nr);
 
 /*
  * The merge policy (hyp/pgtable.c, "Idle tables"): keep up to @max tables

@@ -1227,6 +1227,34 @@ TEST_F(mp, batch_rollbacks)
 }
 
 /*
+ * A batch reclaim that leaves more tables one block than the merge policy
+ * may keep idle, whose DMA step then fails with no memory left: the CPU step
+ * merged none of them (each would have to be split again to put its page
+ * back), so every page goes back to the hypervisor and nothing changed.
+ */
+TEST_F(mp, batch_reclaim_undo_needs_no_memory)
+{
+	struct isohyp_batch_range *l = batch_list_page();
+	u64 pfn = (RAM0 >> 12) + 0x1001;
+
+	batch_fill(l, 5, pfn, 0x200); /* one page in each of five 2 MiB blocks */
+	EXPECT_BATCH(ISOHYP_BATCH_DONATE_HYP, 5, 0);
+	expect_unchanged(_metadata);
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_idle_policy(&host_mmu.pgt, 2, KVM_PGTABLE_IDLE_AGE));
+	iommu_map_err = -EIO;
+	iommu_fail_start = 0, iommu_fail_end = ~0ull;
+	pool_fail_after = 0;
+	EXPECT_EQ(-EIO, __pkvm_host_batch(ISOHYP_BATCH_RECLAIM, LIST_PA, 5));
+	pool_fail_after = -1;
+	iommu_map_err = 0;
+	expect_unchanged(_metadata);
+	kvm_iommu_poll();
+	EXPECT_FALSE(kvm_iommu_idmap_stale());
+	EXPECT_BATCH(ISOHYP_BATCH_RECLAIM, 5, 0);
+	expect_unchanged(_metadata);
+}
+
+/*
  * A batch donation of scattered pages the host mapped (at 4 KiB: each next
  * to a donated page, so no block needs a break-before-make split)
  * invalidates the CPU's TLB once, for all of them; reclaim zeroes them.

@@ -711,4 +711,85 @@ TEST(batch_needs_one_tlbi_and_one_sync)
 	munmap(l, 4096);
 }
 
+/*
+ * A batch reclaim merges what it completed, as a reclaim of one range does:
+ * once the merge policy ran, both stage-2s hold the tables they held before
+ * the batch donation split blocks for 16 scattered pages.
+ */
+TEST(batch_reclaim_gives_the_tables_back)
+{
+	u64 list_pa = RAM0 + (48ull << 20), i;
+	struct isohyp_batch_range *l;
+	struct kvm_iommu_info info;
+	u64 smmu_pages;
+	long cpu_pages;
+
+	l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ((void *)(uintptr_t)list_pa, (void *)l);
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	ASSERT_EQ(0, host_stage2_idmap(RAM1)); /* as in table_pages_return_after_reclaim */
+	kvm_iommu_info(&info);
+	smmu_pages = info.nr_table_pages;
+	cpu_pages = machine_host_tables();
+	for (i = 0; i < 16; i++) /* 1 MiB apart: in eight 2 MiB blocks */
+		l[i] = (struct isohyp_batch_range){ (RAM0 >> 12) + 0x801 + i * 0x100, 1 };
+	ASSERT_EQ(0, __pkvm_host_batch(ISOHYP_BATCH_DONATE_HYP, list_pa, 16));
+	EXPECT_GT(machine_host_tables(), cpu_pages);
+	ASSERT_EQ(0, __pkvm_host_batch(ISOHYP_BATCH_RECLAIM, list_pa, 16));
+	for (i = 0; i < KVM_PGTABLE_IDLE_AGE / 2; i++) {
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(RAM1 >> 12, 512));
+		ASSERT_EQ(0, __pkvm_host_reclaim(RAM1 >> 12, 512));
+	}
+	kvm_iommu_info(&info);
+	EXPECT_EQ(smmu_pages, info.nr_table_pages);
+	EXPECT_EQ(cpu_pages, machine_host_tables());
+	for (i = 0; i < 16; i++)
+		EXPECT_DMA_OK(0, l[i].pfn << 12, ATTR_NORMAL_WB);
+	machine_down();
+	munmap(l, 4096);
+}
+
+/*
+ * The SMMU's step of a batch donation keeps its tables, as for one range:
+ * if the CPU's step then fails and takes the last pool page with it, giving
+ * DMA the ranges back needs no memory. Here the unmap empties a table that
+ * an SMMU merging at once would free into an invalid block.
+ */
+TEST(batch_unmap_keeps_its_tables_for_the_undo)
+{
+	u64 blk = RAM0 + (12ull << 20), page = blk + 5 * 4096;
+	struct kvm_pgtable_range r = { page, 4096 };
+	void *taken = NULL, *p;
+	int ret;
+
+	machine_up(&qemu_cfg);
+	ASSERT_EQ(0, machine_register(&qemu_cfg));
+	ASSERT_EQ(0, kvm_iommu_init());
+	machine_smmu_merge_at_once();
+	ASSERT_EQ(0, __pkvm_host_donate_hyp(blk >> 12, 5));
+	ASSERT_EQ(0, __pkvm_host_donate_hyp((page >> 12) + 1, 512 - 6));
+	hyp_spin_lock(&host_mmu.lock);
+	ASSERT_EQ(0, kvm_iommu_host_stage2_idmap_ranges(&r, 1, 0));
+	EXPECT_DMA_FAULT(0, page);
+	while ((p = hyp_alloc_page(&pool))) { /* the CPU's step took every page */
+		*(void **)p = taken;
+		taken = p;
+	}
+	ret = kvm_iommu_host_stage2_idmap_ranges(&r, 1, PKVM_HOST_MEM_PROT);
+	while (taken) {
+		p = taken;
+		taken = *(void **)p;
+		hyp_free_page(&pool, p);
+	}
+	hyp_spin_unlock(&host_mmu.lock);
+	EXPECT_EQ(0, ret);
+	EXPECT_DMA_OK(0, page, ATTR_NORMAL_WB);
+	EXPECT_DMA_FAULT(0, page + 4096);
+	EXPECT_EQ(0u, model.nr_bad_cmds);
+	machine_down();
+}
+
 TEST_HARNESS_MAIN
