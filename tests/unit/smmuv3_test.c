@@ -665,6 +665,28 @@ TEST(an_idle_table_merged_late_leaves_no_stale_walk)
 }
 
 /*
+ * A machine with the SMMU live, and a page of "host RAM" for HOST_BATCH's
+ * list: mapped in this process at its physical address, as host_mem_read()
+ * expects (tests/unit/lib). NULL if that address is taken or the machine
+ * does not come up.
+ */
+static struct isohyp_batch_range *batch_machine_up(u64 list_pa)
+{
+	void *l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (l != (void *)(uintptr_t)list_pa)
+		return NULL;
+	machine_up(&qemu_cfg);
+	if (machine_register(&qemu_cfg) || kvm_iommu_init()) {
+		machine_down();
+		munmap(l, 4096);
+		return NULL;
+	}
+	return l;
+}
+
+/*
  * HOST_BATCH end to end: 1, 16 and 256 scattered pages donated in one call
  * cost one TLBI and one CMD_SYNC for the SMMU, after which DMA reaches none
  * of them and all of their neighbours; reclaimed in one call, DMA reaches
@@ -677,12 +699,8 @@ TEST(batch_needs_one_tlbi_and_one_sync)
 	struct isohyp_batch_range *l;
 	unsigned int k, i;
 
-	l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	ASSERT_EQ((void *)(uintptr_t)list_pa, (void *)l);
-	machine_up(&qemu_cfg);
-	ASSERT_EQ(0, machine_register(&qemu_cfg));
-	ASSERT_EQ(0, kvm_iommu_init());
+	l = batch_machine_up(list_pa);
+	ASSERT_NE(NULL, l);
 	for (k = 0; k < 3; k++) {
 		TH_LOG("%u pages", sizes[k]);
 		for (i = 0; i < sizes[k]; i++) /* every 31st page, from the top down */
@@ -724,12 +742,8 @@ TEST(batch_reclaim_gives_the_tables_back)
 	u64 smmu_pages;
 	long cpu_pages;
 
-	l = mmap((void *)(uintptr_t)list_pa, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	ASSERT_EQ((void *)(uintptr_t)list_pa, (void *)l);
-	machine_up(&qemu_cfg);
-	ASSERT_EQ(0, machine_register(&qemu_cfg));
-	ASSERT_EQ(0, kvm_iommu_init());
+	l = batch_machine_up(list_pa);
+	ASSERT_NE(NULL, l);
 	ASSERT_EQ(0, host_stage2_idmap(RAM1)); /* as in table_pages_return_after_reclaim */
 	kvm_iommu_info(&info);
 	smmu_pages = info.nr_table_pages;
