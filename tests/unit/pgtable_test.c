@@ -816,10 +816,11 @@ TEST_F(idle, newest_idle_table_mapped_valid_waits_only_with_bbm2)
 	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 2));
 	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 0));
 	ASSERT_EQ(1u, self->pgt.nr_idle);
-	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, r, 2 * MiB - 4096, r, KVM_PGTABLE_PROT_RWX));
+	ASSERT_EQ(0,
+		  kvm_pgtable_stage2_map(&self->pgt, r, 2 * MiB - 4096, r, KVM_PGTABLE_PROT_RWX));
 	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
-	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, r + 2 * MiB - 4096, 4096, r + 2 * MiB - 4096,
-					    KVM_PGTABLE_PROT_RWX));
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, r + 2 * MiB - 4096, 4096,
+					    r + 2 * MiB - 4096, KVM_PGTABLE_PROT_RWX));
 	EXPECT_TRUE(ref_walk(&self->pgt, r + 2 * MiB - 4096).valid);
 	if (variant->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) {
 		EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
@@ -828,6 +829,34 @@ TEST_F(idle, newest_idle_table_mapped_valid_waits_only_with_bbm2)
 		EXPECT_EQ(2, ref_walk(&self->pgt, r).level);
 		EXPECT_EQ(0u, self->pgt.nr_idle);
 	}
+}
+
+/*
+ * A table that sees only updates keeping their tables (an SMMU while the host
+ * only donates: every unmap is the first step of a change) still ages its
+ * idle tables out: they merge IDLE_AGE updates after they were last written,
+ * inside one of those updates.
+ */
+TEST_F(idle, idle_tables_age_out_under_keep_tables_updates)
+{
+	u64 r = 6 * GiB + 12 * MiB, i;
+	long base = tables_in_use();
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 4096, 2));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 4096, 0));
+	ASSERT_EQ(1u, self->pgt.nr_idle);
+	/* Whole 1 GiB blocks annotated in turn: keep-tables updates that need no table. */
+	for (i = 0; i < IDLE_AGE - 1; i++)
+		ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, 4 * GiB, GiB,
+								      i & 1 ? 2 : 3));
+	EXPECT_EQ(1u, self->pgt.nr_idle);
+	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner_keep_tables(&self->pgt, 4 * GiB, GiB, 2));
+	EXPECT_EQ(0u, self->pgt.nr_idle);
+	EXPECT_GT(3, ref_walk(&self->pgt, r).level);
+	EXPECT_FALSE(ref_walk(&self->pgt, r).valid);
+	EXPECT_GT(base + 2, tables_in_use());
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, 4 * GiB, GiB, 4 * GiB, KVM_PGTABLE_PROT_RWX));
 }
 
 /* More than IDLE_MAX idle tables: the oldest merge first. */
