@@ -468,11 +468,17 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
  * only walks through it leaves it to age: the table is as it was).
  */
 
-/* Newest first: an update finds what the one before it kept at the end. */
+/*
+ * The oldest, then newest first: a host that cycles through a working set
+ * writes the table it wrote longest ago; one that changes a page back and
+ * forth, what the update before it kept at the end.
+ */
 static int stage2_idle_find(const struct kvm_pgtable *pgt, u64 addr, u32 level)
 {
 	u32 i;
 
+	if (pgt->nr_idle && pgt->idle[0].addr == addr && pgt->idle[0].level == level)
+		return 0;
 	for (i = pgt->nr_idle; i--;)
 		if (pgt->idle[i].addr == addr && pgt->idle[i].level == level)
 			return i;
