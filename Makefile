@@ -418,6 +418,14 @@ $(BUILD)/refuse/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse/isohyp.conf
 	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
 		$(BUILD)/refuse/isohyp.conf:EFI/BOOT/isohyp.conf
 
+$(BUILD)/refuse-pages/isohyp.conf: FORCE
+	$(call write_conf,$@,# a host stage-2 in pages that a 4 MiB carve-out cannot hold\ncarveout_mb=4\nhost_stage2=pages\n)
+
+$(BUILD)/refuse-pages/esp.img: $(BUILD)/isohyp.efi $(BUILD)/refuse-pages/isohyp.conf
+	@echo "  ESP     $@"
+	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/isohyp.efi:EFI/BOOT/BOOTAA64.EFI \
+		$(BUILD)/refuse-pages/isohyp.conf:EFI/BOOT/isohyp.conf
+
 # refusals.test: the payload, started by the firmware at EL2, makes machines
 # the loader must refuse (preload.c) and starts isohyp.efi on them.
 $(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
@@ -425,7 +433,7 @@ $(BUILD)/preload/esp.img: $(BUILD)/isohyp.efi $(BUILD)/target/payload.efi
 	$(Q)scripts/mkesp.sh $@ 64 $(BUILD)/target/payload.efi:EFI/BOOT/BOOTAA64.EFI \
 		$(BUILD)/isohyp.efi:EFI/isohyp/isohyp.efi
 
-target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/target/esp.img \
+target-images: all $(BUILD)/smoke/esp.img $(BUILD)/refuse/esp.img $(BUILD)/refuse-pages/esp.img $(BUILD)/target/esp.img \
 	$(BUILD)/preload/esp.img \
 	$(BUILD)/target-nc/esp.img $(BUILD)/target-nested/esp.img $(BUILD)/target-nested-nc/esp.img \
 	$(EL2_CRASHES:%=$(BUILD)/crash/%/esp.img) $(BUILD)/linux/esp.img \

@@ -173,6 +173,46 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 	return ret;
 }
 
+void host_stage2_map_pages(void)
+{
+	/*
+	 * The host's RAM and MMIO are both Normal at stage 2 (PKVM_HOST_*_PROT):
+	 * the engine maps either at pages and merges no valid page back into a
+	 * block. Invalid ranges (donations, the carve-out) stay blocks.
+	 */
+	host_mmu.pgt.flags |= KVM_PGTABLE_S2_NORMAL_PAGES;
+}
+
+u64 host_stage2_pages_cost(void)
+{
+	u64 cost = 0;
+	unsigned int i;
+
+	/* A table per 2 MiB, per 1 GiB and per 512 GiB touched, ends included. */
+	for (i = 0; i < nr_ram; i++) {
+		u64 start = ram[i].base, end = ram[i].base + ram[i].size;
+
+		cost += (ALIGN_UP(end, SZ_2M) - ALIGN_DOWN(start, SZ_2M)) / SZ_2M;
+		cost += (ALIGN_UP(end, SZ_1G) - ALIGN_DOWN(start, SZ_1G)) / SZ_1G;
+		cost += (ALIGN_UP(end, BIT(39)) - ALIGN_DOWN(start, BIT(39))) >> 39;
+	}
+	return cost;
+}
+
+int host_stage2_pick_pages(u32 map, bool blocks_cost_more, u64 pool_free)
+{
+	bool fits = host_stage2_pages_cost() <= pool_free / 2;
+
+	switch (map) {
+	case BOOT_HOST_S2_BLOCKS:
+		return 0;
+	case BOOT_HOST_S2_PAGES:
+		return fits ? 1 : -ENOMEM;
+	default:
+		return blocks_cost_more && fits;
+	}
+}
+
 int host_stage2_protect_hyp(phys_addr_t addr, u64 size)
 {
 	int ret;
@@ -205,6 +245,8 @@ int host_stage2_idmap(u64 addr)
 		goto unlock;
 	}
 	gsize = kvm_granule_size(level);
+	if ((host_mmu.pgt.flags & KVM_PGTABLE_S2_NORMAL_PAGES) && gsize > SZ_2M)
+		gsize = SZ_2M; /* one table of pages per fault (host_stage2_map_pages()) */
 	start = ALIGN_DOWN(addr, gsize);
 	end = start + gsize;
 	start = start > range.start ? start : ALIGN_UP(range.start, SZ_4K);

@@ -39,6 +39,16 @@ enum boot_smmu_mode {
 	BOOT_SMMU_NESTED = 1,
 };
 
+/*
+ * How the host stage-2 maps RAM (isohyp.conf host_stage2=, hyp/mem_protect.c):
+ * the hypervisor decides for auto. Zero is auto.
+ */
+enum boot_host_s2_map {
+	BOOT_HOST_S2_AUTO = 0,
+	BOOT_HOST_S2_BLOCKS = 1,
+	BOOT_HOST_S2_PAGES = 2,
+};
+
 struct boot_smmu {
 	u64 base;
 	u64 size;
@@ -56,7 +66,7 @@ struct boot_info {
 	u32 log_level; /* 0 error .. 3 debug */
 	u32 psci_conduit;
 	u32 test_hooks; /* 1: TEST_HOOK hypercalls accepted (test suites only) */
-	u32 reserved0;
+	u32 host_s2_map; /* enum boot_host_s2_map */
 	u64 uart_base; /* PL011, 0 if none */
 	u64 uart_size;
 	u64 gicd_base, gicd_size;

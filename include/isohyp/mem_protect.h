@@ -69,6 +69,25 @@ int host_stage2_set_owner_locked(phys_addr_t addr, u64 size, enum pkvm_owner_id 
 int host_stage2_idmap(u64 addr);
 
 /*
+ * Map host RAM and MMIO at 4 KiB pages from now on (before the host runs):
+ * a stage-2 fault maps the 2 MiB around it in pages, and pages never merge
+ * back into blocks. The table pages that takes for all of RAM:
+ * host_stage2_pages_cost(). For a CPU model on which stage-2 blocks cost
+ * more than they save (arch/arm64/hyp/host_stage2.c).
+ */
+void host_stage2_map_pages(void);
+u64 host_stage2_pages_cost(void);
+/*
+ * Pages or blocks: @map is isohyp.conf's host_stage2= (enum
+ * boot_host_s2_map), @blocks_cost_more says stage-2 blocks cost this CPU
+ * more than they save (auto takes pages then). Pages only where the pool
+ * (@pool_free pages) holds their tables for all of RAM twice over: the rest
+ * is for the IOMMUs and the host's changes. 1 pages, 0 blocks, -ENOMEM when
+ * host_stage2=pages does not fit.
+ */
+int host_stage2_pick_pages(u32 map, bool blocks_cost_more, u64 pool_free);
+
+/*
  * For device mediators (ARCHITECTURE.md section 9): host_mmu.lock held
  * across a check and the device operation it guards, so no page changes
  * owner in between; and pins, which keep host pages a device may write from

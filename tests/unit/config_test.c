@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include <isohyp/boot_info.h>
 #include "harness.h"
 #include "../../arch/arm64/efi/config.h"
 
@@ -228,6 +229,29 @@ TEST_F(cfg, smmu_mode_values)
 	EXPECT_TRUE(self->cfg.set & CFG_SMMU_MODE);
 	ASSERT_EQ(0, parse_opts(self, "smmu_mode=hidden"));
 	EXPECT_EQ(CONFIG_SMMU_MODE_HIDDEN, self->cfg.smmu_mode);
+}
+
+/* host_stage2= is auto by default; auto, blocks or pages, nothing else; a bad value changes nothing. */
+TEST_F(cfg, host_stage2_values)
+{
+	EXPECT_EQ((unsigned int)BOOT_HOST_S2_AUTO, self->cfg.host_s2_map);
+	EXPECT_REJECTED(parse(self, "host_stage2=4k\n"),
+			"line 1: host_stage2 must be auto|blocks|pages, not '4k'");
+	EXPECT_REJECTED(parse(self, "host_stage2=\n"), "host_stage2 must be auto|blocks|pages");
+	EXPECT_REJECTED(parse(self, "host_stage2=Pages\n"),
+			"host_stage2 must be auto|blocks|pages");
+	EXPECT_EQ((unsigned int)BOOT_HOST_S2_AUTO, self->cfg.host_s2_map);
+	EXPECT_FALSE(self->cfg.set & CFG_HOST_STAGE2);
+	ASSERT_EQ(0, parse(self, "host_stage2= pages \n"));
+	EXPECT_EQ((unsigned int)BOOT_HOST_S2_PAGES, self->cfg.host_s2_map);
+	EXPECT_TRUE(self->cfg.set & CFG_HOST_STAGE2);
+	ASSERT_EQ(0, parse_opts(self, "host_stage2=blocks"));
+	EXPECT_EQ((unsigned int)BOOT_HOST_S2_BLOCKS, self->cfg.host_s2_map);
+	ASSERT_EQ(0, parse_opts(self, "host_stage2=auto"));
+	EXPECT_EQ((unsigned int)BOOT_HOST_S2_AUTO, self->cfg.host_s2_map);
+	self->before = self->cfg;
+	EXPECT_REJECTED(parse(self, "host_stage2=pages\nhost_stage2=blocks\n"),
+			"line 2: duplicate key 'host_stage2'");
 }
 
 #define S1P_S2P (CONFIG_IDR0_S1P | CONFIG_IDR0_S2P)

@@ -177,15 +177,19 @@ FIXTURE(mp)
 FIXTURE_VARIANT(mp)
 {
 	bool fault_in; /* map RAM through the fault path first (blocks), or leave it empty */
+	bool pages; /* host_stage2_map_pages(): RAM and MMIO at 4 KiB, 2 MiB per fault */
 };
 
 FIXTURE_VARIANT_ADD(mp, lazy){ .fault_in = false };
 FIXTURE_VARIANT_ADD(mp, faulted_in){ .fault_in = true };
+FIXTURE_VARIANT_ADD(mp, pages){ .fault_in = true, .pages = true };
 
 FIXTURE_SETUP(mp)
 {
 	machine_setup();
 	ASSERT_EQ(0, host_stage2_init(ram_ranges, 2, IA_BITS, &mm_ops, NULL, &mp_ops));
+	if (variant->pages)
+		host_stage2_map_pages();
 	ASSERT_EQ(0, host_stage2_protect_hyp(CARVE, CARVE_SIZE));
 	ASSERT_EQ(0, kvm_iommu_init());
 	if (variant->fault_in) {
@@ -688,7 +692,7 @@ TEST_F(mp, fault_path_respects_ownership)
 	EXPECT_EQ(0, host_stage2_idmap(pa + 4096));
 	EXPECT_TRUE(ref_walk(&host_mmu.pgt, pa + 4096).valid);
 	EXPECT_EQ(0, host_stage2_idmap(RAM0 + (40ull << 20)));
-	EXPECT_EQ(2, ref_walk(&host_mmu.pgt, RAM0 + (40ull << 20)).level);
+	EXPECT_EQ(variant->pages ? 3 : 2, ref_walk(&host_mmu.pgt, RAM0 + (40ull << 20)).level);
 	EXPECT_EQ(-EPERM, host_stage2_idmap(1ull << IA_BITS));
 }
 
@@ -704,10 +708,78 @@ TEST_F(mp, fault_path_stops_at_ram_boundaries)
 		EXPECT_FALSE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE - 4096).valid);
 		EXPECT_TRUE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE).valid);
 	} else {
-		/* The fixture faulted RAM1 + 4 KiB in first. */
-		EXPECT_TRUE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE - 4096).valid);
+		/* The fixture faulted RAM1 + 4 KiB in first (its 2 MiB with pages). */
+		EXPECT_NE(variant->pages, ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE - 4096).valid);
 		EXPECT_FALSE(ref_walk(&host_mmu.pgt, RAM1 + RAM1_SIZE).valid);
 	}
+}
+
+/*
+ * host_stage2_map_pages(): a fault maps the 2 MiB around it in 4 KiB pages,
+ * RAM and MMIO alike, and nothing beyond; pages given away and back, shared
+ * and unshared, never merge into a block again, however many changes later.
+ */
+TEST_F(mp, pages_fault_in_two_mib_and_never_merge)
+{
+	u64 pa = RAM0 + (8ull << 20) + 0x5000, mmio = 0x9100000, i;
+
+	if (!variant->pages)
+		SKIP(return, "block mapping: fault_path_* cover it");
+	ASSERT_EQ(0, host_stage2_idmap(pa));
+	EXPECT_EQ(3, ref_walk(&host_mmu.pgt, pa).level);
+	EXPECT_TRUE(ref_walk(&host_mmu.pgt, RAM0 + (8ull << 20)).valid);
+	EXPECT_TRUE(ref_walk(&host_mmu.pgt, RAM0 + (10ull << 20) - 4096).valid);
+	EXPECT_FALSE(ref_walk(&host_mmu.pgt, RAM0 + (10ull << 20)).valid);
+	EXPECT_FALSE(ref_walk(&host_mmu.pgt, RAM0 + (8ull << 20) - 4096).valid);
+	ASSERT_EQ(0, host_stage2_idmap(mmio));
+	EXPECT_EQ(3, ref_walk(&host_mmu.pgt, mmio).level);
+	EXPECT_FALSE(ref_walk(&host_mmu.pgt, mmio + SZ_2M).valid);
+	for (i = 0; i < 2 * KVM_PGTABLE_IDLE_AGE; i++) {
+		ASSERT_EQ(0, __pkvm_host_donate_hyp(pa >> 12, 1));
+		ASSERT_EQ(0, __pkvm_host_reclaim(pa >> 12, 1));
+		ASSERT_EQ(0, host_stage2_idmap(pa));
+		ASSERT_EQ(0, __pkvm_host_share_hyp((pa >> 12) + 1, 1));
+		ASSERT_EQ(0, __pkvm_host_unshare_hyp((pa >> 12) + 1, 1));
+	}
+	for (i = 0; i < 512; i++)
+		ASSERT_EQ(3, ref_walk(&host_mmu.pgt, RAM0 + (8ull << 20) + i * 4096).level);
+	/* A whole 2 MiB donated and reclaimed comes back as pages too. */
+	ASSERT_EQ(0, __pkvm_host_donate_hyp((RAM0 + (8ull << 20)) >> 12, 512));
+	ASSERT_EQ(0, __pkvm_host_reclaim((RAM0 + (8ull << 20)) >> 12, 512));
+	ASSERT_EQ(0, host_stage2_idmap(pa));
+	EXPECT_EQ(3, ref_walk(&host_mmu.pgt, pa).level);
+}
+
+/* host_stage2_pages_cost(): an upper bound of what mapping all RAM in pages takes, and close. */
+TEST_F(mp, pages_cost_bounds_mapping_all_ram)
+{
+	long before = pool_allocated;
+	u64 pa;
+
+	if (!variant->pages)
+		SKIP(return, "the cost of pages is measured with pages");
+	for (pa = RAM0; pa < RAM0 + RAM0_SIZE; pa += SZ_2M)
+		if (pa < CARVE || pa >= CARVE + CARVE_SIZE)
+			ASSERT_EQ(0, host_stage2_idmap(pa));
+	for (pa = RAM1; pa < RAM1 + RAM1_SIZE; pa += SZ_2M)
+		ASSERT_EQ(0, host_stage2_idmap(pa));
+	/* The fixture's faults and the carve-out took some before; count from an empty table. */
+	EXPECT_LE((u64)(pool_allocated - before), host_stage2_pages_cost());
+	EXPECT_LE(host_stage2_pages_cost(), (u64)pool_allocated + 2);
+}
+
+/* Blocks or pages (isohyp.conf host_stage2=): pages only where they fit twice over. */
+TEST_F(mp, pick_pages)
+{
+	u64 cost = host_stage2_pages_cost();
+
+	ASSERT_LT(0ull, cost);
+	EXPECT_EQ(0, host_stage2_pick_pages(BOOT_HOST_S2_BLOCKS, true, ~0ull));
+	EXPECT_EQ(1, host_stage2_pick_pages(BOOT_HOST_S2_PAGES, false, 2 * cost));
+	EXPECT_EQ(-ENOMEM, host_stage2_pick_pages(BOOT_HOST_S2_PAGES, true, 2 * cost - 1));
+	EXPECT_EQ(1, host_stage2_pick_pages(BOOT_HOST_S2_AUTO, true, 2 * cost));
+	EXPECT_EQ(0, host_stage2_pick_pages(BOOT_HOST_S2_AUTO, true, 2 * cost - 1));
+	EXPECT_EQ(0, host_stage2_pick_pages(BOOT_HOST_S2_AUTO, false, ~0ull));
 }
 
 /* After the snapshot, donations and reclaims reach the IOMMU (the !!ret slip). */

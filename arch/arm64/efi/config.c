@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <isohyp/boot_info.h>
 #include <isohyp/errno.h>
 #include <isohyp/printf.h>
 
@@ -145,6 +146,19 @@ static int set_smmu_mode(struct cursor *c, struct isohyp_config *cfg, const char
 	return 0;
 }
 
+static int set_host_stage2(struct cursor *c, struct isohyp_config *cfg, const char *val, size_t len)
+{
+	if (key_is(val, len, "auto"))
+		cfg->host_s2_map = BOOT_HOST_S2_AUTO;
+	else if (key_is(val, len, "blocks"))
+		cfg->host_s2_map = BOOT_HOST_S2_BLOCKS;
+	else if (key_is(val, len, "pages"))
+		cfg->host_s2_map = BOOT_HOST_S2_PAGES;
+	else
+		return fail(c, "host_stage2 must be auto|blocks|pages, not", val, len);
+	return 0;
+}
+
 static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s, size_t len)
 {
 	const char *eq, *key = s, *val;
@@ -188,6 +202,8 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		bit = CFG_ALLOW_NO_IOMMU;
 	else if (key_is(key, key_len, "smmu_mode"))
 		bit = CFG_SMMU_MODE;
+	else if (key_is(key, key_len, "host_stage2"))
+		bit = CFG_HOST_STAGE2;
 	else
 		return fail(c, "unknown key", key, key_len);
 	if (c->seen & bit)
@@ -223,6 +239,9 @@ static int parse_item(struct cursor *c, struct isohyp_config *cfg, const char *s
 		break;
 	case CFG_SMMU_MODE:
 		ret = set_smmu_mode(c, cfg, val, val_len);
+		break;
+	case CFG_HOST_STAGE2:
+		ret = set_host_stage2(c, cfg, val, val_len);
 		break;
 	default:
 		ret = set_log(c, cfg, val, val_len);

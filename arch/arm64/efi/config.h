@@ -41,6 +41,13 @@
  *	          CONFIG_SMMU_NESTED_DEFAULT says so (it does), else hidden
  *	          (config_smmu_mode()). nested on an SMMU without both stages
  *	          is an error: nothing is installed
+ *	host_stage2=  auto | blocks | pages: how the host stage-2 maps RAM
+ *	          (ARCHITECTURE.md section 3, hyp/mem_protect.c). blocks: the
+ *	          largest block that fits; pages: 4 KiB pages, faulted in 2 MiB
+ *	          at a time (an error at install if the page pool cannot hold
+ *	          the tables for all of RAM twice over). Default auto: pages on a
+ *	          CPU that is a software model (MIDR implementer 0, QEMU's TCG
+ *	          "max"), where the pool allows, else blocks
  * A key may appear once per source. Unknown keys and malformed lines are
  * errors that name the source and line.
  *
@@ -73,6 +80,7 @@ enum config_key {
 	CFG_ALLOW_DMA = 1 << 8,
 	CFG_ALLOW_NO_IOMMU = 1 << 9,
 	CFG_SMMU_MODE = 1 << 10,
+	CFG_HOST_STAGE2 = 1 << 11,
 };
 
 /* smmu_mode=: not given, or what was asked. */
@@ -104,6 +112,7 @@ struct isohyp_config {
 	char allow_dma[CONFIG_ALLOW_DMA_MAX]; /* "" (default): no exceptions */
 	unsigned int allow_no_iommu; /* 0 (default) or 1 */
 	enum config_smmu_mode smmu_mode;
+	unsigned int host_s2_map; /* enum boot_host_s2_map: 0 auto (default) */
 	unsigned int set; /* enum config_key bits given by any source */
 };
 

@@ -179,6 +179,7 @@ static EFI_STATUS install(const struct isohyp_config *cfg, const void *fdt)
 	bi.magic = BOOT_INFO_MAGIC;
 	bi.log_level = cfg->log_level;
 	bi.test_hooks = cfg->test_hooks;
+	bi.host_s2_map = cfg->host_s2_map;
 	bi.carveout_size = (UINT64)cfg->carveout_mb << 20;
 	status = cpus_check_granule();
 	if (EFI_ERROR(status))

@@ -76,6 +76,35 @@ static const struct mem_protect_ops host_mp_ops = {
 	.zero_pages = host_zero_pages,
 };
 
+/*
+ * Blocks or pages for host RAM (isohyp.conf host_stage2=). Blocks save the
+ * TLB reach and the table pages on hardware. A CPU model whose implementer is
+ * 0 ("reserved for software use": QEMU's TCG "max") is the exception: QEMU
+ * gives a TLB entry the larger of the two stages' page sizes, so with stage-2
+ * blocks every entry is a large page, and QEMU flushes the whole TLB on any
+ * TLBI by VA inside a large page -- Linux boots about 12% slower (make bench).
+ */
+static int host_stage2_pick_granule(const struct boot_info *bi, struct hyp_pool *pool)
+{
+	bool model = !FIELD_GET(MIDR_IMPLEMENTER, read_sysreg(midr_el1));
+	int pages = host_stage2_pick_pages(bi->host_s2_map, model, pool->nr_free);
+
+	if (pages < 0) {
+		pr_err("host stage-2: host_stage2=pages needs %lu table pages for RAM, twice "
+		       "over; the pool has %lu free: a larger carveout_mb=\n",
+		       (unsigned long)host_stage2_pages_cost(), (unsigned long)pool->nr_free);
+		return pages;
+	}
+	if (pages)
+		host_stage2_map_pages();
+	pr_info("host stage-2: RAM in %s (%s)\n", pages ? "4 KiB pages" : "blocks",
+		bi->host_s2_map != BOOT_HOST_S2_AUTO ? "isohyp.conf host_stage2=" :
+		pages ? "a software CPU model: blocks would make QEMU flush its TLB on every TLBI" :
+		model ? "a software CPU model, but the pool is too small for pages" :
+			"the largest that fits");
+	return 0;
+}
+
 int host_stage2_arch_init(const struct boot_info *bi, struct hyp_pool *pool,
 			  struct host_s2_regs *regs)
 {
@@ -84,6 +113,8 @@ int host_stage2_arch_init(const struct boot_info *bi, struct hyp_pool *pool,
 	host_s2_pool = pool;
 	ret = host_stage2_init(bi->ram, bi->nr_ram, cpu_pa_bits(), &host_s2_mm_ops, pool,
 			       &host_mp_ops);
+	if (!ret)
+		ret = host_stage2_pick_granule(bi, pool);
 	if (!ret)
 		ret = host_stage2_protect_hyp(bi->carveout_base, bi->carveout_size);
 	if (ret)

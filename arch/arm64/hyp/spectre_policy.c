@@ -14,10 +14,9 @@
  * affected cores).
  */
 #include <asm/spectre.h>
+#include <asm/sysreg.h>
 #include <isohyp/bits.h>
 
-#define MIDR_IMPLEMENTER GENMASK(31, 24)
-#define MIDR_PARTNUM GENMASK(15, 4)
 #define MIDR(impl, part) (FIELD_PREP(MIDR_IMPLEMENTER, impl) | FIELD_PREP(MIDR_PARTNUM, part))
 #define ARM 0x41
 #define BRCM 0x42

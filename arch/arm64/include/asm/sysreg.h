@@ -145,6 +145,10 @@
 #define MAIR_ATTR_DEVICE_nGnRE 0x04ULL
 #define MAIR_ATTR_DEVICE_nGnRnE 0x00ULL
 
+/* MIDR_EL1 (D23.2.122): implementer 0 is "reserved for software use" (QEMU's "max"). */
+#define MIDR_IMPLEMENTER GENMASK(31, 24)
+#define MIDR_PARTNUM GENMASK(15, 4)
+
 /* ID registers (D23.2.64 onwards). */
 #define ID_AA64MMFR0_PARANGE GENMASK(3, 0)
 #define ID_AA64MMFR0_TGRAN4 GENMASK(31, 28)
