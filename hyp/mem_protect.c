@@ -45,6 +45,7 @@ struct host_pin {
 };
 
 static struct host_pin host_pins[HOST_MAX_PINS];
+static unsigned int host_nr_pins; /* slots in use: most of the time none */
 
 static struct boot_mem_range ram[BOOT_INFO_MAX_RAM];
 static unsigned int nr_ram;
@@ -165,6 +166,7 @@ int host_stage2_init(const struct boot_mem_range *ranges, unsigned int n, u32 ia
 	/* Pins name pages of the host stage-2 before this one (unit tests boot many times). */
 	for (i = 0; i < HOST_MAX_PINS; i++)
 		host_pins[i] = (struct host_pin){ 0 };
+	host_nr_pins = 0;
 	hyp_spin_lock_init(&host_mmu.lock, HYP_LOCK_HOST_MMU);
 	ret = kvm_pgtable_stage2_init(&host_mmu.pgt, ia_bits, mm_ops, mm_arg);
 	if (!ret) /* tables emptied by a reclaim wait a while (hyp/pgtable.c, "Idle tables") */
@@ -317,6 +319,8 @@ static bool range_pinned_locked(u64 start, u64 end)
 {
 	unsigned int i;
 
+	if (!host_nr_pins)
+		return false; /* every ownership change asks: spare it the scan */
 	for (i = 0; i < HOST_MAX_PINS; i++)
 		if (host_pins[i].end && host_pins[i].start < end && start < host_pins[i].end)
 			return true;
@@ -393,6 +397,7 @@ int host_stage2_pin_locked(phys_addr_t addr, u64 size)
 	if (!pin)
 		return -ENOSPC;
 	*pin = (struct host_pin){ .start = start, .end = end, .count = 1 };
+	host_nr_pins++;
 	return 0;
 }
 
@@ -405,8 +410,10 @@ int host_stage2_unpin_locked(phys_addr_t addr, u64 size)
 	pin = size && end > start ? pin_find_locked(start, end) : NULL;
 	if (!pin)
 		return -ENOENT;
-	if (!--pin->count)
+	if (!--pin->count) {
 		*pin = (struct host_pin){ 0 };
+		host_nr_pins--;
+	}
 	return 0;
 }
 

@@ -146,6 +146,19 @@ static bool range_ok(const struct kvm_pgtable *pgt, u64 addr, u64 size)
 	       addr + size <= BIT(pgt->ia_bits);
 }
 
+/*
+ * Walk [addr, end), which lies inside the entry @ptep at @level for the
+ * block at @base, from that entry down: the walk from the root without the
+ * levels above it. The caller knows the entry is in the tables.
+ */
+static int walk_from_entry(struct kvm_pgtable *pgt, kvm_pte_t *ptep, u32 level, u64 base, u64 addr,
+			   u64 end, struct kvm_pgtable_walker *walker)
+{
+	struct walk_data d = { pgt, walker, addr, end };
+
+	return visit_entry(&d, ptep, level, base);
+}
+
 int kvm_pgtable_walk(struct kvm_pgtable *pgt, u64 addr, u64 size,
 		     struct kvm_pgtable_walker *walker)
 {
@@ -463,9 +476,16 @@ static bool stage2_table_as_block(const struct kvm_pgtable *pgt, const kvm_pte_t
  * An update keeps a table it wrote in as idle without reading all its
  * entries (only the one it changed, which must agree in kind with the
  * first): the list holds candidates, each checked when it is due, and merged
- * only if it is one block then. It holds addresses, not pointers, and every
- * update that writes in a table of the list refreshes or drops it (one that
- * only walks through it leaves it to age: the table is as it was).
+ * only if it is one block then. Every update that writes in a table of the
+ * list refreshes or drops it (one that only walks through it leaves it to
+ * age: the table is as it was).
+ *
+ * So an entry of the list always names a table in the tables: a table is
+ * only ever freed by a merge, which drops it from the list first, and the
+ * table holding its entry cannot merge while it has a table below. That
+ * makes the newest idle table a one-entry walk cache: an update inside it
+ * (a page given back and forth) walks from its entry, not from the root
+ * (stage2_op_walk_range()).
  */
 
 /*
@@ -501,16 +521,19 @@ static void stage2_idle_drop(struct kvm_pgtable *pgt, u64 addr, u32 level)
 		stage2_idle_remove(pgt, i);
 }
 
-/* Keep the table of the entry at [addr, level) as the newest idle one; false: no room. */
-static bool stage2_idle_keep(struct kvm_pgtable *pgt, u64 addr, u32 level)
+/* Keep the table of the entry @ctx visits as the newest idle one; false: no room. */
+static bool stage2_idle_keep(struct kvm_pgtable *pgt, const struct kvm_pgtable_visit_ctx *ctx)
 {
-	stage2_idle_drop(pgt, addr, level);
+	stage2_idle_drop(pgt, ctx->addr, ctx->level);
 	if (pgt->nr_idle == KVM_PGTABLE_IDLE_SLOTS)
 		return false;
 	pgt->idle[pgt->nr_idle++] = (struct kvm_pgtable_idle){
-		.addr = addr, .level = level, .stamp = pgt->idle_clock,
+		.addr = ctx->addr,
+		.level = ctx->level,
+		.stamp = pgt->idle_clock,
+		.ptep = ctx->ptep,
 	};
-	pgt->nr_idle_at[level]++;
+	pgt->nr_idle_at[ctx->level]++;
 	return true;
 }
 
@@ -587,8 +610,7 @@ static int stage2_op_table_post(const struct kvm_pgtable_visit_ctx *ctx)
 		return 0;
 	}
 	/* Kept unread: whether it is one block is checked when it is merged. */
-	if (!op->merge_now && stage2_may_idle(pgt, ctx->old) &&
-	    stage2_idle_keep(pgt, ctx->addr, ctx->level))
+	if (!op->merge_now && stage2_may_idle(pgt, ctx->old) && stage2_idle_keep(pgt, ctx))
 		return 0;
 	if (!stage2_table_as_block(pgt, table, ctx->level, &block)) {
 		stage2_idle_drop(pgt, ctx->addr, ctx->level);
@@ -638,6 +660,38 @@ static void stage2_cache_free(struct kvm_pgtable *pgt, struct stage2_op *op)
 	}
 }
 
+/*
+ * Walk [op->start, op->end): from the newest idle table's entry when the
+ * range lies inside that table, else from the root. The levels skipped
+ * above the entry would see nothing: the update writes below the entry, and
+ * the entry's own TABLE_POST refreshes it as idle rather than merge it --
+ * except where the table is no longer one that may wait (stage2_may_idle()).
+ * If it merged, the entry changed: a second walk, from the root, lets the
+ * tables above judge whether they merge now too. That walk writes no leaf:
+ * each is what the update wants already.
+ */
+static int stage2_op_walk_range(struct stage2_op *op, struct kvm_pgtable_walker *walker)
+{
+	struct kvm_pgtable *pgt = op->pgt;
+	struct kvm_pgtable_idle t;
+	kvm_pte_t entry;
+	int ret;
+
+	if (pgt->nr_idle) {
+		t = pgt->idle[pgt->nr_idle - 1]; /* a copy: the walk changes the list */
+		entry = *t.ptep;
+		if (op->start >= t.addr && op->end <= t.addr + kvm_granule_size(t.level) &&
+		    kvm_pte_table(entry, t.level)) {
+			pgt->nr_idle_walks++;
+			ret = walk_from_entry(pgt, t.ptep, t.level, t.addr, op->start, op->end,
+					      walker);
+			if (ret || *t.ptep == entry)
+				return ret;
+		}
+	}
+	return kvm_pgtable_walk(pgt, op->start, op->end - op->start, walker);
+}
+
 /* Walk every range of @op with @walker. */
 static int stage2_op_walk(struct stage2_op *op, struct kvm_pgtable_walker *walker)
 {
@@ -649,7 +703,7 @@ static int stage2_op_walk(struct stage2_op *op, struct kvm_pgtable_walker *walke
 		op->end = op->start + op->ranges[i].size;
 		if (op->identity)
 			op->phys = op->start;
-		ret = kvm_pgtable_walk(op->pgt, op->start, op->end - op->start, walker);
+		ret = stage2_op_walk_range(op, walker);
 	}
 	return ret;
 }
@@ -885,6 +939,7 @@ int kvm_pgtable_stage2_init(struct kvm_pgtable *pgt, u32 ia_bits,
 	pgt->idle_max = pgt->idle_age = pgt->nr_idle = pgt->idle_clock = 0;
 	memset(pgt->nr_idle_at, 0, sizeof(pgt->nr_idle_at));
 	pgt->nr_merges = 0;
+	pgt->nr_idle_walks = 0;
 	pgt->mm_ops = mm_ops;
 	pgt->mm_arg = mm_arg;
 	pgt->pgd = mm_ops->zalloc_page(mm_arg);

@@ -98,6 +98,7 @@ struct kvm_pgtable_idle {
 	u64 addr; /* the block the table would merge into: its address and level */
 	u32 level;
 	u32 stamp; /* idle_clock when it last became mergeable */
+	kvm_pte_t *ptep; /* the entry pointing to the table: an update inside it starts there */
 };
 
 struct kvm_pgtable {
@@ -114,6 +115,7 @@ struct kvm_pgtable {
 	u32 nr_idle_at[KVM_PGTABLE_MAX_LEVELS]; /* of them, named by an entry at each level */
 	u32 idle_clock; /* updates committed */
 	u64 nr_merges; /* tables merged back so far, for tests and benchmarks */
+	u64 nr_idle_walks; /* walks of an update started at the newest idle table */
 	struct kvm_pgtable_idle idle[KVM_PGTABLE_IDLE_SLOTS];
 };
 

@@ -974,6 +974,130 @@ TEST_F(idle, ranges_in_one_update)
 		EXPECT_EQ(r[i].addr, ref_walk(&self->pgt, r[i].addr).pa);
 }
 
+/*
+ * The newest idle table is a walk cache: an update inside it walks from its
+ * entry (nr_idle_walks: the dry run and the commit, two per update); one
+ * elsewhere walks from the root.
+ */
+TEST_F(idle, an_update_inside_the_newest_idle_table_walks_from_it)
+{
+	u64 r = 6 * GiB + 10 * MiB, walks; /* invalid: its tables wait in both variants */
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 2));
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 0));
+	ASSERT_EQ(1u, self->pgt.nr_idle);
+	walks = self->pgt.nr_idle_walks;
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 2 * MiB - 4096, 4096, 3));
+	EXPECT_EQ(walks + 2, self->pgt.nr_idle_walks);
+	EXPECT_EQ(3u, ref_walk(&self->pgt, r + 2 * MiB - 4096).owner);
+	EXPECT_EQ(0u, ref_walk(&self->pgt, r + 2 * MiB - 8192).owner);
+	EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+	/* Just past the table: from the root. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 2 * MiB, 4096, 3));
+	EXPECT_EQ(walks + 2, self->pgt.nr_idle_walks);
+	/* Straddling the table's end: from the root too. */
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 2 * MiB - 4096, 8192, 0));
+	EXPECT_EQ(walks + 2, self->pgt.nr_idle_walks);
+	EXPECT_EQ(0u, ref_walk(&self->pgt, r + 2 * MiB).owner);
+}
+
+/*
+ * An update walking from the newest idle table that makes the table one
+ * valid block: without BBM 2 the table may not wait and merges -- and so,
+ * then, does the table above it, which the walk from the entry never saw:
+ * the whole gigabyte is one block again, its two tables back in the pool,
+ * as with a walk from the root. With BBM 2 the table stays idle.
+ */
+TEST_F(idle, a_merge_below_a_walk_from_the_idle_table_merges_the_tables_above)
+{
+	u64 r = GiB + 10 * MiB, walks;
+	long base = tables_in_use();
+
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r + 4096, 4096, 2));
+	ASSERT_EQ(base + 2, tables_in_use());
+	ASSERT_EQ(0, kvm_pgtable_stage2_set_owner(&self->pgt, r, 2 * MiB, 2));
+	ASSERT_EQ(1u, self->pgt.nr_idle); /* all annotated alike: kept, unmerged */
+	ASSERT_EQ(3, ref_walk(&self->pgt, r).level);
+	walks = self->pgt.nr_idle_walks;
+	nr_flushes = 0;
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, r, 2 * MiB, r, KVM_PGTABLE_PROT_RWX));
+	EXPECT_EQ(walks + 2, self->pgt.nr_idle_walks);
+	EXPECT_EQ(r + 4096, ref_walk(&self->pgt, r + 4096).pa);
+	EXPECT_TRUE(ref_walk(&self->pgt, r + 2 * MiB - 4096).valid);
+	if (variant->flags & KVM_PGTABLE_S2_INPLACE_RESIZE) {
+		EXPECT_EQ(3, ref_walk(&self->pgt, r).level);
+		EXPECT_EQ(base + 2, tables_in_use());
+		EXPECT_EQ(1u, self->pgt.nr_idle);
+	} else {
+		EXPECT_EQ(1, ref_walk(&self->pgt, r).level);
+		EXPECT_EQ(base, tables_in_use());
+		EXPECT_EQ(0u, self->pgt.nr_idle);
+		EXPECT_TRUE(flushed(r));
+	}
+}
+
+/*
+ * Seeded random changes packed into 4 MiB across a gigabyte boundary, so
+ * that many land in the newest idle table and walk from it, agree with the
+ * page-array model; mapped back as it was, once the idle tables aged out,
+ * the two gigabytes are blocks again and every table is back in the pool.
+ */
+TEST_F(idle, random_changes_near_the_newest_idle_table_match_model)
+{
+	u64 first_page = (2 * GiB - 2 * MiB) / 4096, nr = 1024, step, p, q, walks;
+	long base = tables_in_use();
+
+	memset(model, 0, sizeof(model));
+	for (p = GiB / 4096; p < WIN_PAGES; p++)
+		model[p] = 1;
+	rnd_state = 0x5eed + variant->flags;
+	walks = self->pgt.nr_idle_walks;
+	for (step = 0; step < 2000; step++) {
+		u64 sizes[] = { 1, 1, 2, 7, 512, 1 + rnd() % 600 };
+		u64 n = sizes[rnd() % 6], first;
+		unsigned int op = rnd() % 4;
+		u8 owner = 1 + rnd() % 3;
+		int ret;
+
+		/* Mostly near the last change, as a host reusing its buffers. */
+		first = first_page + (n == 512 ? (rnd() % 2) * 512 : rnd() % nr);
+		if (first + n > first_page + nr)
+			n = first_page + nr - first;
+		if (op == 0)
+			ret = kvm_pgtable_stage2_map(&self->pgt, first * 4096, n * 4096,
+						     first * 4096, KVM_PGTABLE_PROT_RWX);
+		else if (op == 1)
+			ret = kvm_pgtable_stage2_map(&self->pgt, first * 4096, n * 4096,
+						     first * 4096,
+						     KVM_PGTABLE_PROT_RW | KVM_PGTABLE_PROT_DEVICE);
+		else if (op == 2)
+			ret = kvm_pgtable_stage2_unmap(&self->pgt, first * 4096, n * 4096);
+		else
+			ret = kvm_pgtable_stage2_set_owner(&self->pgt, first * 4096, n * 4096,
+							   owner);
+		ASSERT_EQ(0, ret);
+		for (p = first; p < first + n; p++)
+			model[p] = op == 0 ? 1 : op == 1 ? 2 : op == 2 ? 0 : 2 + owner;
+		for (q = first_page - 1; q <= first_page + nr; q++) {
+			if (!model_matches(&self->pgt, q)) {
+				TH_LOG("step %llu: page %llx disagrees (model %u)",
+				       (unsigned long long)step, (unsigned long long)q, model[q]);
+				ASSERT_TRUE(false);
+			}
+		}
+	}
+	TH_LOG("%llu of 4000 walks from the newest idle table",
+	       (unsigned long long)(self->pgt.nr_idle_walks - walks));
+	EXPECT_GE(self->pgt.nr_idle_walks - walks, 400u);
+	ASSERT_EQ(0, kvm_pgtable_stage2_map(&self->pgt, first_page * 4096, nr * 4096,
+					    first_page * 4096, KVM_PGTABLE_PROT_RWX));
+	for (step = 0; step < IDLE_AGE + IDLE_MAX; step++)
+		change_elsewhere(_metadata, &self->pgt);
+	EXPECT_EQ(1, ref_walk(&self->pgt, first_page * 4096).level);
+	EXPECT_EQ(1, ref_walk(&self->pgt, (first_page + nr - 1) * 4096).level);
+	EXPECT_EQ(base, tables_in_use());
+}
+
 /* Bad policies are refused. */
 TEST(idle_policy_limits)
 {
